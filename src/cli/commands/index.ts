@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module cli/commands
+ *
+ * The explicit list of subcommands. Add a command by importing it here.
+ */
+import type { CliCommand } from '../command.js';
+
+/** All subcommands in the order `--help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [];

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module cli/main
+ *
+ * Command-line entry: builds the commander program from the explicit command list and runs it.
+ * Fatal "cannot run at all" errors print one clear line and exit 2; partial discovery results
+ * exit 0 with problems reported by each command.
+ */
+import { Command, CommanderError } from 'commander';
+import { ProjectError, errorMessage } from '../errors.js';
+import type { CliIo } from './command.js';
+import { COMMANDS } from './commands/index.js';
+
+/** Builds the program; exported for tests. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command();
+  program
+    .name('ghostwire')
+    .description('Discover Linux virtual networking: namespaces, interfaces, wiring, addresses, routes.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const c of COMMANDS) c.register(program, io);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as process.argv) and exits the process. */
+export async function main(argv: string[]): Promise<void> {
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    color: Boolean(process.stdout.isTTY) && process.env['NO_COLOR'] === undefined,
+    exitCode: 0,
+  };
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+  } catch (e: unknown) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    const code = e instanceof ProjectError ? ` [${e.code}]` : '';
+    io.stderr.write(`ghostwire: ${errorMessage(e)}${code}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.exitCode = io.exitCode;
+}

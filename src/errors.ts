@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module errors
+ *
+ * Every error Ghostwire raises or records carries a stable, registered `code` (`GW_ERR_*`),
+ * structured fields and, where one exists, a `cause`. The registry below is the one list of
+ * all codes; `docs/errors.md` has one anchor per code, and `errors.test.ts` keeps the two in
+ * step. Layers add their codes here (one line each) and document them in `docs/errors.md`.
+ */
+
+/** One registry entry: the code and a one-line description of when it is used. */
+export interface ErrorCodeInfo {
+  readonly code: string;
+  readonly description: string;
+}
+
+function def<const C extends string>(code: C, description: string): { code: C; description: string } {
+  return { code, description };
+}
+
+/**
+ * The registry of all error codes. Key === code (asserted by a unit test). Keep it sorted by
+ * area; add a matching `## GW_ERR_…` section to `docs/errors.md` for each new entry.
+ */
+export const ERROR_CODES = {
+  // --- native addon and namespaces-at-syscall-level
+  GW_ERR_NATIVE_LOAD: def('GW_ERR_NATIVE_LOAD', 'The C addon could not be loaded from any path tried.'),
+  GW_ERR_NATIVE_ARGUMENT: def('GW_ERR_NATIVE_ARGUMENT', 'A native wrapper was called with an invalid argument.'),
+  GW_ERR_NATIVE_SYSCALL: def('GW_ERR_NATIVE_SYSCALL', 'A system call made by the addon failed (see errno, syscall).'),
+  GW_ERR_NS_SETNS_FAILED: def('GW_ERR_NS_SETNS_FAILED', 'Entering a namespace on a throw-away thread failed.'),
+  GW_ERR_NS_IOCTL_FAILED: def('GW_ERR_NS_IOCTL_FAILED', 'An nsfs ioctl (NS_GET_*) failed.'),
+  GW_ERR_NS_OPEN_FAILED: def('GW_ERR_NS_OPEN_FAILED', 'A namespace reference (nsfs path or fd) could not be opened.'),
+  GW_ERR_FILE_IN_ROOT: def('GW_ERR_FILE_IN_ROOT', 'A file below a process root could not be read safely (openat2 RESOLVE_IN_ROOT).'),
+  GW_ERR_FILE_TOO_LARGE: def('GW_ERR_FILE_TOO_LARGE', 'A file was larger than the byte cap allowed for it.'),
+  GW_ERR_FILE_NOT_REGULAR: def('GW_ERR_FILE_NOT_REGULAR', 'A path that must be a regular file is something else (fifo, device, directory).'),
+  // --- netlink codec and socket
+  GW_ERR_NETLINK_TRUNCATED: def('GW_ERR_NETLINK_TRUNCATED', 'A netlink message or attribute is shorter than its header says.'),
+  GW_ERR_NETLINK_MALFORMED: def('GW_ERR_NETLINK_MALFORMED', 'A netlink message or attribute violates the wire format.'),
+  GW_ERR_NETLINK_ERROR: def('GW_ERR_NETLINK_ERROR', 'The kernel answered a netlink request with an error (NLMSG_ERROR, errno, extack).'),
+  GW_ERR_NETLINK_DUMP_INTERRUPTED: def('GW_ERR_NETLINK_DUMP_INTERRUPTED', 'A netlink dump stayed inconsistent (NLM_F_DUMP_INTR) after all retries.'),
+  GW_ERR_NETLINK_SOCKET: def('GW_ERR_NETLINK_SOCKET', 'A netlink socket could not be opened or used.'),
+  // --- procfs
+  GW_ERR_PROCFS_UNAVAILABLE: def('GW_ERR_PROCFS_UNAVAILABLE', 'No usable procfs at the given root: discovery cannot run at all.'),
+  GW_ERR_PROCFS_READ: def('GW_ERR_PROCFS_READ', 'A procfs file could not be read (process gone, permission denied, …).'),
+  GW_ERR_PROCFS_PARSE: def('GW_ERR_PROCFS_PARSE', 'A procfs file has content that does not parse.'),
+  // --- namespace discovery
+  GW_ERR_NS_ACCESS: def('GW_ERR_NS_ACCESS', 'A namespace of a process could not be inspected (EACCES, EPERM, gone).'),
+  GW_ERR_NS_BINDMOUNT: def('GW_ERR_NS_BINDMOUNT', 'A bind-mounted namespace could not be resolved or opened.'),
+  GW_ERR_NS_MOUNTNS_UNREACHABLE: def('GW_ERR_NS_MOUNTNS_UNREACHABLE', 'A mount namespace has no process through which its mounts can be read.'),
+  GW_ERR_NS_HIERARCHY: def('GW_ERR_NS_HIERARCHY', 'The parent or owner of a namespace could not be determined.'),
+  GW_ERR_NS_FD_SOCKET: def('GW_ERR_NS_FD_SOCKET', 'The network namespace of a socket fd could not be determined.'),
+  // --- network discovery
+  GW_ERR_NETWORK_NETNS_UNREACHABLE: def('GW_ERR_NETWORK_NETNS_UNREACHABLE', 'No netlink socket could be opened inside a network namespace.'),
+  GW_ERR_NETWORK_DUMP: def('GW_ERR_NETWORK_DUMP', 'A netlink dump (links, addresses, routes, rules) failed in a network namespace.'),
+  GW_ERR_NETWORK_RELATION: def('GW_ERR_NETWORK_RELATION', 'A relation between interfaces could not be resolved (peer vanished, unknown NSID).'),
+  GW_ERR_NETWORK_ETHTOOL: def('GW_ERR_NETWORK_ETHTOOL', 'Driver information of a physical interface could not be read.'),
+  // --- discovery orchestration, CLI, API
+  GW_ERR_DISCOVERY_PHASE: def('GW_ERR_DISCOVERY_PHASE', 'A discovery phase failed as a whole; its results are missing.'),
+  GW_ERR_CLI_USAGE: def('GW_ERR_CLI_USAGE', 'The command line is invalid.'),
+  GW_ERR_API_INVALID: def('GW_ERR_API_INVALID', 'A v1 document failed its own consistency check (dangling reference).'),
+} as const;
+
+/** Union of all registered error codes. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options every project error takes. */
+export interface ProjectErrorOptions {
+  readonly cause?: unknown;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Base class of all errors thrown by Ghostwire. `code` is registered in {@link ERROR_CODES};
+ * `details` holds structured, JSON-safe context; `cause` (ES2022) chains the underlying error.
+ */
+export class ProjectError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: ProjectErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  /** JSON-safe summary (no stack), e.g. for problems and API responses. */
+  toJSON(): { code: ErrorCode; message: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+Object.defineProperty(ProjectError.prototype, 'name', { value: 'ProjectError' });
+
+/** Error from the C addon's system calls, wrapped with namespace/path context. */
+export class NativeError extends ProjectError {
+  readonly errno: number | undefined;
+  readonly syscall: string | undefined;
+  readonly sysCode: string | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { errno?: number; syscall?: string; sysCode?: string } & ProjectErrorOptions,
+  ) {
+    super(code, message, fields);
+    this.errno = fields.errno;
+    this.syscall = fields.syscall;
+    this.sysCode = fields.sysCode;
+  }
+}
+Object.defineProperty(NativeError.prototype, 'name', { value: 'NativeError' });
+
+/** A namespace operation failed (lxkns-style: the operation and the namespace reference). */
+export class NamespaceError extends ProjectError {
+  readonly op: string;
+  readonly ref: string;
+  constructor(code: ErrorCode, message: string, fields: { op: string; ref: string } & ProjectErrorOptions) {
+    super(code, message, { ...fields, details: { op: fields.op, ref: fields.ref, ...fields.details } });
+    this.op = fields.op;
+    this.ref = fields.ref;
+  }
+}
+Object.defineProperty(NamespaceError.prototype, 'name', { value: 'NamespaceError' });
+
+/** Kernel answered a netlink request with an error, or the socket failed. */
+export class NetlinkError extends ProjectError {
+  readonly errno: number;
+  readonly extack: string | undefined;
+  readonly msgType: number | undefined;
+  readonly family: string;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { errno: number; family: string; msgType?: number; extack?: string } & ProjectErrorOptions,
+  ) {
+    super(code, message, {
+      ...fields,
+      details: { errno: fields.errno, family: fields.family, msgType: fields.msgType, extack: fields.extack, ...fields.details },
+    });
+    this.errno = fields.errno;
+    this.extack = fields.extack;
+    this.msgType = fields.msgType;
+    this.family = fields.family;
+  }
+}
+Object.defineProperty(NetlinkError.prototype, 'name', { value: 'NetlinkError' });
+
+/** Malformed or truncated wire data: where it happened, never just "parse error". */
+export class DecodeError extends ProjectError {
+  readonly family: string;
+  readonly offset: number;
+  readonly attrType: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { family: string; offset: number; attrType?: number } & ProjectErrorOptions,
+  ) {
+    super(code, message, {
+      ...fields,
+      details: { family: fields.family, offset: fields.offset, attrType: fields.attrType, ...fields.details },
+    });
+    this.family = fields.family;
+    this.offset = fields.offset;
+    this.attrType = fields.attrType;
+  }
+}
+Object.defineProperty(DecodeError.prototype, 'name', { value: 'DecodeError' });
+
+/** A procfs file could not be read or parsed. */
+export class ProcfsError extends ProjectError {
+  readonly path: string;
+  constructor(code: ErrorCode, message: string, fields: { path: string } & ProjectErrorOptions) {
+    super(code, message, { ...fields, details: { path: fields.path, ...fields.details } });
+    this.path = fields.path;
+  }
+}
+Object.defineProperty(ProcfsError.prototype, 'name', { value: 'ProcfsError' });
+
+/** A container engine could not be reached or answered with an error. */
+export class EngineError extends ProjectError {
+  readonly engine: string;
+  readonly endpoint: string;
+  readonly status: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { engine: string; endpoint: string; status?: number } & ProjectErrorOptions,
+  ) {
+    super(code, message, {
+      ...fields,
+      details: { engine: fields.engine, endpoint: fields.endpoint, status: fields.status, ...fields.details },
+    });
+    this.engine = fields.engine;
+    this.endpoint = fields.endpoint;
+    this.status = fields.status;
+  }
+}
+Object.defineProperty(EngineError.prototype, 'name', { value: 'EngineError' });
+
+/** An error at the HTTP boundary with the status it maps to. */
+export class ApiError extends ProjectError {
+  readonly statusCode: number;
+  constructor(code: ErrorCode, message: string, fields: { statusCode: number } & ProjectErrorOptions) {
+    super(code, message, { ...fields, details: { statusCode: fields.statusCode, ...fields.details } });
+    this.statusCode = fields.statusCode;
+  }
+}
+Object.defineProperty(ApiError.prototype, 'name', { value: 'ApiError' });
+
+/** Message of any thrown value, without casting (grpc-js `getErrorMessage` idea). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+/** Code of any thrown value: a project code, a Node system code (`ENOENT`), or undefined. */
+export function errorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    if (typeof c === 'string') return c;
+  }
+  return undefined;
+}
+
+/** errno of a Node system error or a native error, if any. */
+export function errorErrno(e: unknown): number | undefined {
+  if (typeof e === 'object' && e !== null && 'errno' in e) {
+    const n = (e as { errno: unknown }).errno;
+    if (typeof n === 'number') return n;
+  }
+  return undefined;
+}

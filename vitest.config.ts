@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Test projects (see docs/testing.md):
+ * - unit: pure tests next to the code, no addon, no root.
+ * - native: tests of the built C addon (src/native/*.native.test.ts), no root needed.
+ * - integration: privileged suites under test/integration that build real kernel objects;
+ *   run serially in forked processes; they skip or degrade gracefully without root.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['src/**/*.native.test.ts', 'node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'native',
+          include: ['src/**/*.native.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
