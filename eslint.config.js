@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// ESLint flat config. Layer zones: a layer may import only layers below it (house style §3);
+// `npm run lint` fails on an upward import.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Layers from the bottom up; a layer may import any layer listed before it. */
+const LAYERS = [
+  ['util', 'errors', 'model'],
+  ['native'],
+  ['netlink'],
+  ['procfs'],
+  ['namespaces'],
+  ['network'],
+  ['engines'],
+  ['decorators'],
+  ['discovery'],
+  ['api'],
+  ['server', 'cli'],
+];
+
+/** Regex matching an import of `src/<folder>` from anywhere below src/ (relative paths). */
+function importOf(folder) {
+  return `^(\\.{1,2}/)+(${folder})(\\.js|/.*)?$`;
+}
+
+function zoneConfigs() {
+  const configs = [];
+  LAYERS.forEach((group, rank) => {
+    const higher = LAYERS.slice(rank + 1).flat();
+    for (const folder of group) {
+      // Within the bottom rank: errors imports nothing, util may import errors, model may
+      // import errors (for problems) but not util. Peers elsewhere (cli vs server) are separate.
+      let peers = group.filter((f) => f !== folder);
+      if (rank === 0) peers = folder === 'errors' ? ['util', 'model'] : folder === 'util' ? ['model'] : ['util'];
+      const extra = folder === 'native' ? ['model', 'util'] : folder === 'netlink' ? ['model'] : [];
+      const forbidden = [...new Set([...higher, ...peers, ...extra])];
+      if (forbidden.length === 0) continue;
+      const files = folder === 'errors' ? ['src/errors.ts'] : [`src/${folder}/**/*.ts`];
+      configs.push({
+        files,
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: forbidden.map((f) => ({
+                regex: importOf(f),
+                message: `layer '${folder}' must not import '${f}' (imports point down: see docs/architecture.md)`,
+              })),
+            },
+          ],
+        },
+      });
+    }
+  });
+  return configs;
+}
+
+export default tseslint.config(
+  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', 'web/', 'test/fixtures/'] },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object plus a union type instead of enum.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No TS namespaces.' },
+      ],
+      '@typescript-eslint/naming-convention': [
+        'error',
+        { selector: 'typeLike', format: ['PascalCase'] },
+        { selector: 'interface', format: ['PascalCase'], custom: { regex: '^I[A-Z]', match: false } },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js', 'bin/*'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  ...zoneConfigs(),
+  // Only src/native/load.ts may load the .node file.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/native/load.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Literal[value=/\\.node$/]", message: 'Only src/native/load.ts loads the addon.' },
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object plus a union type instead of enum.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No TS namespaces.' },
+      ],
+    },
+  },
+);
