@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module procfs/net-sockets
+ *
+ * Socket inodes listed in the per-netns tables `/proc/PID/net/<table>`. The tables show the
+ * sockets of the network namespace of PID (not only PID's own sockets), so they tell cheaply
+ * which netns a socket inode belongs to without duplicating the socket (SIOCGSKNS).
+ * Inode column (0-based, whitespace-split data line) per table, from the kernel's seq_show
+ * functions: tcp/udp/raw (`tcp4_seq_show`, `udp4_format_sock`, `raw_sock_seq_show`) 9,
+ * unix (`unix_seq_show`) 6, packet (`packet_seq_show`) 8, netlink (`netlink_seq_show`) 9.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Table name → inode column index. */
+export const SOCKET_TABLES: Readonly<Record<string, number>> = {
+  tcp: 9,
+  tcp6: 9,
+  udp: 9,
+  udp6: 9,
+  udplite: 9,
+  udplite6: 9,
+  raw: 9,
+  raw6: 9,
+  unix: 6,
+  packet: 8,
+  netlink: 9,
+};
+
+/** Adds the inodes of one table's text (header line skipped; malformed lines ignored) to `into`. */
+export function parseSocketInodes(text: string, column: number, into: Set<number>): void {
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === undefined || line.length === 0) continue;
+    const f = line.trim().split(/\s+/);
+    const ino = Number(f[column]);
+    if (Number.isSafeInteger(ino) && ino > 0) into.add(ino);
+  }
+}
+
+/**
+ * All socket inodes of the network namespace that `pid` is in, from every table in
+ * {@link SOCKET_TABLES} that is readable (missing tables — protocol not built — are skipped).
+ * Returns `undefined` when no table could be read at all.
+ */
+export function readNetnsSocketInodes(pid: number, procRoot = '/proc'): Set<number> | undefined {
+  const into = new Set<number>();
+  let any = false;
+  for (const [table, column] of Object.entries(SOCKET_TABLES)) {
+    let text: string;
+    try {
+      text = readFileSync(`${procRoot}/${pid}/net/${table}`, 'latin1');
+    } catch {
+      continue;
+    }
+    any = true;
+    parseSocketInodes(text, column, into);
+  }
+  return any ? into : undefined;
+}
