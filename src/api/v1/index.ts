@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module api/v1
+ *
+ * Ghostwire's v1 wire format: DTO types, the model → wire mapper and the document reference
+ * checker. See docs/api-v1.md for the mapping decisions. Never change v1 in place; a breaking
+ * change is api/v2.
+ */
+export type * from './types.js';
+export {
+  CREATOR,
+  CREATOR_ID,
+  ROUTE_TYPE_NAMES,
+  V1_ROUTE_TABLES,
+  capbndText,
+  emptyDns,
+  metadataV1,
+  netnsIdOf,
+  nifIdOf,
+  nifV1,
+  orderedNetns,
+  pidnsIdOf,
+  rfc3339Nano,
+  routePreference,
+  routeTypeName,
+  routeV1,
+  tenantIdOf,
+  toV1,
+  v1Kind,
+  type ToV1Options,
+} from './to-v1.js';
+export { checkV1References, type V1ReferenceIssue } from './check-references.js';

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+import { describe, expect, it } from 'vitest';
+import { checkV1References } from './check-references.js';
+import { SCENARIO, buildScenario, makeNetns, makeNif, makeNamespace, makeRoute } from './scenario.js';
+import { capbndText, rfc3339Nano, routePreference, routeTypeName, routeV1, toV1, v1Kind } from './to-v1.js';
+import type { NetnsV1, NetworkInterfaceV1 } from './types.js';
+
+function doc() {
+  return toV1(buildScenario(), { creatorVersion: '0.1.0' });
+}
+
+function netns(d: ReturnType<typeof doc>, ino: number): NetnsV1 {
+  const n = d['network-namespaces'].find((x) => x.netnsid === ino);
+  if (n === undefined) throw new Error(`netns ${ino} missing`);
+  return n;
+}
+
+function nif(n: NetnsV1, name: string): NetworkInterfaceV1 {
+  const x = n['network-interfaces'].find((i) => i.name === name);
+  if (x === undefined) throw new Error(`nif ${name} missing`);
+  return x;
+}
+
+describe('toV1', () => {
+  it('matches the recorded v1 document of the fixed scenario (field names and order)', async () => {
+    await expect(`${JSON.stringify(doc(), null, 2)}\n`).toMatchFileSnapshot('./__snapshots__/scenario.v1.json');
+  });
+
+  it('produces a document whose references all resolve', () => {
+    expect(checkV1References(doc())).toEqual([]);
+  });
+
+  it('emits fields in the v1 order', () => {
+    const d = doc();
+    expect(Object.keys(d)).toEqual(['metadata', 'network-namespaces', 'pid-namespaces']);
+    const host = netns(d, SCENARIO.hostNet);
+    expect(Object.keys(host)).toEqual([
+      'container-groups', 'containers', 'id', 'netnsid', 'network-interfaces', 'routes', 'transport-ports', 'forwarded-ports',
+    ]);
+    expect(Object.keys(nif(host, 'docker0'))).toEqual([
+      'id', 'kind', 'name', 'alias', 'index', 'addresses', 'operstate', 'physical', 'driverinfo', 'promisc', 'labels', 'slaves',
+    ]);
+    expect(Object.keys(host.containers[0] ?? {})).toEqual([
+      'cmdline', 'dns', 'group', 'id', 'name', 'prefix', 'api-path', 'pid', 'pidns', 'pidns-idref', 'capbnd', 'status', 'type', 'type-text', 'affinity',
+    ]);
+    expect(Object.keys(d.metadata)).toEqual([...Object.keys(d.metadata)].sort());
+  });
+
+  it('puts the host netns first and sorts the rest by inode', () => {
+    expect(doc()['network-namespaces'].map((n) => n.id)).toEqual([
+      `netns-${SCENARIO.hostNet}`, `netns-${SCENARIO.containerNet}`, `netns-${SCENARIO.bindmountNet}`,
+    ]);
+  });
+
+  it('maps relations to ID references across namespaces', () => {
+    const d = doc();
+    const host = netns(d, SCENARIO.hostNet);
+    const cont = netns(d, SCENARIO.containerNet);
+    const bm = netns(d, SCENARIO.bindmountNet);
+    expect(nif(host, 'veth3f2a1b0').peer).toEqual({ 'peer-idref': `nif-${SCENARIO.containerNet}-4`, 'peer-index': 4, 'peer-name': 'eth0' });
+    expect(nif(cont, 'eth0').peer?.['peer-idref']).toBe(`nif-${SCENARIO.hostNet}-5`);
+    expect(nif(host, 'veth3f2a1b0').master).toEqual({ idref: `nif-${SCENARIO.hostNet}-3`, index: 3, name: 'docker0' });
+    expect(nif(host, 'docker0').slaves).toEqual([{ idref: `nif-${SCENARIO.hostNet}-5`, index: 5, name: 'veth3f2a1b0' }]);
+    const eth0 = nif(host, 'eth0');
+    expect(eth0.macvlans).toEqual([{ idref: `nif-${SCENARIO.bindmountNet}-7`, index: 7, name: 'mv0' }]);
+    expect(eth0.slaves?.map((s) => s.name)).toEqual(['vx666', 'eth0.10']);
+    expect(nif(bm, 'mv0').macvlan?.idref).toBe(`nif-${SCENARIO.hostNet}-2`);
+    expect(nif(host, 'eth0.10').master?.name).toBe('eth0');
+    expect(nif(host, 'eth0.10').vlan).toEqual({ vid: 10, 'vlan-protocol': 33024 });
+    expect(nif(host, 'vx666').vxlan).toEqual({
+      idref: `nif-${SCENARIO.hostNet}-2`, vid: 666, 'arp-proxy': false, source: { source_ipv4: '192.168.1.20' },
+      'source-portrange': { low: 0, high: 0 }, remote: { remote_ipv4: '239.1.1.1' }, 'remote-port': 4789,
+    });
+    expect(nif(host, 'vx6').vxlan).toMatchObject({ idref: '', source: { source_ipv6: 'fd00::1' }, remote: { remote_ipv6: 'fd00::2' } });
+    expect(nif(host, 'ens1f0')['sr-iov-role']).toBe(1);
+    expect(nif(host, 'ens1f0').slaves).toEqual([{ idref: `nif-${SCENARIO.bindmountNet}-3`, index: 3, name: 'ens1f0v0' }]);
+    expect(nif(bm, 'ens1f0v0')['sr-iov-role']).toBe(2);
+    expect(nif(bm, 'ens1f0v0').pf?.name).toBe('ens1f0');
+  });
+
+  it('maps kinds, MACs, driver info and tun/tap', () => {
+    const host = netns(doc(), SCENARIO.hostNet);
+    expect(nif(host, 'lo').kind).toBe('');
+    expect(nif(host, 'lo').physical).toBe(false);
+    expect(nif(host, 'tap0').kind).toBe('tuntap');
+    expect(nif(host, 'tap0').tuntap).toEqual({ mode: 'tap', processors: [] });
+    expect(nif(host, 'tun0').tuntap).toEqual({ mode: 'tun', processors: [] });
+    expect(nif(host, 'tun0').addresses.mac).toBe('00:00:00:00:00:00');
+    expect(nif(host, 'eth0').driverinfo).toEqual({ driver: 'e1000e', version: '6.1.0-21-amd64', fwversion: '0.8-4', businfo: '0000:00:1f.6' });
+    expect(nif(host, 'docker0').driverinfo).toEqual({ driver: '' });
+    expect(nif(host, 'eth0').addresses.ipv6[0]).toEqual({
+      family: 10, address: 'fe80::3e52:82ff:fe11:2233', prefixlen: 64, 'preferred-lifetime': 4294967295, 'valid-lifetime': 4294967295, scope: 253, index: 2,
+    });
+  });
+
+  it('keeps only the main and local tables and omits the interface of interface-less routes', () => {
+    const host = netns(doc(), SCENARIO.hostNet);
+    expect(host.routes.ipv4.map((r) => `${r.destination}/${r['destination-prefixlen']}@${r.table}`)).toEqual([
+      '0.0.0.0/0@254', '172.17.0.0/16@254', '10.99.0.0/16@254', '127.0.0.1/32@255',
+    ]);
+    const blackhole = host.routes.ipv4[2];
+    expect(blackhole).toEqual({ type: 'blackhole', family: 2, destination: '10.99.0.0', 'destination-prefixlen': 16, preference: '00', priority: 0, table: 254 });
+    expect(host.routes.ipv4[0]).toEqual({
+      type: 'unicast', family: 2, destination: '0.0.0.0', 'destination-prefixlen': 0, index: 2,
+      'network-interface-idref': `nif-${SCENARIO.hostNet}-2`, 'next-hop': '192.168.1.1', preference: '00', priority: 100, table: 254,
+    });
+    expect(host.routes.ipv6[0]?.preference).toBe('01');
+  });
+
+  it('maps tenants: proc with real priority, bind-mount pseudo containers, kthreadd never', () => {
+    const d = doc();
+    const host = netns(d, SCENARIO.hostNet);
+    expect(host.containers.map((c) => c.id)).toEqual(['cont-1']);
+    expect(host.containers[0]).toMatchObject({ capbnd: '0x000001ffffffffff', status: 'running', type: 'proc', 'type-text': 'Process', affinity: [[0, 3]] });
+    const nginx = netns(d, SCENARIO.containerNet).containers[0];
+    expect(nginx).toMatchObject({ id: 'cont-2345', name: 'nginx(2345)', pidns: SCENARIO.containerPid, 'pidns-idref': `pidns-${SCENARIO.containerPid}`, policy: 1, priority: 10, status: 'paused' });
+    expect(nginx?.dns).toEqual({ 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] });
+    expect(netns(d, SCENARIO.bindmountNet).containers).toEqual([
+      {
+        cmdline: '', dns: { 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] },
+        group: '', id: `bmnt-${SCENARIO.bindmountNet}`, name: '/run/netns/testns', prefix: '', 'api-path': '', pid: 0, pidns: 0,
+        'pidns-idref': '', status: '', type: 'bindmount', 'type-text': 'Bind-mounted',
+      },
+    ]);
+  });
+
+  it('nests PID namespaces under their roots with the leading tenants', () => {
+    expect(doc()['pid-namespaces']).toEqual([
+      {
+        id: `pidns-${SCENARIO.hostPid}`, pidnsid: SCENARIO.hostPid,
+        children: [{ id: `pidns-${SCENARIO.containerPid}`, pidnsid: SCENARIO.containerPid, children: [], 'container-idrefs': ['cont-2345'] }],
+        'container-idrefs': ['cont-1'],
+      },
+    ]);
+  });
+
+  it('builds the metadata', () => {
+    const m = doc().metadata;
+    expect(m).toEqual({
+      'container-engines': [], cpus: [[0, 3]], 'creation-timestamp': '2024-07-25T09:30:12.345678901Z',
+      creator: 'Gostwire Linux virtual networking topology and configuration discovery engine', 'creator-id': 'gostwire',
+      'creator-version': '0.1.0', hostname: 'edge01',
+      'kernel-version': 'Linux version 6.1.0-21-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC\n',
+      'osrel-name': 'Debian GNU/Linux', 'osrel-version': '12 (bookworm)',
+    });
+  });
+
+  it('omits cpus when unknown', () => {
+    const r = buildScenario();
+    const d = toV1({ ...r, host: { ...r.host, cpus: undefined } }, { creatorVersion: 'x' });
+    expect('cpus' in d.metadata).toBe(false);
+  });
+
+  it('restricts to selected netns and drops relations leading outside', () => {
+    const d = toV1(buildScenario(), { creatorVersion: '0.1.0', netns: new Set([SCENARIO.containerNet]) });
+    expect(d['network-namespaces'].map((n) => n.netnsid)).toEqual([SCENARIO.containerNet]);
+    expect(nif(netns(d, SCENARIO.containerNet), 'eth0').peer).toBeUndefined();
+    expect(d['pid-namespaces'][0]?.['container-idrefs']).toEqual([]);
+    expect(checkV1References(d)).toEqual([]);
+  });
+});
+
+describe('v1 scalar mappings', () => {
+  it('maps kinds', () => {
+    expect(v1Kind('tun')).toBe('tuntap');
+    expect(v1Kind('')).toBe('');
+    expect(v1Kind('macvtap')).toBe('macvtap');
+  });
+  it('names route types', () => {
+    expect(routeTypeName(1)).toBe('unicast');
+    expect(routeTypeName(11)).toBe('xresolve');
+    expect(routeTypeName(42)).toBe('RouteType(42)');
+  });
+  it('formats preferences', () => {
+    expect(routePreference(undefined)).toBe('00');
+    expect(routePreference(0)).toBe('00');
+    expect(routePreference(1)).toBe('01');
+    expect(routePreference(3)).toBe('03');
+  });
+  it('formats timestamps with nanoseconds', () => {
+    expect(rfc3339Nano(0n)).toBe('1970-01-01T00:00:00.000000000Z');
+    expect(rfc3339Nano(1721899812000000007n)).toBe('2024-07-25T09:30:12.000000007Z');
+  });
+  it('formats bounding capabilities', () => {
+    expect(capbndText(undefined)).toBe('0x0');
+    expect(capbndText(0xa80425fbn)).toBe('0x00000000a80425fb');
+  });
+  it('keeps the index but no idref for a route whose interface vanished', () => {
+    const net = makeNetns(makeNamespace('net', 7));
+    makeNif(net, 1, 'lo');
+    expect(routeV1(makeRoute({ destination: '10.0.0.0', destinationPrefixLen: 8, oifIndex: 9 }))).toEqual({
+      type: 'unicast', family: 2, destination: '10.0.0.0', 'destination-prefixlen': 8, index: 9, preference: '00', priority: 0, table: 254,
+    });
+  });
+});
