@@ -24,4 +24,4 @@ export {
   type FdLink,
 } from './links.js';
 export { parseMountinfo, parseMountinfoLine, readMountinfo, unescapeOctal, type MountInfo } from './mountinfo.js';
-export { SOCKET_TABLES, parseSocketInodes, readNetnsSocketInodes } from './net-sockets.js';
+export { SOCKET_TABLES, CHEAP_SOCKET_TABLES, parseSocketInodes, readNetnsSocketInodes } from './net-sockets.js';

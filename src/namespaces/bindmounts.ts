@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module namespaces/bindmounts
+ *
+ * Source ③: namespaces bind-mounted somewhere (`ip netns add` → `/run/netns/x`, Docker's
+ * `/run/docker/netns/…`), in every mount namespace. A work queue of mount namespaces (sorted by
+ * inode, so the initial one comes first) is read through a view (§ lxkns "mountineer"):
+ * the ealdorman's `/proc/PID/mountinfo` and `/proc/PID/root`, a loose thread's `/proc/TID/…`, or
+ * — for process-less mount namespaces — a short-lived `nsenter` helper. Entries of fstype `nsfs`
+ * carry the namespace as `<type>:[<ino>]` in the mountinfo root field. Mount namespaces found
+ * this way join the queue (transitive discovery).
+ */
+import { readlinkSync } from 'node:fs';
+import type { Namespace } from '../model/namespace.js';
+import { toProblem } from '../model/problem.js';
+import { parseNsLink, readMountinfo, type MountInfo } from '../procfs/index.js';
+import type { DiscoveryContext } from './context.js';
+import { resolveInRoot, viewByRef, type MountNsView } from './open.js';
+
+/** Counters for docs/benchmarks. */
+export interface BindMountStats {
+  mountNamespaces: number;
+  helpers: number;
+  nsfsMounts: number;
+}
+
+/**
+ * Finds a view into `mntns`. Throws (NamespaceError GW_ERR_NS_MOUNTNS_UNREACHABLE) when the
+ * namespace has neither processes nor a reference a helper can join.
+ */
+function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats): MountNsView {
+  const noop = (): void => undefined;
+  if (mntns.ealdorman !== undefined) {
+    const pid = mntns.ealdorman.pid;
+    return { pid, root: `${ctx.procRoot}/${pid}/root`, release: noop };
+  }
+  const task = mntns.sources.find((s) => s.kind === 'task');
+  if (task !== undefined && task.kind === 'task') {
+    return { pid: task.tid, root: `${ctx.procRoot}/${task.tid}/root`, release: noop };
+  }
+  if (ctx.procRoot !== '/proc') {
+    throw new Error(`process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`);
+  }
+  if (mntns.ref.length === 0) throw new Error('mount namespace without processes and without reference');
+  stats.helpers += mntns.ref.length;
+  return viewByRef(mntns.ref, mntns.id.ino);
+}
+
+/** Runs the bind-mount pass over all mount namespaces (see module doc). */
+export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats): void {
+  const ownMnt = safeOwnMntIno(ctx);
+  const visited = new Set<string>();
+  const queue = [...ctx.namespaces.values()].filter((n) => n.type === 'mnt').sort((a, b) => a.id.ino - b.id.ino);
+  while (queue.length > 0) {
+    const mntns = queue.shift() as Namespace;
+    const key = `${mntns.id.dev}:${mntns.id.ino}`;
+    if (visited.has(key)) continue;
+    visited.add(key);
+    stats.mountNamespaces++;
+    let view: MountNsView;
+    try {
+      view = viewOf(ctx, mntns, stats);
+    } catch (e: unknown) {
+      ctx.problem(toProblem(e, `mnt:[${mntns.id.ino}]`, 'GW_ERR_NS_MOUNTNS_UNREACHABLE'));
+      continue;
+    }
+    try {
+      let mounts: MountInfo[];
+      try {
+        mounts = readMountinfo(view.pid, ctx.procRoot);
+      } catch (e: unknown) {
+        ctx.problem(toProblem(e, `mnt:[${mntns.id.ino}]`, 'GW_ERR_NS_BINDMOUNT'));
+        continue;
+      }
+      const isHelper = mntns.ealdorman === undefined && !mntns.sources.some((s) => s.kind === 'task');
+      for (const m of mounts) {
+        if (m.fsType !== 'nsfs') continue;
+        const link = parseNsLink(m.root);
+        if (link === undefined) continue;
+        stats.nsfsMounts++;
+        let ref: string[];
+        let path: string;
+        try {
+          if (isHelper) {
+            ref = [...mntns.ref, m.mountPoint];
+            path = ref.join(' » ');
+          } else if (mntns.id.ino === ownMnt) {
+            path = m.mountPoint; // our own mount namespace: the plain path works as is
+            ref = [path];
+          } else {
+            path = resolveInRoot(view.root, m.mountPoint);
+            ref = [path];
+          }
+        } catch (e: unknown) {
+          ctx.problem(toProblem(e, m.mountPoint, 'GW_ERR_NS_BINDMOUNT'));
+          continue;
+        }
+        const { ns, created } = ctx.getOrCreate(link.type, link.ino);
+        ns.sources.push({ kind: 'bindmount', mountPoint: m.mountPoint, mntns: mntns.id, path });
+        // Prefer a single host-usable path over a multi-path reference.
+        if (ns.ref.length === 0 || (ns.ref.length > 1 && ref.length === 1)) ns.ref = ref;
+        if (created && ns.type === 'mnt') queue.push(ns);
+        else if (ns.type === 'mnt' && !visited.has(`${ns.id.dev}:${ns.id.ino}`)) queue.push(ns);
+      }
+    } finally {
+      view.release();
+    }
+  }
+}
+
+function safeOwnMntIno(ctx: DiscoveryContext): number | undefined {
+  try {
+    return parseNsLink(readlinkSync(`${ctx.procRoot}/self/ns/mnt`))?.ino;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module namespaces/open
+ *
+ * Opening namespaces by reference, and reaching into other mount namespaces without switching
+ * the JS thread's namespace:
+ *
+ * - a single-path reference (`/proc/PID/ns/net`, `/proc/PID/fd/N`, `/run/netns/x`,
+ *   `/proc/PID/root/run/netns/x`) is opened directly;
+ * - a multi-path reference (lxkns semantics: each element after the first is interpreted inside
+ *   the mount namespace named by the previous one) is walked hop by hop with a short-lived
+ *   helper process (`nsenter --mount=<path> sleep`, util-linux) per process-less mount
+ *   namespace; its `/proc/<helper>/root` is the view into that mount namespace. Helpers are
+ *   killed (by PID) before returning.
+ *
+ * Paths inside a foreign root are resolved symlink by symlink relative to that root, so an
+ * absolute symlink inside a container can never point the host path at a host file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstatSync, openSync, readlinkSync } from 'node:fs';
+import { NamespaceError, errorMessage } from '../errors.js';
+import type { Namespace, NsType } from '../model/namespace.js';
+
+/** Max symlinks followed while resolving one path (Linux's own limit is 40). */
+const MAX_SYMLINKS = 40;
+
+/**
+ * Resolves `path` (absolute, as seen inside the root) below `root` (e.g. `/proc/42/root`),
+ * following symlinks inside that root only; `..` never climbs above it. Returns the host path
+ * `root + resolved`. Components that do not exist (or cannot be inspected) are kept verbatim.
+ */
+export function resolveInRoot(root: string, path: string): string {
+  const todo = path.split('/').filter((c) => c !== '' && c !== '.');
+  const done: string[] = [];
+  let links = 0;
+  while (todo.length > 0) {
+    const c = todo.shift() as string;
+    if (c === '..') {
+      done.pop();
+      continue;
+    }
+    const candidate = `${root}/${[...done, c].join('/')}`;
+    let target: string | undefined;
+    try {
+      if (lstatSync(candidate).isSymbolicLink()) target = readlinkSync(candidate);
+    } catch {
+      target = undefined;
+    }
+    if (target === undefined) {
+      done.push(c);
+      continue;
+    }
+    if (++links > MAX_SYMLINKS) throw new Error(`too many symlinks resolving ${path} below ${root}`);
+    const parts = target.split('/').filter((x) => x !== '' && x !== '.');
+    if (target.startsWith('/')) done.length = 0;
+    todo.unshift(...parts);
+  }
+  return done.length === 0 ? root : `${root}/${done.join('/')}`;
+}
+
+/** A view into a mount namespace: a PID whose `/proc/PID/{root,mountinfo}` shows it. */
+export interface MountNsView {
+  /** PID (or TID) whose procfs entries show the mount namespace. */
+  readonly pid: number;
+  /** `<procRoot>/<pid>/root`. */
+  readonly root: string;
+  /** Ends the helper process, if one was started (idempotent). */
+  release(): void;
+}
+
+/** Sleeps the calling thread (used only while waiting for a helper process to switch). */
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Starts a helper process that joins the mount namespace at `nsPath` (any path the host can
+ * open: `/run/mntns/x`, `/proc/PID/fd/N`, `/proc/<other helper>/root/…`) and sleeps; waits
+ * (≤ `timeoutMs`) until `/proc/<pid>/ns/mnt` shows `mnt:[expectIno]` (or any other mount
+ * namespace than ours if `expectIno` is undefined). Throws `GW_ERR_NS_MOUNTNS_UNREACHABLE`
+ * when nsenter fails (no CAP_SYS_ADMIN, bad path) or times out.
+ */
+export function spawnMountHelper(nsPath: string, expectIno?: number, timeoutMs = 3000): MountNsView {
+  let child: ChildProcess;
+  try {
+    child = spawn('nsenter', [`--mount=${nsPath}`, '--', 'sleep', '300'], { stdio: 'ignore' });
+  } catch (e: unknown) {
+    throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', `cannot start nsenter: ${errorMessage(e)}`, {
+      op: 'spawn',
+      ref: nsPath,
+      cause: e,
+    });
+  }
+  const pid = child.pid;
+  child.on('error', () => undefined); // ENOENT of nsenter arrives async; handled by the wait below
+  const release = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child.unref();
+  };
+  if (pid === undefined) {
+    release();
+    throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', 'cannot start nsenter (not installed?)', {
+      op: 'spawn',
+      ref: nsPath,
+    });
+  }
+  const own = safeReadlink('/proc/self/ns/mnt');
+  const want = expectIno === undefined ? undefined : `mnt:[${expectIno}]`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = safeReadlink(`/proc/${pid}/ns/mnt`);
+    if (now === undefined || isZombie(pid)) break; // nsenter failed and exited
+    if (want === undefined ? now !== own : now === want) return { pid, root: `/proc/${pid}/root`, release };
+    if (Date.now() > deadline) break;
+    sleepMs(2);
+  }
+  release();
+  throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', `helper could not join mount namespace ${nsPath}`, {
+    op: 'setns',
+    ref: nsPath,
+  });
+}
+
+function safeReadlink(p: string): string | undefined {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const s = readlinkSync(`/proc/${pid}/exe`);
+    return s.length === 0;
+  } catch {
+    // exe of a zombie is not readable (ENOENT); of a live nsenter/sleep it is.
+    return true;
+  }
+}
+
+/**
+ * Opens a namespace by its reference and returns an O_RDONLY|O_CLOEXEC nsfs fd that the caller
+ * must close. Single-path references are opened directly; multi-path references hop through
+ * mount namespaces with helper processes (see module doc). Throws `GW_ERR_NS_OPEN_FAILED` (or
+ * `GW_ERR_NS_MOUNTNS_UNREACHABLE` for a hop that cannot be entered).
+ */
+export function openNamespace(ns: Pick<Namespace, 'ref' | 'type' | 'id'>): number {
+  return openRef(ns.ref, ns.type);
+}
+
+/**
+ * A view into the mount namespace named by `ref` (single or multi-path) through helper
+ * processes, hop by hop; earlier hops' helpers are released on the way. The caller releases
+ * the returned view. `expectIno` (the mount namespace's inode) guards the final hop.
+ */
+export function viewByRef(ref: readonly string[], expectIno?: number): MountNsView {
+  let view: MountNsView | undefined;
+  let hostPath = ref[0] as string;
+  try {
+    for (let i = 1; i < ref.length; i++) {
+      const next = spawnMountHelper(hostPath);
+      view?.release();
+      view = next;
+      hostPath = resolveInRoot(view.root, ref[i] as string);
+    }
+    const last = spawnMountHelper(hostPath, expectIno);
+    view?.release();
+    return last;
+  } catch (e: unknown) {
+    view?.release();
+    throw e;
+  }
+}
+
+/** {@link openNamespace} on a bare reference. */
+export function openRef(ref: readonly string[], type: NsType | 'namespace' = 'namespace'): number {
+  if (ref.length === 0) {
+    throw new NamespaceError('GW_ERR_NS_OPEN_FAILED', `${type} namespace has no reference (hidden)`, { op: 'open', ref: '' });
+  }
+  const display = ref.join(' » ');
+  if (ref.length === 1) return openPath(ref[0] as string, display);
+  let view: MountNsView | undefined;
+  try {
+    let hostPath = ref[0] as string;
+    for (let i = 1; i < ref.length; i++) {
+      const next = spawnMountHelper(hostPath);
+      view?.release();
+      view = next;
+      hostPath = resolveInRoot(view.root, ref[i] as string);
+    }
+    return openPath(hostPath, display);
+  } finally {
+    view?.release();
+  }
+}
+
+function openPath(path: string, display: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e: unknown) {
+    throw new NamespaceError('GW_ERR_NS_OPEN_FAILED', `cannot open namespace ${display}: ${errorMessage(e)}`, {
+      op: 'open',
+      ref: display,
+      cause: e,
+    });
+  }
+}

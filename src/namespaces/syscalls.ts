@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module namespaces/syscalls
+ *
+ * The few system calls namespace discovery needs beyond plain file reads, as an injectable
+ * interface: nsfs ioctls (`<linux/nsfs.h>`: NS_GET_USERNS 0xb701, NS_GET_PARENT 0xb702,
+ * NS_GET_OWNER_UID 0xb704), pidfd_open(2)/pidfd_getfd(2) and SIOCGSKNS (0x894c,
+ * `<linux/sockios.h>`). The default implementation is the C addon (`src/native`); unit tests
+ * pass fakes. Every returned fd is owned by the caller and must be closed.
+ */
+import { ProjectError, errorCode } from '../errors.js';
+import {
+  isNativeAvailable,
+  nsGetOwnerUid,
+  nsGetParent,
+  nsGetUserns,
+  pidfdGetfd,
+  pidfdOpen,
+  socketNetns,
+} from '../native/index.js';
+
+/** nsfs ioctl request numbers from `<linux/nsfs.h>` (`_IO(0xb7, n)`). */
+export const NSIO = {
+  NS_GET_USERNS: 0xb701,
+  NS_GET_PARENT: 0xb702,
+  NS_GET_NSTYPE: 0xb703,
+  NS_GET_OWNER_UID: 0xb704,
+} as const;
+
+/** System calls used by discovery. Failures throw errors with a system `code` (EPERM, …). */
+export interface NsSyscalls {
+  /** NS_GET_USERNS on an nsfs fd → new fd of the owning user namespace. */
+  getUserns(fd: number): number;
+  /** NS_GET_PARENT on a user/pid namespace fd → new fd of the parent; EPERM at the top. */
+  getParent(fd: number): number;
+  /** NS_GET_OWNER_UID on a user namespace fd → creator UID. */
+  getOwnerUid(fd: number): number;
+  /** pidfd_open(pid, 0) → new pidfd. */
+  pidfdOpen(pid: number): number;
+  /** pidfd_getfd(pidfd, targetFd, 0) → new fd duplicated from the target process. */
+  pidfdGetfd(pidfd: number, targetFd: number): number;
+  /** ioctl(sockFd, SIOCGSKNS) → new nsfs fd of the socket's network namespace. */
+  socketNetns(sockFd: number): number;
+}
+
+/**
+ * The system error code (`EPERM`, `ESRCH`, …) of anything a syscall wrapper threw: a
+ * NativeError's `sysCode`, a ProjectError's cause's code, or a Node system error's own code.
+ */
+export function sysErrorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null) {
+    const s = (e as { sysCode?: unknown }).sysCode;
+    if (typeof s === 'string') return s;
+    if (e instanceof ProjectError) return errorCode(e.cause);
+  }
+  return errorCode(e);
+}
+
+/** The syscalls backed by the C addon (`src/native`). Check {@link isNativeAvailable} first. */
+export const NATIVE_SYSCALLS: NsSyscalls = {
+  getUserns: nsGetUserns,
+  getParent: nsGetParent,
+  getOwnerUid: nsGetOwnerUid,
+  pidfdOpen,
+  pidfdGetfd,
+  socketNetns,
+};
+
+export { isNativeAvailable };
