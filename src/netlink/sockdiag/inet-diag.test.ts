@@ -201,7 +201,7 @@ describe('decodeInetDiagReply', () => {
   it('throws the kernel error of an NLMSG_ERROR reply', () => {
     const req = buildInetDiagRequest({ family: 2, protocol: 6, states: 1, dump: false });
     const err = new MessageBuilder({ type: NLMSG_ERROR, flags: 0, seq: 0 })
-      .raw(Buffer.concat([Buffer.from(le32(-2), 'hex'), req.subarray(0, 16)]))
+      .raw(Buffer.concat([Buffer.from(le32(-2), "hex"), req]))
       .finish();
     expect(() => decodeInetDiagReply(err)).toThrow(NetlinkError);
   });
