@@ -155,7 +155,7 @@ describe('readers on the fake tree', () => {
     expect(readNsLink(42, 'net', ROOT)).toEqual({ type: 'net', ino: 4026532200 });
     expect(readNsLink(43, 'net', ROOT, 44)).toEqual({ type: 'net', ino: 4026532555 });
     const fds = readFdLinks(42, ROOT).sort((a, b) => a.fd - b.fd);
-    expect(fds.map((f) => f.target.kind)).toEqual(['ns', 'socket', 'socket', 'anon', 'pipe']);
+    expect(fds.map((f) => f.target.kind)).toEqual(['ns', 'socket', 'socket', 'anon', 'pipe', 'ns']);
     const mi = readMountinfo(1, ROOT);
     expect(mi.filter((m) => m.fsType === 'nsfs').map((m) => [m.root, m.mountPoint])).toEqual([
       ['net:[4026532100]', '/run/netns/blue'],
