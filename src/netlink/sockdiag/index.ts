@@ -11,6 +11,7 @@ export {
   buildTcpDiagCompatDump,
   decodeInetDiagMessage,
   decodeInetDiagReply,
+  inetDiagSpec,
   SOCK_DIAG,
   type InetDiagMessage,
   type InetDiagReply,

@@ -26,6 +26,7 @@ import { AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST } from '../core/constants.
 import { malformed } from '../core/decode-error.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../core/ip.js';
 import { splitReply } from '../core/reply.js';
+import type { RequestSpec } from '../core/request.js';
 import type { NetlinkMessage } from '../core/types.js';
 import * as C from './constants.js';
 
@@ -246,4 +247,13 @@ export function decodeInetDiagReply(buf: Buffer, requestType: number = C.SOCK_DI
   const r = splitReply(buf, SOCK_DIAG, requestType);
   if (r.error !== undefined) throw r.error;
   return { sockets: r.messages.map(decodeInetDiagMessage), dumpInterrupted: r.dumpInterrupted };
+}
+
+/**
+ * Pairs an inet_diag request built by {@link buildInetDiagRequest} or
+ * {@link buildTcpDiagCompatDump} with this decoder, for the batch layer (`netlink/socket.ts`).
+ */
+export function inetDiagSpec(message: Buffer): RequestSpec<InetDiagMessage> {
+  const dump = message.length >= 8 && (message.readUInt16LE(6) & NLM_F_DUMP) === NLM_F_DUMP;
+  return { message, decode: decodeInetDiagMessage, family: SOCK_DIAG, dump };
 }
