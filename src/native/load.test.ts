@@ -36,7 +36,7 @@ describe('candidatePaths', () => {
   });
 
   it('uses only the override when one is given', () => {
-    expect(candidatePaths({ override: '/x/y.node', packageRoot: '/pkg' })).toEqual(['/x/y.node']);
+    expect(candidatePaths({ override: '/x/y.so', packageRoot: '/pkg' })).toEqual(['/x/y.so']);
   });
 
   it('finds the package root from this module', () => {
@@ -69,7 +69,7 @@ describe('loadNativeBinding failures', () => {
   });
 
   it('tries only the override when it is set', () => {
-    const e = loadError(() => loadNativeBinding({ override: join(tmp, 'nope.node'), packageRoot: tmp }));
-    expect(e.details['tried']).toEqual([{ path: join(tmp, 'nope.node'), reason: 'not found' }]);
+    const e = loadError(() => loadNativeBinding({ override: join(tmp, 'nope.so'), packageRoot: tmp }));
+    expect(e.details['tried']).toEqual([{ path: join(tmp, 'nope.so'), reason: 'not found' }]);
   });
 });
