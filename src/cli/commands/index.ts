@@ -5,6 +5,8 @@
  * The explicit list of subcommands. Add a command by importing it here.
  */
 import type { CliCommand } from '../command.js';
+import { dumpCommand } from './dump.js';
+import { nifsCommand } from './nifs.js';
 
 /** All subcommands in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand];
