@@ -156,21 +156,33 @@ static void many_socket_main(void *p) {
       break;
     }
   }
+  bool moved = false; /* has this thread left its starting netns yet? */
   for (size_t i = 0; i < j->n; i++) {
     int ns = j->ns_fds[i];
     if (ns == -1) {
-      if (home < 0) {
-        j->errs[i] = home_err;
-        j->syscalls[i] = "open";
+      /* No setns while still at home: it needs CAP_SYS_ADMIN even for one's own netns. */
+      if (moved) {
+        if (home < 0) {
+          j->errs[i] = home_err;
+          j->syscalls[i] = "open";
+          continue;
+        }
+        int err = gw_setns(home, CLONE_NEWNET);
+        if (err != 0) {
+          j->errs[i] = err;
+          j->syscalls[i] = "setns";
+          continue;
+        }
+        moved = false;
+      }
+    } else {
+      int err = gw_setns(ns, CLONE_NEWNET);
+      if (err != 0) {
+        j->errs[i] = err;
+        j->syscalls[i] = "setns";
         continue;
       }
-      ns = home;
-    }
-    int err = gw_setns(ns, CLONE_NEWNET);
-    if (err != 0) {
-      j->errs[i] = err;
-      j->syscalls[i] = "setns";
-      continue;
+      moved = true;
     }
     j->errs[i] = open_socket_here(&j->sp, &j->fds[i], &j->syscalls[i]);
   }

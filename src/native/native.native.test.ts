@@ -232,32 +232,42 @@ describe('error shape', () => {
 });
 
 describe('openSocketIn / openSocketsIn', () => {
-  it('opens a netlink socket in the current netns and via /proc/self/ns/net', () => {
-    const a = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-    const b = openSocketIn('/proc/self/ns/net', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-    const c = withFd('/proc/self/ns/net', (fd) => openSocketIn(fd, AF_INET, SOCK_DGRAM, 0));
+  it('opens a netlink socket in the current netns and, with CAP_SYS_ADMIN, via /proc/self/ns/net', () => {
+    const fds: number[] = [];
     try {
-      for (const fd of [a, b, c]) {
+      fds.push(openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+      if (IS_ROOT) {
+        fds.push(openSocketIn('/proc/self/ns/net', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+        fds.push(withFd('/proc/self/ns/net', (fd) => openSocketIn(fd, AF_INET, SOCK_DGRAM, 0)));
+      } else {
+        // setns() needs CAP_SYS_ADMIN, even into one's own netns
+        const e = caught(() => openSocketIn('/proc/self/ns/net', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+        expect(e).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EPERM', syscall: 'setns' });
+      }
+      for (const fd of fds) {
         expect(fd).toBeGreaterThan(2);
         expect(fstatSync(fd).isSocket()).toBe(true);
       }
     } finally {
-      [a, b, c].forEach((fd) => closeSync(fd));
+      fds.forEach((fd) => closeSync(fd));
     }
   });
 
   it('batch yields one fd or one error per item, in order', () => {
     const res = withFd('/proc/self/ns/net', (nsfd) =>
-      openSocketsIn([nsfd, null, NO_FD, '/nonexistent/gwt-ns', '/proc/self/ns/net'], AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+      openSocketsIn([nsfd, null, NO_FD, '/nonexistent/gwt-ns', '/proc/self/ns/net', null], AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
     );
     try {
-      expect(res).toHaveLength(5);
-      expect(typeof res[0]).toBe('number');
+      expect(res).toHaveLength(6);
+      for (const i of [0, 4]) {
+        if (IS_ROOT) expect(typeof res[i]).toBe('number');
+        else expect(res[i]).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EPERM' });
+      }
       expect(typeof res[1]).toBe('number');
       expect(res[2]).toBeInstanceOf(NativeError);
       expect(res[2]).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EBADF', syscall: 'setns' });
       expect(res[3]).toMatchObject({ code: 'GW_ERR_NS_OPEN_FAILED', sysCode: 'ENOENT' });
-      expect(typeof res[4]).toBe('number');
+      expect(typeof res[5]).toBe('number');
     } finally {
       for (const r of res) if (typeof r === 'number') closeSync(r);
     }
@@ -529,8 +539,9 @@ describe('namespace ioctls and UTS', () => {
     }
   });
 
-  it('utsNamesIn reads the host name of a UTS namespace', () => {
-    expect(utsNamesIn('/proc/self/ns/uts').nodename).toBe(hostname());
+  it('utsNamesIn reads the host name of a UTS namespace (EPERM without CAP_SYS_ADMIN)', () => {
+    if (IS_ROOT) expect(utsNamesIn('/proc/self/ns/uts').nodename).toBe(hostname());
+    else expect(caught(() => utsNamesIn('/proc/self/ns/uts'))).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EPERM' });
     expect(caught(() => utsNamesIn('/proc/self/ns/net'))).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EINVAL' });
   });
 });
