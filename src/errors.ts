@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   GW_ERR_FILE_IN_ROOT: def('GW_ERR_FILE_IN_ROOT', 'A file below a process root could not be read safely (openat2 RESOLVE_IN_ROOT).'),
   GW_ERR_FILE_TOO_LARGE: def('GW_ERR_FILE_TOO_LARGE', 'A file was larger than the byte cap allowed for it.'),
   GW_ERR_FILE_NOT_REGULAR: def('GW_ERR_FILE_NOT_REGULAR', 'A path that must be a regular file is something else (fifo, device, directory).'),
+  GW_ERR_FILE_BINARY: def('GW_ERR_FILE_BINARY', 'A configuration file that must be text contains NUL bytes.'),
   // --- netlink codec and socket
   GW_ERR_NETLINK_TRUNCATED: def('GW_ERR_NETLINK_TRUNCATED', 'A netlink message or attribute is shorter than its header says.'),
   GW_ERR_NETLINK_MALFORMED: def('GW_ERR_NETLINK_MALFORMED', 'A netlink message or attribute violates the wire format.'),
@@ -54,6 +55,14 @@ export const ERROR_CODES = {
   GW_ERR_NETWORK_DUMP: def('GW_ERR_NETWORK_DUMP', 'A netlink dump (links, addresses, routes, rules) failed in a network namespace.'),
   GW_ERR_NETWORK_RELATION: def('GW_ERR_NETWORK_RELATION', 'A relation between interfaces could not be resolved (peer vanished, unknown NSID).'),
   GW_ERR_NETWORK_ETHTOOL: def('GW_ERR_NETWORK_ETHTOOL', 'Driver information of a physical interface could not be read.'),
+  GW_ERR_PORTS_DUMP: def('GW_ERR_PORTS_DUMP', 'A sock_diag dump of TCP/UDP sockets failed in a network namespace.'),
+  GW_ERR_PORTS_SERVICES: def('GW_ERR_PORTS_SERVICES', 'The services database (/etc/services) could not be read; service names stay empty.'),
+  GW_ERR_NETWORK_TUNTAP: def('GW_ERR_NETWORK_TUNTAP', 'The interface or network namespace of a TAP/TUN fd held by a process could not be determined.'),
+  // --- container engines
+  GW_ERR_ENGINE_UNREACHABLE: def('GW_ERR_ENGINE_UNREACHABLE', 'A container engine API socket could not be connected to or timed out.'),
+  GW_ERR_ENGINE_API: def('GW_ERR_ENGINE_API', 'A container engine answered with an error status or a malformed reply.'),
+  GW_ERR_ENGINE_UNCONFIRMED: def('GW_ERR_ENGINE_UNCONFIRMED', 'A process looked like an engine but no listening socket of it answered the engine API.'),
+  GW_ERR_ENGINE_SYNC_TIMEOUT: def('GW_ERR_ENGINE_SYNC_TIMEOUT', 'A newly found engine had not listed its containers within the discovery wait.'),
   // --- discovery orchestration, CLI, API
   GW_ERR_DISCOVERY_PHASE: def('GW_ERR_DISCOVERY_PHASE', 'A discovery phase failed as a whole; its results are missing.'),
   GW_ERR_CLI_USAGE: def('GW_ERR_CLI_USAGE', 'The command line is invalid.'),
