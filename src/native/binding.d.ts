@@ -19,12 +19,24 @@
 
 /** Error object created by the addon (sync throw, async reject, or batch item). */
 export interface NativeSystemError extends Error {
+  /** errno name ('EPERM'; fallback 'E<number>'), or 'EFTYPE' for "not a regular file". */
   code: string;
+  /** Positive errno (EINVAL = 22 for code 'EFTYPE', which Linux lacks). */
   errno: number;
+  /** The failing system call ('setns', 'openat2', …), or the addon function for argument errors. */
   syscall: string;
+  /** File path (readFileInRoot: the path relative to `root`). */
   path?: string;
+  /** readFileInRoot: the root directory. */
+  root?: string;
+  /** ethtoolIoctl: the interface name. */
+  ifName?: string;
+  /** CLONE_NEW* type of the namespace being entered. */
   nsType?: number;
+  /** The fd the call operated on. */
   fd?: number;
+  /** Set only on argument errors detected in C (code 'EINVAL'): the argument's name. */
+  argument?: string;
 }
 
 /** One netlink job: requests sent in order over one fd; replies collected per request. */
