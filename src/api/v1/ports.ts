@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module api/v1/ports
+ *
+ * Mapper from the in-memory {@link Port} model to the v1 `transport-ports` DTO (reference
+ * §2.10): `{ipv4: [...], ipv6: [...]}` with the Go engine's field names and order. IPv4-mapped
+ * IPv6 addresses are emitted in dotted IPv4 form (Go `net.IP` behaviour); owners refer to the
+ * tenant leading them as `container-idref: cont-<pid>`; `network-interface-idrefs` are
+ * `nif-<netns ino>-<ifindex>`.
+ */
+import type { Port, PortOwner } from '../../model/port.js';
+import { nifIdOf } from './to-v1.js';
+import type { OwnerV1, TransportPortV1 } from './types.js';
+
+/** Address text as Go prints a 16-byte net.IP: IPv4-mapped → dotted IPv4. */
+export function v1Address(address: string): string {
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  return address;
+}
+
+/** One owner: `{pid, cmdline, container-idref}`. */
+export function portOwnerV1(o: PortOwner): OwnerV1 {
+  return { pid: o.process.pid, cmdline: o.process.cmdline.join(' '), 'container-idref': `cont-${o.leader.pid}` };
+}
+
+/** One transport port in §2.10 field order. */
+export function transportPortV1(p: Port): TransportPortV1 {
+  return {
+    family: p.family === 4 ? 2 : 10,
+    protocol: p.protocol,
+    'local-address': v1Address(p.localAddress),
+    'local-port': p.localPort,
+    'local-servicename': p.localServiceName,
+    'remote-address': v1Address(p.remoteAddress),
+    'remote-port': p.remotePort,
+    'remote-servicename': p.remoteServiceName,
+    state: p.state,
+    macrostate: p.macrostate,
+    owners: p.owners.map(portOwnerV1),
+    'network-interface-idrefs': p.nifs.map(nifIdOf),
+  };
+}
+
+/**
+ * The `transport-ports` object of one netns (always both arrays; empty when the netns has no
+ * ports or was not scanned). Dual-stack aliases (`ipv4Mapped`) go to `ipv4`.
+ */
+export function transportPortsV1(ports: readonly Port[] | undefined): { ipv4: TransportPortV1[]; ipv6: TransportPortV1[] } {
+  const ipv4: TransportPortV1[] = [];
+  const ipv6: TransportPortV1[] = [];
+  for (const p of ports ?? []) (p.family === 4 ? ipv4 : ipv6).push(transportPortV1(p));
+  return { ipv4, ipv6 };
+}
