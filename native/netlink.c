@@ -298,7 +298,9 @@ typedef struct {
 } nl_req;
 
 typedef struct {
-  int fd;
+  int fd;     /* the caller's fd (for error context) */
+  int io_fd;  /* our dup of it, so a close() by the caller mid-flight cannot redirect I/O */
+  int dup_err;
   size_t nreq;
   nl_req *reqs;
 } nl_job;
@@ -318,6 +320,7 @@ static void nl_batch_free(nl_batch *b) {
   if (b->jobs != NULL) {
     for (size_t i = 0; i < b->njobs; i++) {
       nl_job *job = &b->jobs[i];
+      if (job->io_fd >= 0) close(job->io_fd);
       if (job->reqs == NULL) continue;
       for (size_t k = 0; k < job->nreq; k++) {
         free(job->reqs[k].data);
@@ -448,6 +451,13 @@ static void nl_do_request(int fd, nl_req *r, int timeout_ms, uint8_t **buf, size
 }
 
 static void nl_run_job(nl_job *job, int timeout_ms) {
+  if (job->io_fd < 0) {
+    for (size_t k = 0; k < job->nreq; k++) {
+      job->reqs[k].err = job->dup_err;
+      job->reqs[k].syscall = "fcntl";
+    }
+    return;
+  }
   size_t cap = GW_NL_INITIAL_RECV;
   uint8_t *buf = malloc(cap);
   for (size_t k = 0; k < job->nreq; k++) {
@@ -457,7 +467,7 @@ static void nl_run_job(nl_job *job, int timeout_ms) {
       r->syscall = "malloc";
       continue;
     }
-    nl_do_request(job->fd, r, timeout_ms, &buf, &cap);
+    nl_do_request(job->io_fd, r, timeout_ms, &buf, &cap);
   }
   free(buf);
 }
@@ -605,6 +615,7 @@ napi_value gw_netlink_transact(napi_env env, napi_callback_info info) {
     nl_batch_free(b);
     return gw_throw(env, ENOMEM, "calloc", GW_ERR_CTX_NONE);
   }
+  for (uint32_t i = 0; i < njobs; i++) b->jobs[i].io_fd = -1;
 
   for (uint32_t i = 0; i < njobs; i++) {
     napi_value job, fdv, reqs;
@@ -624,6 +635,8 @@ napi_value gw_netlink_transact(napi_env env, napi_callback_info info) {
     }
     if (!get_named(env, job, "fd", &fdv) || !get_named(env, job, "requests", &reqs)) goto fail;
     if (!gw_arg_fd(env, fdv, FN, "jobs[].fd", &b->jobs[i].fd, false)) goto fail;
+    b->jobs[i].io_fd = fcntl(b->jobs[i].fd, F_DUPFD_CLOEXEC, 0);
+    if (b->jobs[i].io_fd < 0) b->jobs[i].dup_err = errno; /* reported per request */
     s = napi_is_array(env, reqs, &is_array);
     if (s != napi_ok) {
       gw_napi_fail(env, s, "napi_is_array");

@@ -362,10 +362,19 @@ describe('netlinkTransact', () => {
       // the job goes on with its next request
       expect(replies[0]?.[1]?.error).toBeUndefined();
       expect(messages(replies[0]?.[1]?.data ?? Buffer.alloc(0)).at(-1)?.type).toBe(NLMSG_DONE);
-      expect(replies[1]?.[0]?.error).toMatchObject({ code: 'GW_ERR_NETLINK_SOCKET', sysCode: 'EBADF', syscall: 'send', errno: 9 });
+      expect(replies[1]?.[0]?.error).toMatchObject({ code: 'GW_ERR_NETLINK_SOCKET', sysCode: 'EBADF', syscall: 'fcntl', errno: 9 });
     } finally {
       closeSync(fd);
     }
+  });
+
+  it('keeps working when the caller closes the fd while the transaction is in flight', async () => {
+    const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    const pending = netlinkTransact([{ fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 77)] }]);
+    closeSync(fd);
+    const r = (await pending)[0]?.[0];
+    expect(r?.error).toBeUndefined();
+    expect(linkNames(messages(r?.data ?? Buffer.alloc(0)))).toContain('lo');
   });
 
   it('rejects invalid jobs with GW_ERR_NATIVE_ARGUMENT', async () => {
