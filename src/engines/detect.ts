@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module engines/detect
+ *
+ * Finds container engine processes in the process table and their API sockets (turtlefinder's
+ * idea, described in the project's engines reference §3.3–3.4):
+ *
+ * - candidates by `comm` (`dockerd`, `containerd`, `podman`, `crio`), then confirmed by the
+ *   basename of `/proc/PID/exe` (a `comm` alone proves nothing: any program can call itself
+ *   `dockerd`); the API call that finally confirms an engine is made by the prober;
+ * - the API sockets are the engine's **listening** unix stream sockets: rows of
+ *   `/proc/PID/net/unix` (flags `__SO_ACCEPTCON` = 0x10000, type `SOCK_STREAM` = 1, a path that
+ *   is not abstract) whose inode is one of the process's `/proc/PID/fd/N → socket:[ino]`;
+ * - each socket path is reached through `/proc/PID/root/<path>` with symlinks resolved inside
+ *   that root (never on the host: `/var/run → /run` must mean the engine's `/run`), so engines
+ *   in other mount namespaces work without switching namespaces.
+ *
+ * Pure parsers plus small synchronous readers; every reader takes `procRoot`.
+ */
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFdLinks } from '../procfs/index.js';
+
+/** Engine kinds recognised by process name (`comm`, at most 15 characters). */
+export const ENGINE_COMMS = ['dockerd', 'containerd', 'podman', 'crio'] as const;
+export type EngineComm = (typeof ENGINE_COMMS)[number];
+const COMM_SET: ReadonlySet<string> = new Set(ENGINE_COMMS);
+
+/** `__SO_ACCEPTCON` in `/proc/net/unix` Flags (include/linux/net.h): a listening socket. */
+export const SO_ACCEPTCON = 0x10000;
+/** `SOCK_STREAM` (include/linux/net.h). */
+export const SOCK_STREAM = 1;
+/** Longest usable `sun_path` (108 bytes incl. the terminating NUL; include/uapi/linux/un.h). */
+export const UNIX_PATH_MAX = 107;
+
+/** The fields of a process the engines layer needs (a subset of `model/namespace` Process). */
+export interface EngineProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly comm: string;
+  readonly starttime: number;
+  readonly nspid: readonly number[];
+}
+
+/**
+ * Parses `/proc/PID/net/unix` (net/unix/af_unix.c `unix_seq_show`: Num RefCount Protocol Flags
+ * Type St Inode [Path]) into listening stream sockets: inode → path. Abstract (`@…`) and unnamed
+ * sockets are skipped. Paths containing spaces are kept whole.
+ */
+export function parseUnixListeners(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === undefined || line.length === 0) continue;
+    const m = /^\s*\S+\s+\S+\s+\S+\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+\S+\s+(\d+)(?: (.*))?$/.exec(line);
+    if (m === null) continue;
+    const flags = parseInt(m[1] ?? '', 16);
+    const type = parseInt(m[2] ?? '', 16);
+    const ino = Number(m[3]);
+    const path = m[4]?.trim();
+    if ((flags & SO_ACCEPTCON) === 0 || type !== SOCK_STREAM) continue;
+    if (path === undefined || path === '' || path.startsWith('@') || !path.startsWith('/')) continue;
+    out.set(ino, path);
+  }
+  return out;
+}
+
+/**
+ * Resolves `path` (absolute, as seen inside `root`) following symlinks *inside* `root`: an
+ * absolute link target restarts at `root`, `..` never climbs above it. Returns the resolved
+ * absolute path relative to `root` (e.g. `/run/docker.sock` for `/var/run/docker.sock`), or
+ * `undefined` when a component is missing or the link chain is too long (40, like the kernel).
+ */
+export function resolveInRoot(root: string, path: string): string | undefined {
+  let pending = path.split('/').filter((p) => p !== '' && p !== '.');
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const comp = pending.shift() as string;
+    if (comp === '..') {
+      done.pop();
+      continue;
+    }
+    const here = `${root}/${[...done, comp].join('/')}`;
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(here).isSymbolicLink();
+    } catch {
+      return undefined;
+    }
+    if (!isLink) {
+      done.push(comp);
+      continue;
+    }
+    if (++hops > 40) return undefined;
+    let target: string;
+    try {
+      target = readlinkSync(here);
+    } catch {
+      return undefined;
+    }
+    const parts = target.split('/').filter((p) => p !== '' && p !== '.');
+    if (target.startsWith('/')) done.length = 0;
+    pending = [...parts, ...pending];
+  }
+  return `/${done.join('/')}`;
+}
+
+/** Basename of `/proc/PID/exe` without a ` (deleted)` suffix; `undefined` when unreadable. */
+export function exeBasename(pid: number, procRoot = '/proc'): string | undefined {
+  let target: string;
+  try {
+    target = readlinkSync(`${procRoot}/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
+  if (target.endsWith(' (deleted)')) target = target.slice(0, -10);
+  return target.slice(target.lastIndexOf('/') + 1);
+}
+
+/**
+ * Host-usable paths of the listening unix sockets of process `pid`: `/proc/PID/root/<path>`
+ * with the path resolved inside that root, sorted. Sockets whose path no longer resolves, and
+ * paths longer than `sun_path` allows, are left out.
+ */
+export function listeningSocketPaths(pid: number, procRoot = '/proc'): string[] {
+  let table: string;
+  try {
+    table = readFileSync(`${procRoot}/${pid}/net/unix`, 'latin1');
+  } catch {
+    return [];
+  }
+  const listeners = parseUnixListeners(table);
+  if (listeners.size === 0) return [];
+  let fds;
+  try {
+    fds = readFdLinks(pid, procRoot);
+  } catch {
+    return [];
+  }
+  const root = `${procRoot}/${pid}/root`;
+  const out = new Set<string>();
+  for (const fd of fds) {
+    if (fd.target.kind !== 'socket') continue;
+    const path = listeners.get(fd.target.ino);
+    if (path === undefined) continue;
+    const resolved = resolveInRoot(root, path);
+    if (resolved === undefined) continue;
+    const full = `${root}${resolved}`;
+    if (Buffer.byteLength(full) > UNIX_PATH_MAX) continue;
+    out.add(full);
+  }
+  return [...out].sort();
+}
+
+/** A process that looks like an engine: right `comm`, right executable, listening sockets. */
+export interface EngineCandidate {
+  readonly pid: number;
+  readonly starttime: number;
+  readonly comm: EngineComm;
+  /** Listening unix sockets as host-usable paths, most likely API socket first. */
+  readonly sockets: readonly string[];
+}
+
+/** Well-known API socket basenames per engine; these are probed first. */
+const PREFERRED: Readonly<Record<EngineComm, readonly string[]>> = {
+  dockerd: ['docker.sock'],
+  containerd: ['containerd.sock'],
+  podman: ['podman.sock'],
+  crio: ['crio.sock'],
+};
+
+/** Orders candidate sockets: preferred basenames first, `.ttrpc` (not gRPC) dropped. */
+export function orderSockets(comm: EngineComm, paths: readonly string[]): string[] {
+  const pref = PREFERRED[comm];
+  const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+  return paths
+    .filter((p) => !p.endsWith('.ttrpc'))
+    .map((p, i) => ({ p, rank: pref.includes(base(p)) ? 0 : 1, i }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((x) => x.p);
+}
+
+/**
+ * Engine candidates among `processes`: `comm` in {@link ENGINE_COMMS}, `/proc/PID/exe` with the
+ * same basename, and at least one listening unix socket. `skip(pid, starttime)` excludes
+ * processes already known. A fake `dockerd` (e.g. a renamed `sleep`) has no listening socket
+ * and is dropped here; one that listens is dropped when no socket answers the API.
+ */
+export function findCandidates(
+  processes: Iterable<EngineProcess>,
+  procRoot = '/proc',
+  skip: (pid: number, starttime: number) => boolean = () => false,
+): EngineCandidate[] {
+  const out: EngineCandidate[] = [];
+  for (const p of processes) {
+    if (!COMM_SET.has(p.comm) || skip(p.pid, p.starttime)) continue;
+    const comm = p.comm as EngineComm;
+    if (exeBasename(p.pid, procRoot) !== comm) continue;
+    const sockets = orderSockets(comm, listeningSocketPaths(p.pid, procRoot));
+    if (sockets.length === 0) continue;
+    out.push({ pid: p.pid, starttime: p.starttime, comm, sockets });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}

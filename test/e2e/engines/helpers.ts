@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module test/e2e/engines/helpers
+ *
+ * Shared helpers of the end-to-end engine suites: engine availability (the daemons recorded by
+ * scripts/engines-up.sh), unique `gwt-` names, CLI wrappers, a process table read from /proc,
+ * and a handle-leak probe.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { EngineProcess } from '../../../src/engines/index.js';
+import { readStat, readStatus } from '../../../src/procfs/index.js';
+
+/** State directory of scripts/engines-up.sh. */
+export const STATE = process.env['GW_ENGINES_STATE'] ?? '/tmp/ghostwire-engines';
+export const IMAGE = 'localhost/gwtest/busybox:latest';
+export const DOCKER_SOCK = '/var/run/docker.sock';
+export const PODMAN_SOCK = '/run/podman/podman.sock';
+export const CONTAINERD_SOCK = '/run/containerd/containerd.sock';
+
+/** Unique test object name. */
+export function gwtName(what = ''): string {
+  return `gwt-${randomBytes(4).toString('hex')}${what === '' ? '' : `-${what}`}`;
+}
+
+function starttime(pid: number): number | undefined {
+  try {
+    return readStat(pid).starttime;
+  } catch {
+    return undefined;
+  }
+}
+
+/** PID of an engine recorded by engines-up.sh if that very process still runs. */
+export function recordedPid(name: 'containerd' | 'docker' | 'podman'): number | undefined {
+  try {
+    const [pid, st] = readFileSync(`${STATE}/${name}.pid`, 'utf8').trim().split(/\s+/).map(Number);
+    if (pid === undefined || st === undefined) return undefined;
+    return starttime(pid) === st ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the suite for `engine` cannot run, or undefined when it can. */
+export function unavailable(engine: 'containerd' | 'docker' | 'podman'): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root';
+  if (recordedPid(engine) === undefined) return `${engine} not started by scripts/engines-up.sh (run it first)`;
+  return undefined;
+}
+
+/** Runs a command, returns trimmed stdout; throws with stderr on failure. */
+export function run(cmd: string, args: readonly string[], timeoutMs = 60_000): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+/** Like {@link run} but never throws (cleanup). */
+export function tryRun(cmd: string, args: readonly string[], timeoutMs = 60_000): string | undefined {
+  try {
+    return run(cmd, args, timeoutMs);
+  } catch {
+    return undefined;
+  }
+}
+
+export const docker = (...args: string[]): string => run('docker', ['-H', `unix://${DOCKER_SOCK}`, ...args]);
+export const podman = (...args: string[]): string => run('podman', args);
+export const ctr = (...args: string[]): string => run('ctr', ['--address', CONTAINERD_SOCK, '--connect-timeout', '5s', ...args]);
+
+/** The process table as the engines layer needs it (pid, ppid, comm, starttime, NSpid). */
+export function processTable(): Map<number, EngineProcess> {
+  const out = new Map<number, EngineProcess>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+    try {
+      const st = readStat(pid);
+      const status = readStatus(pid);
+      out.set(pid, { pid, ppid: st.ppid, comm: st.comm, starttime: st.starttime, nspid: status.nspid });
+    } catch {
+      // vanished
+    }
+  }
+  return out;
+}
+
+/** Network namespace inode of a process ('' if unreadable). */
+export function netnsOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return '';
+  }
+}
+
+/** Active libuv handles/requests that could leak (sockets, pipes, timers), as a sorted list. */
+export function leakableHandles(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => /Socket|Pipe|Timeout|Interval|Immediate|Http2|TCP/.test(r))
+    .sort();
+}
+
+/** Polls `fn` until it returns true or `timeoutMs` passes. */
+export async function until(fn: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 100): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return fn();
+}
+
+/** Starts a long-running process; returns it (kill it by PID in teardown). */
+export function startProcess(cmd: string, args: readonly string[]): ChildProcess {
+  return spawn(cmd, args, { stdio: 'ignore', detached: false });
+}
