@@ -216,6 +216,15 @@ function buildTopology(): void {
     [a, '-6', 'rule', 'add', 'to', 'fd00:9::/64', 'table', '200', 'priority', '1001'],
   ];
   for (const [ns, ...args] of cmds) ip('-n', ns as string, ...args);
+  // IPv6 link-local addresses (and their local routes) appear asynchronously after DAD: wait
+  // until no address is tentative so that discovery and `ip` see the same state.
+  const deadline = Date.now() + 10_000;
+  for (const n of [a, b, c, d]) {
+    while (ip('-n', n, '-6', 'addr', 'show', 'tentative').trim() !== '' && Date.now() < deadline) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
 }
 
 describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
