@@ -25,6 +25,7 @@ function fakeSyscalls(calls: string[]): NsSyscalls {
     getUserns: fail,
     getParent: fail,
     getOwnerUid: fail,
+    getNsType: fail,
     pidfdOpen: (pid) => (calls.push(`pidfdOpen ${pid}`), openSync(fakeNetnsFile, 'r')),
     pidfdGetfd: (_pidfd, fd) => (calls.push(`getfd ${fd}`), openSync(fakeNetnsFile, 'r')),
     socketNetns: () => openSync(fakeNetnsFile, 'r'),

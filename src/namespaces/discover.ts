@@ -67,7 +67,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseR
   const stats: DiscoveryStats = {
     processes: 0,
     namespaces: 0,
-    fd: { fds: 0, sockets: 0, unaccounted: 0, probes: 0 },
+    fd: { fds: 0, sockets: 0, unaccounted: 0, probes: 0, pathStats: 0 },
     bindMounts: { mountNamespaces: 0, helpers: 0, nsfsMounts: 0 },
     timings,
   };
@@ -109,7 +109,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseR
   }
 
   if (opts.fdScan ?? true) {
-    const sockets = scanFds(ctx, stats.fd);
+    const sockets = scanFds(ctx, stats.fd, sys);
     lap('fds');
     if ((opts.socketNetns ?? true) && sys !== undefined) {
       probeSocketNetns(ctx, sockets, sys, opts.maxSocketProbes ?? 1024, stats.fd);

@@ -14,7 +14,9 @@
  * in, plus families without a procfs table) are probed, each inode once, at most
  * `maxProbes` in total; hitting the cap is recorded as a problem.
  */
-import { closeSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { CLONE_FLAGS, NS_TYPES } from '../model/namespace.js';
+import { toProblem } from '../model/problem.js';
 import { readFdLinks, readNetnsSocketInodes, isVanished, sysCode } from '../procfs/index.js';
 import { errorMessage } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
@@ -29,6 +31,8 @@ export interface FdScanStats {
   unaccounted: number;
   /** SIOCGSKNS probes done. */
   probes: number;
+  /** fds with a path target stat()ed to detect nsfs fds opened through bind mounts. */
+  pathStats: number;
 }
 
 /** One socket fd to probe. */
@@ -41,9 +45,10 @@ interface SocketFd {
 /**
  * Scans all fds. Returns the socket fds (one per distinct inode) for an optional probe.
  */
-export function scanFds(ctx: DiscoveryContext, stats: FdScanStats): SocketFd[] {
+export function scanFds(ctx: DiscoveryContext, stats: FdScanStats, sys: NsSyscalls | undefined): SocketFd[] {
   const root = ctx.procRoot;
   const firstHolder = new Map<number, SocketFd>();
+  const nsfsPaths: SocketFd[] = [];
   for (const proc of ctx.processes.values()) {
     let links;
     try {
@@ -72,10 +77,47 @@ export function scanFds(ctx: DiscoveryContext, stats: FdScanStats): SocketFd[] {
         if (owners === undefined) ctx.socketOwners.set(target.ino, [proc.pid]);
         else if (owners[owners.length - 1] !== proc.pid) owners.push(proc.pid);
         if (!firstHolder.has(target.ino)) firstHolder.set(target.ino, { pid: proc.pid, fd, ino: target.ino });
+      } else if (target.kind === 'path' && ctx.nsfsDev !== 0 && !target.path.endsWith(' (deleted)')) {
+        stats.pathStats++;
+        const st = statSync(`${root}/${proc.pid}/fd/${fd}`, { throwIfNoEntry: false });
+        if (st !== undefined && st.dev === ctx.nsfsDev) nsfsPaths.push({ pid: proc.pid, fd, ino: st.ino });
       }
     }
   }
+  for (const h of nsfsPaths) addPathHeldNamespace(ctx, h, sys);
   return [...firstHolder.values()];
+}
+
+/** Adds a namespace held by an fd opened through a bind mount (type via NS_GET_NSTYPE). */
+function addPathHeldNamespace(ctx: DiscoveryContext, h: SocketFd, sys: NsSyscalls | undefined): void {
+  const path = `${ctx.procRoot}/${h.pid}/fd/${h.fd}`;
+  const known = ctx.get({ dev: ctx.nsfsDev, ino: h.ino });
+  let type = known?.type;
+  if (type === undefined) {
+    if (sys === undefined) {
+      ctx.problem({
+        code: 'GW_ERR_NS_ACCESS',
+        message: `nsfs fd ${path} of unknown type (needs the native addon for NS_GET_NSTYPE)`,
+        subject: path,
+      });
+      return;
+    }
+    try {
+      const fd = openSync(path, 'r');
+      try {
+        const flag = sys.getNsType(fd);
+        type = NS_TYPES.find((t) => CLONE_FLAGS[t] === flag);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e: unknown) {
+      if (!isVanished(e) && sysErrorCode(e) !== 'ENOENT') ctx.problem(toProblem(e, path, 'GW_ERR_NS_ACCESS'));
+      return;
+    }
+    if (type === undefined) return;
+  }
+  const { ns } = ctx.getOrCreate(type, h.ino);
+  ctx.addSource(ns, { kind: 'fd', pid: h.pid, fd: h.fd, path }, [path]);
 }
 
 /**

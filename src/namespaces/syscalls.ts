@@ -13,6 +13,7 @@ import {
   isNativeAvailable,
   nsGetOwnerUid,
   nsGetParent,
+  nsGetType,
   nsGetUserns,
   pidfdGetfd,
   pidfdOpen,
@@ -33,6 +34,8 @@ export interface NsSyscalls {
   getUserns(fd: number): number;
   /** NS_GET_PARENT on a user/pid namespace fd → new fd of the parent; EPERM at the top. */
   getParent(fd: number): number;
+  /** NS_GET_NSTYPE on an nsfs fd → CLONE_NEW* flag of its type. */
+  getNsType(fd: number): number;
   /** NS_GET_OWNER_UID on a user namespace fd → creator UID. */
   getOwnerUid(fd: number): number;
   /** pidfd_open(pid, 0) → new pidfd. */
@@ -60,6 +63,7 @@ export function sysErrorCode(e: unknown): string | undefined {
 export const NATIVE_SYSCALLS: NsSyscalls = {
   getUserns: nsGetUserns,
   getParent: nsGetParent,
+  getNsType: nsGetType,
   getOwnerUid: nsGetOwnerUid,
   pidfdOpen,
   pidfdGetfd,
