@@ -10,7 +10,7 @@
  * {@link parseAttributes} gives a generic tree-free list for tests and round trips.
  */
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK } from './constants.js';
-import { align4, readS32, readU16, readU32, readU64 } from './bytes.js';
+import { readS32, readU16, readU32, readU64 } from './bytes.js';
 import { malformed, truncated } from './decode-error.js';
 import { formatHex, formatIPv4, formatIPv6, formatMac } from './ip.js';
 
@@ -52,8 +52,9 @@ export class AttrCursor {
     const remaining = this.#end - pos;
     if (remaining <= 0) return false;
     if (remaining < NLA_HDRLEN) throw truncated(this.family, pos, 'attribute header');
-    const len = readU16(this.buf, pos);
-    const rawType = readU16(this.buf, pos + 2);
+    const buf = this.buf;
+    const len = readU16(buf, pos);
+    const rawType = readU16(buf, pos + 2);
     if (len < NLA_HDRLEN) throw malformed(this.family, pos, `attribute length ${len}`, rawType & NLA_TYPE_MASK);
     if (len > remaining) throw truncated(this.family, pos, `attribute (length ${len}, ${remaining} left)`, rawType & NLA_TYPE_MASK);
     this.offset = pos;
@@ -62,7 +63,8 @@ export class AttrCursor {
     this.dataStart = pos + NLA_HDRLEN;
     this.dataLength = len - NLA_HDRLEN;
     // The last attribute may lack its trailing padding; never step past the end.
-    this.#pos = Math.min(pos + align4(len), this.#end);
+    const nextPos = pos + ((len + 3) & ~3);
+    this.#pos = nextPos < this.#end ? nextPos : this.#end;
     return true;
   }
 

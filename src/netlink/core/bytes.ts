@@ -11,17 +11,26 @@
 /** True on little-endian hosts (x86-64, arm64 in practice). */
 export const HOST_LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+// The hot decode loops read with plain index arithmetic: cheaper than the bounds-checked
+// Buffer methods, and safe because every caller has checked `off + size <= buf.length`.
+
 /** Reads a host-order u16. */
-export function readU16(buf: Buffer, off: number): number {
-  return HOST_LE ? buf.readUInt16LE(off) : buf.readUInt16BE(off);
+export function readU16(buf: Uint8Array, off: number): number {
+  const a = buf[off] as number;
+  const b = buf[off + 1] as number;
+  return HOST_LE ? a | (b << 8) : (a << 8) | b;
 }
 /** Reads a host-order u32. */
-export function readU32(buf: Buffer, off: number): number {
-  return HOST_LE ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+export function readU32(buf: Uint8Array, off: number): number {
+  return readS32(buf, off) >>> 0;
 }
 /** Reads a host-order s32. */
-export function readS32(buf: Buffer, off: number): number {
-  return HOST_LE ? buf.readInt32LE(off) : buf.readInt32BE(off);
+export function readS32(buf: Uint8Array, off: number): number {
+  const a = buf[off] as number;
+  const b = buf[off + 1] as number;
+  const c = buf[off + 2] as number;
+  const d = buf[off + 3] as number;
+  return HOST_LE ? a | (b << 8) | (c << 16) | (d << 24) : (a << 24) | (b << 16) | (c << 8) | d;
 }
 /** Reads a host-order u64 as bigint. */
 export function readU64(buf: Buffer, off: number): bigint {

@@ -8,6 +8,8 @@
  */
 
 const HEX = '0123456789abcdef';
+/** Two-digit lower-case hex of every byte value (one string lookup per byte on hot paths). */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (HEX[i >> 4] ?? '0') + (HEX[i & 15] ?? '0'));
 
 /** Formats the 4 bytes at `offset` as dotted IPv4. The caller checks bounds. */
 export function formatIPv4(buf: Uint8Array, offset = 0): string {
@@ -54,11 +56,14 @@ export function formatIPv6(buf: Uint8Array, offset = 0): string {
 
 /** Formats `length` bytes at `offset` as lower-case colon-separated hex (`aa:bb:...`). */
 export function formatMac(buf: Uint8Array, offset: number, length: number): string {
+  if (length === 6) {
+    const h = BYTE_HEX;
+    return `${h[buf[offset] as number]}:${h[buf[offset + 1] as number]}:${h[buf[offset + 2] as number]}:${h[buf[offset + 3] as number]}:${h[buf[offset + 4] as number]}:${h[buf[offset + 5] as number]}`;
+  }
   let out = '';
   for (let i = 0; i < length; i++) {
-    const b = buf[offset + i] ?? 0;
     if (i > 0) out += ':';
-    out += (HEX[b >> 4] ?? '0') + (HEX[b & 15] ?? '0');
+    out += BYTE_HEX[buf[offset + i] ?? 0];
   }
   return out;
 }
@@ -66,10 +71,7 @@ export function formatMac(buf: Uint8Array, offset: number, length: number): stri
 /** Formats bytes as plain lower-case hex without separators. */
 export function formatHex(buf: Uint8Array, offset: number, length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) {
-    const b = buf[offset + i] ?? 0;
-    out += (HEX[b >> 4] ?? '0') + (HEX[b & 15] ?? '0');
-  }
+  for (let i = 0; i < length; i++) out += BYTE_HEX[buf[offset + i] ?? 0];
   return out;
 }
 

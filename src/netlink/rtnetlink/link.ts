@@ -258,6 +258,51 @@ export function decodeKindData(kind: string, data: AttrCursor | undefined): Link
   }
 }
 
+/** Decodes IFLA_LINKINFO into kind, slave kind and kind data. */
+function decodeLinkInfo(l: Mutable<LinkMessage>, c: AttrCursor): void {
+  const info = c.nested();
+  let dataCursor: AttrCursor | undefined;
+  while (info.next()) {
+    if (info.type === C.IFLA_INFO_KIND) l.kind = info.str();
+    else if (info.type === C.IFLA_INFO_SLAVE_KIND) l.slaveKind = info.str();
+    else if (info.type === C.IFLA_INFO_DATA) dataCursor = info.nested();
+  }
+  if (l.kind !== undefined) l.data = decodeKindData(l.kind, dataCursor);
+}
+
+type LinkAttrHandler = (l: Mutable<LinkMessage>, c: AttrCursor) => void;
+
+/**
+ * IFLA_* type → handler. A table instead of a switch: a link carries ~50 attributes, most of
+ * them (stats, AF_SPEC, ...) uninteresting, and a table rejects those with one lookup.
+ */
+const LINK_ATTRS: Array<LinkAttrHandler | undefined> = [];
+function on(type: number, h: LinkAttrHandler): void {
+  LINK_ATTRS[type] = h;
+}
+on(C.IFLA_IFNAME, (l, c) => (l.name = c.str()));
+on(C.IFLA_MTU, (l, c) => (l.mtu = c.u32()));
+on(C.IFLA_OPERSTATE, (l, c) => (l.operState = c.u8()));
+on(C.IFLA_ADDRESS, (l, c) => (l.mac = c.mac()));
+on(C.IFLA_BROADCAST, (l, c) => (l.broadcast = c.mac()));
+on(C.IFLA_PERM_ADDRESS, (l, c) => (l.permMac = c.mac()));
+on(C.IFLA_IFALIAS, (l, c) => (l.alias = c.str()));
+on(C.IFLA_MASTER, (l, c) => (l.masterIndex = c.u32()));
+on(C.IFLA_LINK, (l, c) => (l.linkIndex = c.u32()));
+on(C.IFLA_LINK_NETNSID, (l, c) => (l.linkNetnsId = c.s32()));
+on(C.IFLA_TXQLEN, (l, c) => (l.txQueueLen = c.u32()));
+on(C.IFLA_QDISC, (l, c) => (l.qdisc = c.str()));
+on(C.IFLA_GROUP, (l, c) => (l.group = c.u32()));
+on(C.IFLA_PROMISCUITY, (l, c) => (l.promiscuity = c.u32()));
+on(C.IFLA_CARRIER, (l, c) => (l.carrier = c.u8() !== 0));
+on(C.IFLA_LINKMODE, (l, c) => (l.linkMode = c.u8()));
+on(C.IFLA_NUM_TX_QUEUES, (l, c) => (l.numTxQueues = c.u32()));
+on(C.IFLA_NUM_RX_QUEUES, (l, c) => (l.numRxQueues = c.u32()));
+on(C.IFLA_NUM_VF, (l, c) => (l.numVf = c.u32()));
+on(C.IFLA_PARENT_DEV_NAME, (l, c) => (l.parentDevName = c.str()));
+on(C.IFLA_PARENT_DEV_BUS_NAME, (l, c) => (l.parentDevBusName = c.str()));
+on(C.IFLA_LINKINFO, decodeLinkInfo);
+
 /** Decodes one RTM_NEWLINK message. Throws DecodeError on malformed input. */
 export function decodeLink(msg: NetlinkMessage): LinkMessage {
   checkMessage(msg, C.RTM_NEWLINK, IFINFOMSG_SIZE, 'RTM_NEWLINK');
@@ -277,44 +322,11 @@ export function decodeLink(msg: NetlinkMessage): LinkMessage {
     txQueueLen: 0,
     qdisc: '',
   };
+  const table = LINK_ATTRS;
   const c = new AttrCursor(p, IFINFOMSG_SIZE, p.length, RTNL);
   while (c.next()) {
-    switch (c.type) {
-      case C.IFLA_IFNAME: l.name = c.str(); break;
-      case C.IFLA_MTU: l.mtu = c.u32(); break;
-      case C.IFLA_OPERSTATE: l.operState = c.u8(); break;
-      case C.IFLA_ADDRESS: l.mac = c.mac(); break;
-      case C.IFLA_BROADCAST: l.broadcast = c.mac(); break;
-      case C.IFLA_PERM_ADDRESS: l.permMac = c.mac(); break;
-      case C.IFLA_IFALIAS: l.alias = c.str(); break;
-      case C.IFLA_MASTER: l.masterIndex = c.u32(); break;
-      case C.IFLA_LINK: l.linkIndex = c.u32(); break;
-      case C.IFLA_LINK_NETNSID: l.linkNetnsId = c.s32(); break;
-      case C.IFLA_TXQLEN: l.txQueueLen = c.u32(); break;
-      case C.IFLA_QDISC: l.qdisc = c.str(); break;
-      case C.IFLA_GROUP: l.group = c.u32(); break;
-      case C.IFLA_PROMISCUITY: l.promiscuity = c.u32(); break;
-      case C.IFLA_CARRIER: l.carrier = c.u8() !== 0; break;
-      case C.IFLA_LINKMODE: l.linkMode = c.u8(); break;
-      case C.IFLA_NUM_TX_QUEUES: l.numTxQueues = c.u32(); break;
-      case C.IFLA_NUM_RX_QUEUES: l.numRxQueues = c.u32(); break;
-      case C.IFLA_NUM_VF: l.numVf = c.u32(); break;
-      case C.IFLA_PARENT_DEV_NAME: l.parentDevName = c.str(); break;
-      case C.IFLA_PARENT_DEV_BUS_NAME: l.parentDevBusName = c.str(); break;
-      case C.IFLA_LINKINFO: {
-        const info = c.nested();
-        let dataCursor: AttrCursor | undefined;
-        while (info.next()) {
-          if (info.type === C.IFLA_INFO_KIND) l.kind = info.str();
-          else if (info.type === C.IFLA_INFO_SLAVE_KIND) l.slaveKind = info.str();
-          else if (info.type === C.IFLA_INFO_DATA) dataCursor = info.nested();
-        }
-        if (l.kind !== undefined) l.data = decodeKindData(l.kind, dataCursor);
-        break;
-      }
-      default:
-        break;
-    }
+    const h = table[c.type];
+    if (h !== undefined) h(l, c);
   }
   return l;
 }
