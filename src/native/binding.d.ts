@@ -115,7 +115,11 @@ export interface NativeBinding {
    * `maxBytes` + 1 bytes. Returns the bytes read (at most maxBytes) and whether the file was
    * larger than maxBytes (`truncated`). Symlinks (absolute or `..`) can never leave rootPath.
    */
-  readFileInRoot(rootPath: string, relPath: string, maxBytes: number): { data: Buffer; truncated: boolean };
+  readFileInRoot(
+    rootPath: string,
+    relPath: string,
+    maxBytes: number,
+  ): { data: Buffer; truncated: boolean };
 
   /** pidfd_open(pid, 0) → new fd. */
   pidfdOpen(pid: number): number;

@@ -31,7 +31,14 @@ import {
 import { getNativeBinding } from './load.js';
 
 export * from './constants.js';
-export { candidatePaths, findPackageRoot, loadNativeBinding, NATIVE_BINDING_ENV, type LoadAttempt, type LoadOptions } from './load.js';
+export {
+  candidatePaths,
+  findPackageRoot,
+  loadNativeBinding,
+  NATIVE_BINDING_ENV,
+  type LoadAttempt,
+  type LoadOptions,
+} from './load.js';
 
 /** A namespace reference: an open nsfs fd, an nsfs path (`/proc/PID/ns/net`, `/run/netns/x`), or null = current. */
 export type NsRef = number | string | null;
@@ -88,9 +95,13 @@ function argError(fn: string, name: string, value: unknown, expected: string): N
   } catch {
     shown = typeof value;
   }
-  return new NativeError('GW_ERR_NATIVE_ARGUMENT', `${fn}: invalid ${name} ${shown}: expected ${expected}`, {
-    details: { function: fn, argument: name },
-  });
+  return new NativeError(
+    'GW_ERR_NATIVE_ARGUMENT',
+    `${fn}: invalid ${name} ${shown}: expected ${expected}`,
+    {
+      details: { function: fn, argument: name },
+    },
+  );
 }
 
 function checkInt(fn: string, name: string, v: unknown, min: number, max: number): number {
@@ -101,11 +112,17 @@ function checkInt(fn: string, name: string, v: unknown, min: number, max: number
 }
 
 const INT32_MAX = 0x7fffffff;
-const checkFd = (fn: string, name: string, v: unknown): number => checkInt(fn, name, v, 0, INT32_MAX);
+const checkFd = (fn: string, name: string, v: unknown): number =>
+  checkInt(fn, name, v, 0, INT32_MAX);
 
 function checkString(fn: string, name: string, v: unknown, allowEmpty = false): string {
   if (typeof v !== 'string' || v.includes('\0') || (!allowEmpty && v === '')) {
-    throw argError(fn, name, v, allowEmpty ? 'a string without NUL' : 'a non-empty string without NUL');
+    throw argError(
+      fn,
+      name,
+      v,
+      allowEmpty ? 'a string without NUL' : 'a non-empty string without NUL',
+    );
   }
   return v;
 }
@@ -114,7 +131,12 @@ function checkNsRef(fn: string, ns: unknown, allowNull: boolean): NsRef {
   if (ns === null && allowNull) return null;
   if (typeof ns === 'string') return checkString(fn, 'ns', ns);
   if (typeof ns === 'number') return checkFd(fn, 'ns', ns);
-  throw argError(fn, 'ns', ns, allowNull ? 'an nsfs fd, an nsfs path or null' : 'an nsfs fd or an nsfs path');
+  throw argError(
+    fn,
+    'ns',
+    ns,
+    allowNull ? 'an nsfs fd, an nsfs path or null' : 'an nsfs fd or an nsfs path',
+  );
 }
 
 function isRawError(e: unknown): e is NativeSystemError {
@@ -131,10 +153,15 @@ function refName(ns: NsRef): string {
  * Converts a raw addon error (or anything thrown) into a NativeError with the given code.
  * Raw argument errors (they carry `argument`) always become GW_ERR_NATIVE_ARGUMENT.
  */
-function convert(e: unknown, code: ErrorCode, what: string, details: Record<string, unknown> = {}): NativeError {
+function convert(
+  e: unknown,
+  code: ErrorCode,
+  what: string,
+  details: Record<string, unknown> = {},
+): NativeError {
   if (e instanceof NativeError) return e;
   const raw = isRawError(e) ? e : undefined;
-  const argument = raw !== undefined ? (raw as { argument?: unknown }).argument : undefined;
+  const argument = raw?.argument;
   const errno = errorErrno(e);
   const fields: Record<string, unknown> = { ...details };
   if (raw !== undefined) {
@@ -143,17 +170,26 @@ function convert(e: unknown, code: ErrorCode, what: string, details: Record<stri
       if (v !== undefined && fields[k] === undefined) fields[k] = v;
     }
   }
-  return new NativeError(typeof argument === 'string' ? 'GW_ERR_NATIVE_ARGUMENT' : code, `${what}: ${errorMessage(e)}`, {
-    ...(errno !== undefined ? { errno: Math.abs(errno) } : {}),
-    ...(raw !== undefined ? { syscall: raw.syscall } : {}),
-    ...(errorCode(e) !== undefined ? { sysCode: errorCode(e) } : {}),
-    cause: e,
-    details: fields,
-  });
+  return new NativeError(
+    typeof argument === 'string' ? 'GW_ERR_NATIVE_ARGUMENT' : code,
+    `${what}: ${errorMessage(e)}`,
+    {
+      ...(errno !== undefined ? { errno: Math.abs(errno) } : {}),
+      ...(raw !== undefined ? { syscall: raw.syscall } : {}),
+      ...(errorCode(e) !== undefined ? { sysCode: errorCode(e) } : {}),
+      cause: e,
+      details: fields,
+    },
+  );
 }
 
 /** Calls the addon, converting anything it throws. */
-function call<T>(code: ErrorCode | ((e: unknown) => ErrorCode), what: string, details: Record<string, unknown>, fn: (b: NativeBinding) => T): T {
+function call<T>(
+  code: ErrorCode | ((e: unknown) => ErrorCode),
+  what: string,
+  details: Record<string, unknown>,
+  fn: (b: NativeBinding) => T,
+): T {
   const b = getNativeBinding();
   try {
     return fn(b);
@@ -167,7 +203,11 @@ function openNsPath(fn: string, path: string): number {
   try {
     return openSync(path, 'r');
   } catch (e: unknown) {
-    throw convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}: cannot open ${path}`, { op: 'open', ref: path, path });
+    throw convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}: cannot open ${path}`, {
+      op: 'open',
+      ref: path,
+      path,
+    });
   }
 }
 
@@ -222,8 +262,13 @@ export function openSocketIn(ns: NsRef, family: number, type: number, protocol: 
   checkInt(fn, 'protocol', protocol, 0, INT32_MAX);
   const what = `${fn}(${refName(ref)})`;
   const details = { op: 'openSocketIn', ref: refName(ref), family, type, protocol };
-  if (ref === null) return call(socketErrorCode(family), what, details, (b) => b.openSocketIn(-1, family, type, protocol));
-  return withNsFd(fn, ref, (fd) => call(socketErrorCode(family), what, details, (b) => b.openSocketIn(fd, family, type, protocol)));
+  if (ref === null)
+    return call(socketErrorCode(family), what, details, (b) =>
+      b.openSocketIn(-1, family, type, protocol),
+    );
+  return withNsFd(fn, ref, (fd) =>
+    call(socketErrorCode(family), what, details, (b) => b.openSocketIn(fd, family, type, protocol)),
+  );
 }
 
 /**
@@ -232,7 +277,12 @@ export function openSocketIn(ns: NsRef, family: number, type: number, protocol: 
  * Paths are opened (and closed) around the call; `null` = the current namespace.
  * @throws NativeError GW_ERR_NATIVE_ARGUMENT, or GW_ERR_NATIVE_SYSCALL if no thread could start.
  */
-export function openSocketsIn(nsRefs: readonly NsRef[], family: number, type: number, protocol: number): Array<number | NativeError> {
+export function openSocketsIn(
+  nsRefs: readonly NsRef[],
+  family: number,
+  type: number,
+  protocol: number,
+): Array<number | NativeError> {
   const fn = 'openSocketsIn';
   if (!Array.isArray(nsRefs)) throw argError(fn, 'nsRefs', nsRefs, 'an array');
   const refs = nsRefs.map((r) => checkNsRef(fn, r, true));
@@ -241,7 +291,9 @@ export function openSocketsIn(nsRefs: readonly NsRef[], family: number, type: nu
   checkInt(fn, 'protocol', protocol, 0, INT32_MAX);
   const b = getNativeBinding();
 
-  const results: Array<number | NativeError | undefined> = new Array<number | NativeError | undefined>(refs.length);
+  const results: Array<number | NativeError | undefined> = new Array<
+    number | NativeError | undefined
+  >(refs.length);
   const opened: number[] = [];
   const fds: number[] = [];
   const index: number[] = []; // fds[k] belongs to refs[index[k]]
@@ -254,7 +306,8 @@ export function openSocketsIn(nsRefs: readonly NsRef[], family: number, type: nu
           fds.push(fd);
           index.push(i);
         } catch (e: unknown) {
-          results[i] = e instanceof NativeError ? e : convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}(${r})`);
+          results[i] =
+            e instanceof NativeError ? e : convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}(${r})`);
         }
       } else {
         fds.push(r ?? -1);
@@ -284,7 +337,15 @@ export function openSocketsIn(nsRefs: readonly NsRef[], family: number, type: nu
   } finally {
     for (const fd of opened) closeSync(fd);
   }
-  return results.map((r, i) => r ?? convert(new Error('no result'), 'GW_ERR_NATIVE_SYSCALL', `${fn}(${refName(refs[i] ?? null)})`));
+  return results.map(
+    (r, i) =>
+      r ??
+      convert(
+        new Error('no result'),
+        'GW_ERR_NATIVE_SYSCALL',
+        `${fn}(${refName(refs[i] ?? null)})`,
+      ),
+  );
 }
 
 /**
@@ -294,12 +355,27 @@ export function openSocketsIn(nsRefs: readonly NsRef[], family: number, type: nu
  * @returns one NetlinkReply[] per job, in job order (per-request socket errors in `error`).
  * @throws (rejects) NativeError GW_ERR_NATIVE_ARGUMENT, GW_ERR_NATIVE_SYSCALL.
  */
-export function netlinkTransact(jobs: readonly NetlinkJob[], options: NetlinkTransactOptions = {}): Promise<NetlinkReply[][]> {
+export function netlinkTransact(
+  jobs: readonly NetlinkJob[],
+  options: NetlinkTransactOptions = {},
+): Promise<NetlinkReply[][]> {
   const fn = 'netlinkTransact';
   try {
     if (!Array.isArray(jobs)) throw argError(fn, 'jobs', jobs, 'an array');
-    const parallelism = checkInt(fn, 'parallelism', options.parallelism ?? NETLINK_DEFAULT_PARALLELISM, 1, NETLINK_MAX_PARALLELISM);
-    const timeoutMs = checkInt(fn, 'timeoutMs', options.timeoutMs ?? NETLINK_DEFAULT_TIMEOUT_MS, 1, NETLINK_MAX_TIMEOUT_MS);
+    const parallelism = checkInt(
+      fn,
+      'parallelism',
+      options.parallelism ?? NETLINK_DEFAULT_PARALLELISM,
+      1,
+      NETLINK_MAX_PARALLELISM,
+    );
+    const timeoutMs = checkInt(
+      fn,
+      'timeoutMs',
+      options.timeoutMs ?? NETLINK_DEFAULT_TIMEOUT_MS,
+      1,
+      NETLINK_MAX_TIMEOUT_MS,
+    );
     const seen = new Set<number>();
     const rawJobs = jobs.map((j, i) => {
       if (typeof j !== 'object' || j === null) throw argError(fn, `jobs[${i}]`, j, 'an object');
@@ -307,10 +383,16 @@ export function netlinkTransact(jobs: readonly NetlinkJob[], options: NetlinkTra
       if (seen.has(fd)) throw argError(fn, `jobs[${i}].fd`, fd, 'an fd not used by another job');
       seen.add(fd);
       const reqs: unknown = j.requests;
-      if (!Array.isArray(reqs)) throw argError(fn, `jobs[${i}].requests`, reqs, 'an array of Buffers');
+      if (!Array.isArray(reqs))
+        throw argError(fn, `jobs[${i}].requests`, reqs, 'an array of Buffers');
       const requests = (reqs as unknown[]).map((r: unknown, k: number): Buffer => {
         if (!Buffer.isBuffer(r) || r.length < 16) {
-          throw argError(fn, `jobs[${i}].requests[${k}]`, Buffer.isBuffer(r) ? `${r.length} bytes` : r, 'a Buffer of at least 16 bytes (nlmsghdr)');
+          throw argError(
+            fn,
+            `jobs[${i}].requests[${k}]`,
+            Buffer.isBuffer(r) ? `${r.length} bytes` : r,
+            'a Buffer of at least 16 bytes (nlmsghdr)',
+          );
         }
         return r;
       });
@@ -327,15 +409,21 @@ export function netlinkTransact(jobs: readonly NetlinkJob[], options: NetlinkTra
           resolvePromise(
             replies.map((perJob, i) =>
               perJob.map((r, k): NetlinkReply => {
-                if (r.error === undefined) return { data: r.data, dumpInterrupted: r.dumpInterrupted };
+                if (r.error === undefined)
+                  return { data: r.data, dumpInterrupted: r.dumpInterrupted };
                 return {
                   data: r.data,
                   dumpInterrupted: r.dumpInterrupted,
-                  error: convert(r.error, 'GW_ERR_NETLINK_SOCKET', `${fn}(fd ${rawJobs[i]?.fd ?? '?'}, request ${k})`, {
-                    op: fn,
-                    fd: rawJobs[i]?.fd,
-                    request: k,
-                  }),
+                  error: convert(
+                    r.error,
+                    'GW_ERR_NETLINK_SOCKET',
+                    `${fn}(fd ${rawJobs[i]?.fd ?? '?'}, request ${k})`,
+                    {
+                      op: fn,
+                      fd: rawJobs[i]?.fd,
+                      request: k,
+                    },
+                  ),
                 };
               }),
             ),
@@ -352,7 +440,9 @@ export function netlinkTransact(jobs: readonly NetlinkJob[], options: NetlinkTra
 
 function nsIoctl(fn: string, fd: number, op: number): number {
   checkFd(fn, 'fd', fd);
-  return call('GW_ERR_NS_IOCTL_FAILED', `${fn}(fd ${fd})`, { op: fn, ref: `fd ${fd}`, fd }, (b) => b.nsIoctl(fd, op));
+  return call('GW_ERR_NS_IOCTL_FAILED', `${fn}(fd ${fd})`, { op: fn, ref: `fd ${fd}`, fd }, (b) =>
+    b.nsIoctl(fd, op),
+  );
 }
 
 /** NS_GET_NSTYPE: the CLONE_NEW* type of the namespace behind an nsfs fd (Linux 4.11). */
@@ -404,7 +494,9 @@ export function readFileInRoot(root: string, rel: string, maxBytes: number): Fil
 /** pidfd_open(pid, 0) (Linux 5.3): a NEW pidfd. **The caller must close it.** */
 export function pidfdOpen(pid: number): number {
   checkInt('pidfdOpen', 'pid', pid, 1, INT32_MAX);
-  return call('GW_ERR_NATIVE_SYSCALL', `pidfdOpen(${pid})`, { op: 'pidfdOpen', pid }, (b) => b.pidfdOpen(pid));
+  return call('GW_ERR_NATIVE_SYSCALL', `pidfdOpen(${pid})`, { op: 'pidfdOpen', pid }, (b) =>
+    b.pidfdOpen(pid),
+  );
 }
 
 /**
@@ -414,8 +506,11 @@ export function pidfdOpen(pid: number): number {
 export function pidfdGetfd(pidfd: number, targetFd: number): number {
   checkFd('pidfdGetfd', 'pidfd', pidfd);
   checkFd('pidfdGetfd', 'targetFd', targetFd);
-  return call('GW_ERR_NATIVE_SYSCALL', `pidfdGetfd(${pidfd}, ${targetFd})`, { op: 'pidfdGetfd', pidfd, targetFd }, (b) =>
-    b.pidfdGetfd(pidfd, targetFd),
+  return call(
+    'GW_ERR_NATIVE_SYSCALL',
+    `pidfdGetfd(${pidfd}, ${targetFd})`,
+    { op: 'pidfdGetfd', pidfd, targetFd },
+    (b) => b.pidfdGetfd(pidfd, targetFd),
   );
 }
 
@@ -425,7 +520,12 @@ export function pidfdGetfd(pidfd: number, targetFd: number): number {
  */
 export function socketNetns(sockFd: number): number {
   checkFd('socketNetns', 'sockFd', sockFd);
-  return call('GW_ERR_NATIVE_SYSCALL', `socketNetns(fd ${sockFd})`, { op: 'socketNetns', fd: sockFd }, (b) => b.socketNetns(sockFd));
+  return call(
+    'GW_ERR_NATIVE_SYSCALL',
+    `socketNetns(fd ${sockFd})`,
+    { op: 'socketNetns', fd: sockFd },
+    (b) => b.socketNetns(sockFd),
+  );
 }
 
 /**
@@ -434,7 +534,12 @@ export function socketNetns(sockFd: number): number {
  */
 export function tunDeviceNetns(tunFd: number): number {
   checkFd('tunDeviceNetns', 'tunFd', tunFd);
-  return call('GW_ERR_NATIVE_SYSCALL', `tunDeviceNetns(fd ${tunFd})`, { op: 'tunDeviceNetns', fd: tunFd }, (b) => b.tunDeviceNetns(tunFd));
+  return call(
+    'GW_ERR_NATIVE_SYSCALL',
+    `tunDeviceNetns(fd ${tunFd})`,
+    { op: 'tunDeviceNetns', fd: tunFd },
+    (b) => b.tunDeviceNetns(tunFd),
+  );
 }
 
 /**
@@ -446,9 +551,13 @@ export function ethtoolIoctl(fd: number, ifName: string, cmd: Buffer): Buffer {
   const fn = 'ethtoolIoctl';
   checkFd(fn, 'fd', fd);
   checkString(fn, 'ifName', ifName);
-  if (Buffer.byteLength(ifName) >= 16) throw argError(fn, 'ifName', ifName, 'at most 15 bytes (IFNAMSIZ - 1)');
-  if (!Buffer.isBuffer(cmd) || cmd.length < 4) throw argError(fn, 'cmd', cmd, 'a Buffer of at least 4 bytes');
-  return call('GW_ERR_NATIVE_SYSCALL', `${fn}(${ifName})`, { op: fn, ifName, fd }, (b) => b.ethtoolIoctl(fd, ifName, cmd));
+  if (Buffer.byteLength(ifName) >= 16)
+    throw argError(fn, 'ifName', ifName, 'at most 15 bytes (IFNAMSIZ - 1)');
+  if (!Buffer.isBuffer(cmd) || cmd.length < 4)
+    throw argError(fn, 'cmd', cmd, 'a Buffer of at least 4 bytes');
+  return call('GW_ERR_NATIVE_SYSCALL', `${fn}(${ifName})`, { op: fn, ifName, fd }, (b) =>
+    b.ethtoolIoctl(fd, ifName, cmd),
+  );
 }
 
 /**
@@ -460,7 +569,8 @@ export function utsNamesIn(ns: number | string): UtsNames {
   const ref = checkNsRef(fn, ns, false) as number | string;
   return withNsFd(fn, ref, (fd) =>
     call(
-      (e) => (isRawError(e) && e.syscall === 'setns' ? 'GW_ERR_NS_SETNS_FAILED' : 'GW_ERR_NATIVE_SYSCALL'),
+      (e) =>
+        isRawError(e) && e.syscall === 'setns' ? 'GW_ERR_NS_SETNS_FAILED' : 'GW_ERR_NATIVE_SYSCALL',
       `${fn}(${refName(ref)})`,
       { op: fn, ref: refName(ref) },
       (b) => b.utsNamesIn(fd),

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { NativeError } from '../errors.js';
-import { candidatePaths, findPackageRoot, loadNativeBinding, NATIVE_FILE_NAME, type LoadAttempt } from './load.js';
+import {
+  candidatePaths,
+  findPackageRoot,
+  loadNativeBinding,
+  NATIVE_FILE_NAME,
+  type LoadAttempt,
+} from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gwt-load-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,17 +47,23 @@ describe('candidatePaths', () => {
 
   it('finds the package root from this module', () => {
     const root = findPackageRoot();
-    expect(candidatePaths({ override: undefined })[1]).toBe(join(root, 'build', 'Release', NATIVE_FILE_NAME));
+    expect(candidatePaths({ override: undefined })[1]).toBe(
+      join(root, 'build', 'Release', NATIVE_FILE_NAME),
+    );
     expect(findPackageRoot(join(root, 'src', 'native'))).toBe(root);
   });
 });
 
 describe('loadNativeBinding failures', () => {
   it('lists every path tried with "not found"', () => {
-    const e = loadError(() => loadNativeBinding({ override: undefined, packageRoot: tmp, arch: 'x64' }));
+    const e = loadError(() =>
+      loadNativeBinding({ override: undefined, packageRoot: tmp, arch: 'x64' }),
+    );
     expect(e.code).toBe('GW_ERR_NATIVE_LOAD');
     const tried = e.details['tried'] as LoadAttempt[];
-    expect(tried.map((t) => t.path)).toEqual(candidatePaths({ override: undefined, packageRoot: tmp, arch: 'x64' }));
+    expect(tried.map((t) => t.path)).toEqual(
+      candidatePaths({ override: undefined, packageRoot: tmp, arch: 'x64' }),
+    );
     expect(tried.every((t) => t.reason === 'not found')).toBe(true);
     for (const t of tried) expect(e.message).toContain(t.path);
   });
@@ -60,7 +72,9 @@ describe('loadNativeBinding failures', () => {
     const dir = join(tmp, 'build', 'Release');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, NATIVE_FILE_NAME), 'not an ELF file');
-    const e = loadError(() => loadNativeBinding({ override: undefined, packageRoot: tmp, arch: 'x64' }));
+    const e = loadError(() =>
+      loadNativeBinding({ override: undefined, packageRoot: tmp, arch: 'x64' }),
+    );
     const tried = e.details['tried'] as LoadAttempt[];
     expect(tried).toHaveLength(3);
     expect(tried[1]?.reason).not.toBe('not found');
@@ -69,7 +83,9 @@ describe('loadNativeBinding failures', () => {
   });
 
   it('tries only the override when it is set', () => {
-    const e = loadError(() => loadNativeBinding({ override: join(tmp, 'nope.so'), packageRoot: tmp }));
+    const e = loadError(() =>
+      loadNativeBinding({ override: join(tmp, 'nope.so'), packageRoot: tmp }),
+    );
     expect(e.details['tried']).toEqual([{ path: join(tmp, 'nope.so'), reason: 'not found' }]);
   });
 });

@@ -49,7 +49,9 @@ export interface LoadOptions {
 const require = createRequire(import.meta.url);
 
 /** Nearest directory at or above this module's directory that holds `package.json`. */
-export function findPackageRoot(startDir: string = dirname(fileURLToPath(import.meta.url))): string {
+export function findPackageRoot(
+  startDir: string = dirname(fileURLToPath(import.meta.url)),
+): string {
   let dir = resolve(startDir);
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
@@ -101,7 +103,10 @@ export function loadNativeBinding(options: LoadOptions = {}): NativeBinding {
       continue;
     }
     if (mod.abiVersion !== NATIVE_ABI_VERSION) {
-      tried.push({ path, reason: `abiVersion ${String(mod.abiVersion)}, expected ${NATIVE_ABI_VERSION} (rebuild the addon)` });
+      tried.push({
+        path,
+        reason: `abiVersion ${String(mod.abiVersion)}, expected ${NATIVE_ABI_VERSION} (rebuild the addon)`,
+      });
       continue;
     }
     return mod;
@@ -112,7 +117,11 @@ export function loadNativeBinding(options: LoadOptions = {}): NativeBinding {
     `cannot load the ghostwire C addon; tried:\n${list}\nBuild it with \`npx node-gyp rebuild\` (see docs/native.md) or set ${NATIVE_BINDING_ENV}.`,
     {
       details: { tried },
-      ...(causes.length === 1 ? { cause: causes[0] } : causes.length > 1 ? { cause: new AggregateError(causes) } : {}),
+      ...(causes.length === 1
+        ? { cause: causes[0] }
+        : causes.length > 1
+          ? { cause: new AggregateError(causes) }
+          : {}),
     },
   );
 }

@@ -10,7 +10,20 @@
  * Build the addon first: `npx node-gyp rebuild`.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -84,7 +97,12 @@ function messages(data: Buffer): Msg[] {
   while (off + 16 <= data.length) {
     const len = data.readUInt32LE(off);
     expect(len).toBeGreaterThanOrEqual(16);
-    out.push({ type: data.readUInt16LE(off + 4), flags: data.readUInt16LE(off + 6), seq: data.readUInt32LE(off + 8), body: data.subarray(off + 16, off + len) });
+    out.push({
+      type: data.readUInt16LE(off + 4),
+      flags: data.readUInt16LE(off + 6),
+      seq: data.readUInt32LE(off + 8),
+      body: data.subarray(off + 16, off + len),
+    });
     off += (len + 3) & ~3;
   }
   expect(off).toBe(data.length);
@@ -100,7 +118,8 @@ function linkNames(msgs: Msg[]): string[] {
       const len = m.body.readUInt16LE(off);
       const type = m.body.readUInt16LE(off + 2) & 0x3fff;
       if (len < 4) break;
-      if (type === IFLA_IFNAME) names.push(m.body.toString('utf8', off + 4, off + len).replace(/\0+$/, ''));
+      if (type === IFLA_IFNAME)
+        names.push(m.body.toString('utf8', off + 4, off + len).replace(/\0+$/, ''));
       off += (len + 3) & ~3;
     }
   }
@@ -192,7 +211,9 @@ describe('error shape', () => {
   });
 
   it('ENOENT for an nsfs path is GW_ERR_NS_OPEN_FAILED with the path', () => {
-    const e = caught(() => openSocketIn('/nonexistent/gwt-ns', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+    const e = caught(() =>
+      openSocketIn('/nonexistent/gwt-ns', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+    );
     expect(e.code).toBe('GW_ERR_NS_OPEN_FAILED');
     expect(e.sysCode).toBe('ENOENT');
     expect(e.errno).toBe(2);
@@ -241,8 +262,14 @@ describe('openSocketIn / openSocketsIn', () => {
         fds.push(withFd('/proc/self/ns/net', (fd) => openSocketIn(fd, AF_INET, SOCK_DGRAM, 0)));
       } else {
         // setns() needs CAP_SYS_ADMIN, even into one's own netns
-        const e = caught(() => openSocketIn('/proc/self/ns/net', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
-        expect(e).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EPERM', syscall: 'setns' });
+        const e = caught(() =>
+          openSocketIn('/proc/self/ns/net', AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+        );
+        expect(e).toMatchObject({
+          code: 'GW_ERR_NS_SETNS_FAILED',
+          sysCode: 'EPERM',
+          syscall: 'setns',
+        });
       }
       for (const fd of fds) {
         expect(fd).toBeGreaterThan(2);
@@ -255,7 +282,12 @@ describe('openSocketIn / openSocketsIn', () => {
 
   it('batch yields one fd or one error per item, in order', () => {
     const res = withFd('/proc/self/ns/net', (nsfd) =>
-      openSocketsIn([nsfd, null, NO_FD, '/nonexistent/gwt-ns', '/proc/self/ns/net', null], AF_NETLINK, SOCK_RAW, NETLINK_ROUTE),
+      openSocketsIn(
+        [nsfd, null, NO_FD, '/nonexistent/gwt-ns', '/proc/self/ns/net', null],
+        AF_NETLINK,
+        SOCK_RAW,
+        NETLINK_ROUTE,
+      ),
     );
     try {
       expect(res).toHaveLength(6);
@@ -265,7 +297,11 @@ describe('openSocketIn / openSocketsIn', () => {
       }
       expect(typeof res[1]).toBe('number');
       expect(res[2]).toBeInstanceOf(NativeError);
-      expect(res[2]).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EBADF', syscall: 'setns' });
+      expect(res[2]).toMatchObject({
+        code: 'GW_ERR_NS_SETNS_FAILED',
+        sysCode: 'EBADF',
+        syscall: 'setns',
+      });
       expect(res[3]).toMatchObject({ code: 'GW_ERR_NS_OPEN_FAILED', sysCode: 'ENOENT' });
       expect(typeof res[5]).toBe('number');
     } finally {
@@ -279,7 +315,9 @@ describe('netlinkTransact', () => {
   it('dumps links (RTM_GETLINK) up to NLMSG_DONE and finds lo', async () => {
     const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     try {
-      const replies = await netlinkTransact([{ fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 4711)] }]);
+      const replies = await netlinkTransact([
+        { fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 4711)] },
+      ]);
       expect(replies).toHaveLength(1);
       expect(replies[0]).toHaveLength(1);
       const r = replies[0]?.[0];
@@ -332,7 +370,11 @@ describe('netlinkTransact', () => {
     const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     try {
       // doit for a nonexistent ifindex: the kernel answers NLMSG_ERROR -ENODEV
-      const r = (await netlinkTransact([{ fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST, 9, 16, 0x7ffffff0)] }]))[0]?.[0];
+      const r = (
+        await netlinkTransact([
+          { fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST, 9, 16, 0x7ffffff0)] },
+        ])
+      )[0]?.[0];
       const msgs = messages(r?.data ?? Buffer.alloc(0));
       expect(msgs).toHaveLength(1);
       expect(msgs[0]?.type).toBe(NLMSG_ERROR);
@@ -349,7 +391,13 @@ describe('netlinkTransact', () => {
       const replies = await netlinkTransact(
         [
           // no NLM_F_REQUEST: the kernel ignores the message and never answers
-          { fd, requests: [request(RTM_GETLINK, 0, 1), request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2)] },
+          {
+            fd,
+            requests: [
+              request(RTM_GETLINK, 0, 1),
+              request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 2),
+            ],
+          },
           { fd: NO_FD, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 3)] },
         ],
         { timeoutMs: 100, parallelism: 2 },
@@ -357,12 +405,21 @@ describe('netlinkTransact', () => {
       expect(Date.now() - started).toBeLessThan(2000);
       const timedOut = replies[0]?.[0];
       expect(timedOut?.error).toBeInstanceOf(NativeError);
-      expect(timedOut?.error).toMatchObject({ code: 'GW_ERR_NETLINK_SOCKET', sysCode: 'ETIMEDOUT', syscall: 'poll' });
+      expect(timedOut?.error).toMatchObject({
+        code: 'GW_ERR_NETLINK_SOCKET',
+        sysCode: 'ETIMEDOUT',
+        syscall: 'poll',
+      });
       expect(timedOut?.data.length).toBe(0);
       // the job goes on with its next request
       expect(replies[0]?.[1]?.error).toBeUndefined();
       expect(messages(replies[0]?.[1]?.data ?? Buffer.alloc(0)).at(-1)?.type).toBe(NLMSG_DONE);
-      expect(replies[1]?.[0]?.error).toMatchObject({ code: 'GW_ERR_NETLINK_SOCKET', sysCode: 'EBADF', syscall: 'fcntl', errno: 9 });
+      expect(replies[1]?.[0]?.error).toMatchObject({
+        code: 'GW_ERR_NETLINK_SOCKET',
+        sysCode: 'EBADF',
+        syscall: 'fcntl',
+        errno: 9,
+      });
     } finally {
       closeSync(fd);
     }
@@ -370,7 +427,9 @@ describe('netlinkTransact', () => {
 
   it('keeps working when the caller closes the fd while the transaction is in flight', async () => {
     const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-    const pending = netlinkTransact([{ fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 77)] }]);
+    const pending = netlinkTransact([
+      { fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 77)] },
+    ]);
     closeSync(fd);
     const r = (await pending)[0]?.[0];
     expect(r?.error).toBeUndefined();
@@ -378,15 +437,21 @@ describe('netlinkTransact', () => {
   });
 
   it('rejects invalid jobs with GW_ERR_NATIVE_ARGUMENT', async () => {
-    await expect(netlinkTransact([{ fd: 5, requests: [Buffer.alloc(8)] }])).rejects.toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
+    await expect(netlinkTransact([{ fd: 5, requests: [Buffer.alloc(8)] }])).rejects.toMatchObject({
+      code: 'GW_ERR_NATIVE_ARGUMENT',
+    });
     await expect(
       netlinkTransact([
         { fd: 5, requests: [] },
         { fd: 5, requests: [] },
       ]),
     ).rejects.toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
-    await expect(netlinkTransact([], { parallelism: 17 })).rejects.toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
-    await expect(netlinkTransact([], { timeoutMs: 0 })).rejects.toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
+    await expect(netlinkTransact([], { parallelism: 17 })).rejects.toMatchObject({
+      code: 'GW_ERR_NATIVE_ARGUMENT',
+    });
+    await expect(netlinkTransact([], { timeoutMs: 0 })).rejects.toMatchObject({
+      code: 'GW_ERR_NATIVE_ARGUMENT',
+    });
     expect(await netlinkTransact([])).toEqual([]);
   });
 });
@@ -407,7 +472,11 @@ describe.skipIf(!IS_ROOT)('in a netns created by the test (root)', () => {
   it('opens a socket inside it and sees only its own lo', async () => {
     const fd = openSocketIn(path, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     try {
-      const r = (await netlinkTransact([{ fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1)] }]))[0]?.[0];
+      const r = (
+        await netlinkTransact([
+          { fd, requests: [request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1)] },
+        ])
+      )[0]?.[0];
       expect(linkNames(messages(r?.data ?? Buffer.alloc(0)))).toEqual(['lo']);
       // SIOCGSKNS confirms which netns the socket lives in
       const nsfd = socketNetns(fd);
@@ -540,7 +609,9 @@ describe('namespace ioctls and UTS', () => {
   it('new nsfs fds are close-on-exec', () => {
     const user = withFd('/proc/self/ns/net', nsGetUserns);
     try {
-      const flags = readFileSync(`/proc/self/fdinfo/${user}`, 'utf8').match(/^flags:\s+(\d+)/m)?.[1];
+      const flags = readFileSync(`/proc/self/fdinfo/${user}`, 'utf8').match(
+        /^flags:\s+(\d+)/m,
+      )?.[1];
       expect(flags).toBeDefined();
       expect(parseInt(flags ?? '0', 8) & 0o2000000).not.toBe(0); // O_CLOEXEC
     } finally {
@@ -550,8 +621,15 @@ describe('namespace ioctls and UTS', () => {
 
   it('utsNamesIn reads the host name of a UTS namespace (EPERM without CAP_SYS_ADMIN)', () => {
     if (IS_ROOT) expect(utsNamesIn('/proc/self/ns/uts').nodename).toBe(hostname());
-    else expect(caught(() => utsNamesIn('/proc/self/ns/uts'))).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EPERM' });
-    expect(caught(() => utsNamesIn('/proc/self/ns/net'))).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', sysCode: 'EINVAL' });
+    else
+      expect(caught(() => utsNamesIn('/proc/self/ns/uts'))).toMatchObject({
+        code: 'GW_ERR_NS_SETNS_FAILED',
+        sysCode: 'EPERM',
+      });
+    expect(caught(() => utsNamesIn('/proc/self/ns/net'))).toMatchObject({
+      code: 'GW_ERR_NS_SETNS_FAILED',
+      sysCode: 'EINVAL',
+    });
   });
 });
 
@@ -567,12 +645,19 @@ describe('pidfd, SIOCGSKNS, TUNGETDEVNETNS, ethtool, gettid', () => {
       } finally {
         closeSync(dup);
       }
-      expect(caught(() => pidfdGetfd(pidfd, NO_FD))).toMatchObject({ code: 'GW_ERR_NATIVE_SYSCALL', sysCode: 'EBADF', syscall: 'pidfd_getfd' });
+      expect(caught(() => pidfdGetfd(pidfd, NO_FD))).toMatchObject({
+        code: 'GW_ERR_NATIVE_SYSCALL',
+        sysCode: 'EBADF',
+        syscall: 'pidfd_getfd',
+      });
     } finally {
       closeSync(pidfd);
       closeSync(target);
     }
-    expect(caught(() => pidfdOpen(0x7ffffff0))).toMatchObject({ sysCode: 'ESRCH', syscall: 'pidfd_open' });
+    expect(caught(() => pidfdOpen(0x7ffffff0))).toMatchObject({
+      sysCode: 'ESRCH',
+      syscall: 'pidfd_open',
+    });
   });
 
   it('socketNetns returns the socket netns (or EPERM without CAP_NET_ADMIN)', () => {
@@ -606,7 +691,11 @@ describe('pidfd, SIOCGSKNS, TUNGETDEVNETNS, ethtool, gettid', () => {
       expect(out).toBe(cmd);
       expect(cmd.readUInt32LE(4)).toBe(1); // lo's link is always up
       const e = caught(() => ethtoolIoctl(sock, 'gwt-nonexist', Buffer.from(cmd)));
-      expect(e).toMatchObject({ code: 'GW_ERR_NATIVE_SYSCALL', sysCode: 'ENODEV', syscall: 'ioctl' });
+      expect(e).toMatchObject({
+        code: 'GW_ERR_NATIVE_SYSCALL',
+        sysCode: 'ENODEV',
+        syscall: 'ioctl',
+      });
       expect(e.details).toMatchObject({ ifName: 'gwt-nonexist' });
     } finally {
       closeSync(sock);
@@ -644,7 +733,11 @@ describe('context awareness', () => {
         got = m;
       });
       w.once('error', reject);
-      w.once('exit', (exitCode) => (got !== undefined && exitCode === 0 ? resolve(got) : reject(new Error(`worker exit ${exitCode}`))));
+      w.once('exit', (exitCode) =>
+        got !== undefined && exitCode === 0
+          ? resolve(got)
+          : reject(new Error(`worker exit ${exitCode}`)),
+      );
     });
     expect(tid).not.toBe(process.pid);
     expect(gettid()).toBe(process.pid);
