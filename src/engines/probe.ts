@@ -67,9 +67,8 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
   const podman = c.comm === 'podman';
   const client = new DockerClient(socket, { engine: podman ? 'podman' : 'docker', timeoutMs });
   try {
-    const v = await client.negotiate();
-    const podmanComp = v.Components?.find((x) => x.Name === 'Podman Engine');
-    if (podman !== (podmanComp !== undefined)) {
+    const n = await client.negotiate();
+    if (podman !== (n.libpodVersion !== undefined)) {
       throw new EngineError('GW_ERR_ENGINE_UNCONFIRMED', `${socket} answers, but not as ${c.comm}`, {
         engine: c.comm,
         endpoint: client.endpoint,
@@ -82,7 +81,7 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
       {
         id: typeof info.ID === 'string' && info.ID !== '' ? info.ID : `${type}:${c.pid}`,
         type,
-        version: podmanComp?.Version ?? v.Version,
+        version: typeof info.ServerVersion === 'string' ? info.ServerVersion : '',
         pid: c.pid,
         apiPath: client.endpoint,
         adapter,

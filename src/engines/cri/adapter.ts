@@ -7,12 +7,17 @@
  * with the PID from its verbose status. Labels: the engine's labels, annotations as
  * `io.kubernetes.annotation/<key>`, and the pod's `io.kubernetes.pod.{uid,name,namespace}` plus
  * `io.kubernetes.container.name`. CRI has no pause notion: `paused` is always false. Events:
- * CONTAINER_STARTED → inspect; CONTAINER_STOPPED / CONTAINER_DELETED → gone.
+ * CONTAINER_STARTED → inspect; CONTAINER_STOPPED / CONTAINER_DELETED → gone; without an event
+ * stream (UNIMPLEMENTED) the adapter polls instead.
  */
+import { EngineError } from '../../errors.js';
 import { ENGINE_TYPES, K8S_POD_NAMESPACE_LABEL, K8S_POD_NAME_LABEL, type EngineType } from '../../model/container.js';
 import type { EngineAdapter, Subscription, TrackedContainer, WatchEvent } from '../watcher.js';
 import type { CriClient, CriContainer, CriPodSandbox } from './client.js';
 import { CONTAINER_EVENT, CONTAINER_STATE, SANDBOX_STATE } from './proto.js';
+
+/** gRPC status UNIMPLEMENTED. */
+const GRPC_UNIMPLEMENTED = 12;
 
 /** Label marking a pod sandbox (value empty). */
 export const SANDBOX_LABEL = 'io.kubernetes.sandbox';
@@ -64,19 +69,73 @@ export class CriAdapter implements EngineAdapter {
   readonly endpoint: string;
   readonly client: CriClient;
 
-  constructor(client: CriClient) {
+  /** Poll interval (ms) when the engine has no event stream. */
+  readonly pollMs: number;
+
+  constructor(client: CriClient, options: { pollMs?: number } = {}) {
     this.client = client;
+    this.pollMs = options.pollMs ?? 1_000;
     this.endpoint = client.endpoint;
   }
 
-  subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
-    return this.client.events((e) => {
-      if (e.container_id === '') return;
-      if (e.container_event_type === CONTAINER_EVENT.STARTED) onEvent({ kind: 'changed', id: e.container_id });
-      else if (e.container_event_type === CONTAINER_EVENT.STOPPED || e.container_event_type === CONTAINER_EVENT.DELETED) {
-        onEvent({ kind: 'gone', id: e.container_id });
-      }
-    }, onEnd);
+  async subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+    try {
+      return await this.client.events((e) => {
+        if (e.container_id === '') return;
+        if (e.container_event_type === CONTAINER_EVENT.STARTED) onEvent({ kind: 'changed', id: e.container_id });
+        else if (e.container_event_type === CONTAINER_EVENT.STOPPED || e.container_event_type === CONTAINER_EVENT.DELETED) {
+          onEvent({ kind: 'gone', id: e.container_id });
+        }
+      }, onEnd);
+    } catch (e: unknown) {
+      if (!(e instanceof EngineError && e.status === GRPC_UNIMPLEMENTED)) throw e;
+    }
+    return this.#poll(onEvent, onEnd);
+  }
+
+  /**
+   * Engines without Evented PLEG (containerd < 1.7, CRI-O without `enable_pod_events`) answer
+   * GetContainerEvents with UNIMPLEMENTED: then the running container and ready sandbox IDs are
+   * polled every `pollMs` and differences reported as events.
+   */
+  async #poll(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+    let known = await this.#aliveIds();
+    let busy = false;
+    let closed = false;
+    const timer = setInterval(() => {
+      if (busy || closed) return;
+      busy = true;
+      this.#aliveIds().then(
+        (now) => {
+          busy = false;
+          if (closed) return;
+          for (const id of now) if (!known.has(id)) onEvent({ kind: 'changed', id });
+          for (const id of known) if (!now.has(id)) onEvent({ kind: 'gone', id });
+          known = now;
+        },
+        (err: unknown) => {
+          busy = false;
+          if (closed) return;
+          closed = true;
+          clearInterval(timer);
+          onEnd(err);
+        },
+      );
+    }, this.pollMs);
+    return {
+      close: () => {
+        closed = true;
+        clearInterval(timer);
+      },
+    };
+  }
+
+  async #aliveIds(): Promise<Set<string>> {
+    const [containers, sandboxes] = await Promise.all([
+      this.client.containers({ state: CONTAINER_STATE.RUNNING }),
+      this.client.sandboxes({ state: SANDBOX_STATE.READY }),
+    ]);
+    return new Set([...containers.map((c) => c.id), ...sandboxes.map((s) => s.id)]);
   }
 
   async list(): Promise<TrackedContainer[]> {

@@ -45,15 +45,6 @@ export function fromInspect(c: DockerContainerInspect, pod?: string): TrackedCon
   };
 }
 
-/** Libpod version to address podman's own API with (`/v4.3.1/libpod/…`). */
-export function libpodVersionOf(client: DockerClient): string | undefined {
-  const v = client.versionInfo;
-  if (v === undefined) return undefined;
-  const comp = v.Components?.find((c) => c.Name === 'Podman Engine');
-  const ver = comp?.Version ?? undefined;
-  return ver !== undefined && /^\d+\.\d+/.test(ver) ? ver : undefined;
-}
-
 /** Adapter over a negotiated {@link DockerClient} (ownership of the client passes to it). */
 export class DockerAdapter implements EngineAdapter {
   readonly type: EngineType;
@@ -65,7 +56,7 @@ export class DockerAdapter implements EngineAdapter {
     this.client = client;
     this.type = type;
     this.endpoint = client.endpoint;
-    this.#libpod = type === ENGINE_TYPES.podman ? libpodVersionOf(client) : undefined;
+    this.#libpod = type === ENGINE_TYPES.podman ? client.negotiated?.libpodVersion : undefined;
   }
 
   async subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {

@@ -37,6 +37,21 @@ export interface DockerVersion {
   readonly Components?: ReadonlyArray<{ readonly Name: string; readonly Version: string }>;
 }
 
+/** What {@link DockerClient.negotiate} learnt. */
+export interface Negotiated {
+  /** API version used for requests, e.g. `1.41`. */
+  readonly apiVersion: string;
+  /** podman only: libpod API version (= podman version in 4.x), e.g. `4.3.1`. */
+  readonly libpodVersion: string | undefined;
+  /** `Server` header, e.g. `Docker/20.10.24+dfsg1 (linux)`, `Libpod/4.3.1 (linux)`. */
+  readonly server: string | undefined;
+}
+
+function headerOf(h: http.IncomingHttpHeaders, name: string): string | undefined {
+  const v = h[name];
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+}
+
 /** `GET /info` (fields used). */
 export interface DockerInfo {
   readonly ID: string;
@@ -133,7 +148,7 @@ export class DockerClient {
   readonly #timeoutMs: number;
   readonly #agent: http.Agent;
   #prefix = '';
-  #version: DockerVersion | undefined;
+  #negotiated: Negotiated | undefined;
   #streams = new Set<DockerEventStream>();
   #closed = false;
 
@@ -145,9 +160,9 @@ export class DockerClient {
     this.#agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
-  /** The negotiated version answer, after {@link negotiate}. */
-  get versionInfo(): DockerVersion | undefined {
-    return this.#version;
+  /** Result of {@link negotiate}, afterwards. */
+  get negotiated(): Negotiated | undefined {
+    return this.#negotiated;
   }
 
   /** API version in use ('' before negotiation). */
@@ -155,23 +170,37 @@ export class DockerClient {
     return this.#prefix.slice(2);
   }
 
-  /** Asks the unversioned `/version` and fixes the API version prefix for later requests. */
-  async negotiate(): Promise<DockerVersion> {
-    const v = await this.#getJson<DockerVersion>('/version');
-    if (typeof v !== 'object' || v === null || typeof v.Version !== 'string') {
-      throw this.#error('GW_ERR_ENGINE_API', '/version answer is not an engine version');
+  /**
+   * Fixes the API version prefix for later requests from the `Api-Version` header of the cheap
+   * unversioned `GET /_ping` (capped at {@link MAX_API_VERSION}); podman also sends
+   * `Libpod-Api-Version` there. Servers without the header are asked `/version` instead (podman
+   * answers `/version` slowly: it runs conmon and the OCI runtime to learn their versions).
+   */
+  async negotiate(): Promise<Negotiated> {
+    const { status, body, headers } = await this.#request('/_ping');
+    if (status !== 200 || body.trim() !== 'OK') {
+      throw this.#error('GW_ERR_ENGINE_API', `/_ping answered HTTP ${status}`, status);
     }
-    let api = typeof v.ApiVersion === 'string' && /^\d+\.\d+$/.test(v.ApiVersion) ? v.ApiVersion : MIN_API_VERSION;
+    let api = headerOf(headers, 'api-version');
+    if (api === undefined) {
+      const v = await this.#getJson<DockerVersion>('/version');
+      api = typeof v?.ApiVersion === 'string' ? v.ApiVersion : undefined;
+    }
+    if (api === undefined || !/^\d+\.\d+$/.test(api)) api = MIN_API_VERSION;
     if (compareApiVersions(api, MAX_API_VERSION) > 0) api = MAX_API_VERSION;
     this.#prefix = `/v${api}`;
-    this.#version = v;
-    return v;
+    const libpod = headerOf(headers, 'libpod-api-version');
+    this.#negotiated = {
+      apiVersion: api,
+      libpodVersion: libpod !== undefined && /^\d+\.\d+/.test(libpod) ? libpod : undefined,
+      server: headerOf(headers, 'server'),
+    };
+    return this.#negotiated;
   }
 
-  /** `GET /_ping` → true when the body is `OK`. */
-  async ping(): Promise<boolean> {
-    const { status, body } = await this.#request('/_ping');
-    return status === 200 && body.trim() === 'OK';
+  /** `GET /version` (podman: slow, see {@link negotiate}). */
+  version(): Promise<DockerVersion> {
+    return this.#getJson<DockerVersion>(`${this.#prefix}/version`);
   }
 
   /** `GET /info`. */
@@ -304,13 +333,15 @@ export class DockerClient {
     }
   }
 
-  #request(path: string): Promise<{ status: number; body: string }> {
+  #request(path: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
     if (this.#closed) return Promise.reject(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'client closed'));
     return new Promise((resolve, reject) => {
       const req = http.request({ socketPath: this.socketPath, path, method: 'GET', agent: this.#agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
         res.on('error', (e) => reject(this.#wrap(e, path)));
       });
       req.on('error', (e) => reject(this.#wrap(e, path)));
