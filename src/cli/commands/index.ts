@@ -6,7 +6,8 @@
  */
 import type { CliCommand } from '../command.js';
 import { dumpCommand } from './dump.js';
+import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 
 /** All subcommands in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand];
+export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand];
