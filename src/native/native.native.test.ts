@@ -744,4 +744,34 @@ describe('context awareness', () => {
     const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     closeSync(fd);
   });
+  it('a worker terminated while its transaction is in flight shuts down cleanly', async () => {
+    const addon = candidatePaths().find((p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
+    // the request has no NLM_F_REQUEST flag, so it stays unanswered until its 300 ms timeout
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const fs = require('node:fs');
+      const b = require(workerData);
+      const fd = b.openSocketIn(-1, 16, 3, 0);
+      const r = Buffer.alloc(32);
+      r.writeUInt32LE(32, 0); r.writeUInt16LE(18, 4); r.writeUInt32LE(1, 8);
+      b.netlinkTransact([{ fd, requests: [r] }], 1, 300, () => {});
+      fs.closeSync(fd);
+      parentPort.postMessage('started');
+    `;
+    const w = new Worker(code, { eval: true, workerData: addon });
+    await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(await w.terminate()).toBe(1);
+    // the main thread's instance is unaffected
+    const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    closeSync(fd);
+  });
 });
