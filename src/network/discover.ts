@@ -74,16 +74,18 @@ export interface NetworkDiscoveryStats {
   nsidPairsOpenAfterInference: number;
   fingerprintQueries: number;
   fdQueries: number;
+  /** Milliseconds per step: open (nsfs), sockets, dumps (native + decode), model, nsids, ethtool, relations, close. */
+  timings: Record<string, number>;
 }
 
 let stats: NetworkDiscoveryStats = emptyStats();
 function emptyStats(): NetworkDiscoveryStats {
-  return { netns: 0, unreachable: 0, nsidPairs: 0, nsidPairsOpenAfterInference: 0, fingerprintQueries: 0, fdQueries: 0 };
+  return { netns: 0, unreachable: 0, nsidPairs: 0, nsidPairsOpenAfterInference: 0, fingerprintQueries: 0, fdQueries: 0, timings: {} };
 }
 
 /** Counters of the most recent discovery (a copy). */
 export function lastNetworkStats(): NetworkDiscoveryStats {
-  return { ...stats };
+  return { ...stats, timings: { ...stats.timings } };
 }
 
 /** System error name behind any error (`ENOENT`, `EPERM`, `ENODEV`, …), if known. */
@@ -156,6 +158,12 @@ export async function discoverNetwork(
   };
   stats = emptyStats();
   stats.netns = slots.length;
+  let t = performance.now();
+  const lap = (step: string): void => {
+    const now = performance.now();
+    stats.timings[step] = (stats.timings[step] ?? 0) + (now - t);
+    t = now;
+  };
   try {
     // 1. nsfs fds (the own netns needs none), then all sockets in one native call.
     const reachable: Slot[] = [];
@@ -181,6 +189,7 @@ export async function discoverNetwork(
         problems.push(problemOf('GW_ERR_NETWORK_NETNS_UNREACHABLE', netnsSubject(s.ns), `cannot open netns: ${errorMessage(e)}`, e));
       }
     }
+    lap('open');
     const socks = reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => s.nsFd ?? null), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     const live: Slot[] = [];
     reachable.forEach((s, i) => {
@@ -195,6 +204,7 @@ export async function discoverNetwork(
       }
     });
     stats.unreachable = slots.length - live.length;
+    lap('sockets');
 
     // 2. All dumps of all namespaces: one batched native call.
     // RTEXT_FILTER_SKIP_STATS: the kernel skips IFLA_STATS*/IFLA_VF_STATS (unused here) — a
@@ -202,15 +212,17 @@ export async function discoverNetwork(
     const requests = [
       linkDumpRequest({ extMask: RT.RTEXT_FILTER_SKIP_STATS }),
       addrDumpRequest(),
-      routeDumpRequest({ family: 2 }),
-      routeDumpRequest({ family: 10 }),
-      ...(opts.rules === false ? [] : [ruleDumpRequest({ family: 2 }), ruleDumpRequest({ family: 10 })]),
+      // AF_UNSPEC: one dump per netns for IPv4 and IPv6 routes of all tables (rtnl_dump_all);
+      // it also yields RTNL_FAMILY_IPMR/IP6MR entries, which the mapping drops.
+      routeDumpRequest(),
+      ...(opts.rules === false ? [] : [ruleDumpRequest()]),
     ] as const;
     const results = await transactBatch(
       live.map((s) => ({ fd: s.sock as number, requests })),
       batch,
     );
-    const WHAT = ['links', 'addresses', 'IPv4 routes', 'IPv6 routes', 'IPv4 rules', 'IPv6 rules'];
+    lap('dumps');
+    const WHAT = ['links', 'addresses', 'routes', 'rules'];
     live.forEach((s, i) => {
       const res = (results[i] ?? []) as ReadonlyArray<RequestResult<unknown>>;
       const ok = <T>(k: number): T[] => {
@@ -228,8 +240,8 @@ export async function discoverNetwork(
       const netns = fillNetworkNamespace(newNetworkNamespace(s.ns), {
         links: links.messages as LinkMessage[],
         addresses: ok<AddressMessage>(1),
-        routes: [...ok<RouteMessage>(2), ...ok<RouteMessage>(3)],
-        rules: [...ok<RuleMessage>(4), ...ok<RuleMessage>(5)],
+        routes: ok<RouteMessage>(2),
+        rules: ok<RuleMessage>(3),
       });
       s.netns = netns;
       model.netns.set(s.ns.id.ino, netns);
@@ -237,12 +249,14 @@ export async function discoverNetwork(
     const filled = live.filter((s) => s.netns !== undefined);
     const all = filled.map((s) => s.netns as NetworkNamespace);
 
+    lap('model');
     // 3. NSIDs: structure first, then targeted queries for what stays open.
     const resolver = new NsidResolver(all);
     stats.nsidPairs = resolver.pairs().length;
     stats.nsidPairsOpenAfterInference = resolver.unresolved().length;
     const slotOf = new Map<NetworkNamespace, Slot>(filled.map((s) => [s.netns as NetworkNamespace, s]));
     await resolveOpenNsids(resolver, slotOf, batch, opts.nsidRounds ?? 3);
+    lap('nsids');
 
     // 4. Driver info of physical nifs (one AF_INET socket per netns that has any), SR-IOV.
     if (opts.driverInfo !== false) {
@@ -251,9 +265,11 @@ export async function discoverNetwork(
       for (const n of all) for (const nif of n.nifs.values()) if (nif.physical) physical.push(nif);
       problems.push(...resolveSriov(physical, opts.sysfsRoot ?? '/sys'));
     }
+    lap('ethtool');
 
     // 5. Relations.
     problems.push(...resolveRelations(all));
+    lap('relations');
   } finally {
     for (const s of slots) {
       closeQuietly(s.sock);
@@ -261,6 +277,7 @@ export async function discoverNetwork(
       s.sock = undefined;
       s.nsFd = undefined;
     }
+    lap('close');
   }
   return { value: model, problems };
 }

@@ -36,6 +36,9 @@ export interface NetnsDumps {
   readonly rules: readonly RuleMessage[];
 }
 
+/** Shared (frozen) next-hop list of all single-path routes: most routes, no allocation. */
+const NO_NEXT_HOPS: readonly NextHop[] = Object.freeze([]);
+
 /** A new, empty network-side record for `ns`. */
 export function newNetworkNamespace(ns: Namespace): NetworkNamespace {
   return { ns, nifs: new Map(), routes: [], rules: [], nsids: new Map() };
@@ -136,7 +139,7 @@ function gatewayOf(gateway: string | undefined, via: { family: number; address: 
 export function routeFromMessage(netns: NetworkNamespace, m: RouteMessage): Route | undefined {
   const family = ipFamily(m.family);
   if (family === undefined) return undefined;
-  const multipath: NextHop[] = (m.multipath ?? []).map((nh) => ({
+  const multipath: readonly NextHop[] = m.multipath === undefined || m.multipath.length === 0 ? NO_NEXT_HOPS : m.multipath.map((nh) => ({
     gateway: gatewayOf(nh.gateway, nh.via),
     oif: netns.nifs.get(nh.ifIndex),
     oifIndex: nh.ifIndex,

@@ -74,6 +74,10 @@ export class NsidResolver {
   /** `${index}>${peerIndex}` → cross-netns veths with that index and effective peer index. */
   readonly #vethsByEnds = new Map<string, Nif[]>();
   #queue: NsidPair[] = [];
+  /** Per netns: the netns already known under some NSID of it (values of its `nsids`). */
+  readonly #taken = new Map<NetworkNamespace, Set<NetworkNamespace>>();
+  /** Per netns: its open pairs with more than one candidate (the only ones injectivity can narrow). */
+  readonly #ambiguous = new Map<NetworkNamespace, Set<NsidPair>>();
 
   constructor(all: readonly NetworkNamespace[]) {
     this.#all = all;
@@ -128,7 +132,23 @@ export class NsidResolver {
     return out;
   }
 
-  /** Runs the worklist (rules 3 and 4) to a fixpoint. */
+  #takenOf(netns: NetworkNamespace): Set<NetworkNamespace> {
+    let t = this.#taken.get(netns);
+    if (t === undefined) this.#taken.set(netns, (t = new Set(netns.nsids.values())));
+    return t;
+  }
+
+  #ambiguousOf(netns: NetworkNamespace): Set<NsidPair> {
+    let a = this.#ambiguous.get(netns);
+    if (a === undefined) this.#ambiguous.set(netns, (a = new Set()));
+    return a;
+  }
+
+  /**
+   * Runs the worklist (rules 3 and 4) to a fixpoint. Each step costs O(candidates of the pair);
+   * a resolution re-examines only the ambiguous open pairs of the same netns that still list the
+   * resolved netns, so a host with hundreds of uniquely matched veths stays linear.
+   */
   #infer(): void {
     while (this.#queue.length > 0) {
       const batch = this.#queue;
@@ -140,11 +160,16 @@ export class NsidResolver {
           this.#resolve(p, known);
           continue;
         }
-        if (p.candidates === undefined) continue;
-        for (const taken of p.netns.nsids.values()) p.candidates.delete(taken);
+        if (p.candidates === undefined) continue; // unconstrained: only a query can tell
+        const taken = this.#takenOf(p.netns);
+        if (taken.size > 0) for (const c of p.candidates) if (taken.has(c)) p.candidates.delete(c);
         if (p.candidates.size === 1) {
           const [only] = p.candidates;
           if (only !== undefined) this.#resolve(p, only);
+        } else if (p.candidates.size > 1) {
+          this.#ambiguousOf(p.netns).add(p);
+        } else {
+          this.#ambiguous.get(p.netns)?.delete(p);
         }
       }
     }
@@ -154,8 +179,13 @@ export class NsidResolver {
     p.resolved = other;
     p.candidates = new Set([other]);
     if (!p.netns.nsids.has(p.nsid)) p.netns.nsids.set(p.nsid, other);
-    // Rule 3: the other open pairs of this netns lose `other` as a candidate.
-    for (const q of this.#pairs.get(p.netns)?.values() ?? []) if (q.resolved === undefined) this.#queue.push(q);
+    this.#takenOf(p.netns).add(other);
+    // Rule 3: ambiguous open pairs of this netns that list `other` lose it.
+    const amb = this.#ambiguous.get(p.netns);
+    if (amb !== undefined) {
+      amb.delete(p);
+      for (const q of amb) if (q.candidates?.has(other) === true) this.#queue.push(q);
+    }
     // Rule 4: reverse propagation over veth pairs.
     for (const { nif, target } of p.links) {
       if (nif.kind !== 'veth' || target.index === undefined) continue;
@@ -219,12 +249,13 @@ export class NsidResolver {
    * not assigned are ignored) and propagates it. Returns true when it was new.
    */
   learn(from: NetworkNamespace, nsid: number, other: NetworkNamespace): boolean {
-    if (nsid < 0 || from === other || from.nsids.has(nsid)) return false;
+    if (nsid < 0 || from === other || from.nsids.has(nsid) || this.#takenOf(from).has(other)) return false;
     for (const v of from.nsids.values()) if (v === other) return false;
     from.nsids.set(nsid, other);
+    this.#takenOf(from).add(other);
     const p = this.#pairs.get(from)?.get(nsid);
     if (p !== undefined && p.resolved === undefined) this.#queue.push(p);
-    for (const q of this.#pairs.get(from)?.values() ?? []) if (q.resolved === undefined) this.#queue.push(q);
+    for (const q of this.#ambiguous.get(from) ?? []) if (q.candidates?.has(other) === true) this.#queue.push(q);
     this.#infer();
     return true;
   }

@@ -249,6 +249,27 @@ describe('NSID inference and relations', () => {
     expect(nif(a, 5).lower).toBeUndefined();
   });
 
+  it('stays structural at scale: a host bridged to 1000 containers needs no query', () => {
+    const n = 1000;
+    const hostLinks = [lo(), link({ index: 2, name: 'br0', kind: 'bridge', data: { kind: 'bridge' } })];
+    const containers: NetworkNamespace[] = [];
+    for (let i = 0; i < n; i++) {
+      hostLinks.push(veth(10 + i, `veth${i}`, 2, i, { masterIndex: 2 }));
+      containers.push(netns(100 + i, [lo(), veth(2, 'eth0', 10 + i, 0)]));
+    }
+    const host = netns(1, hostLinks);
+    const t0 = performance.now();
+    const r = new NsidResolver([host, ...containers]);
+    const problems = resolveRelations([host, ...containers]);
+    const ms = performance.now() - t0;
+    expect(r.unresolved()).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(host.nsids.size).toBe(n);
+    expect(nif(containers[777] as NetworkNamespace, 2).peer).toBe(nif(host, 787));
+    expect(nif(host, 2).ports).toHaveLength(n);
+    expect(ms).toBeLessThan(2000); // quadratic behaviour would take far longer
+  });
+
   it('re-running resolution does not duplicate ports', () => {
     const a = netns(1, [lo(), link({ index: 2, name: 'br', kind: 'bridge', data: { kind: 'bridge' } }), veth(3, 'p', 4, undefined, { masterIndex: 2 }), veth(4, 'q', 3)]);
     resolveRelations([a]);
