@@ -77,7 +77,7 @@ if [[ $(id -u) -eq 0 ]]; then
     tar -C "$ROOT_DIR" --exclude=./.git -cf - . | tar -C "$USER_DIR" -xf -
     chmod -R a+rX "$USER_DIR"
   fi
-  (cd "$USER_DIR" && as_user env HOME="$REPORT_DIR" npx vitest run --reporter=default --reporter=json \
+  (cd "$USER_DIR" && as_user env HOME="$REPORT_DIR" npx vitest run --configLoader runner --reporter=default --reporter=json \
     --outputFile.json="$REPORT_DIR/integration-user.json" --project integration) || status=1
 else
   log "integration tests (not root: privileged cases skip or record problems)"
