@@ -101,6 +101,18 @@ export function leakableHandles(): string[] {
     .sort();
 }
 
+/** True when no handle type occurs more often now than in `baseline` (see {@link leakableHandles}). */
+export function noNewHandles(baseline: readonly string[]): boolean {
+  const count = (l: readonly string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const x of l) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+  const before = count(baseline);
+  for (const [k, n] of count(leakableHandles())) if (n > (before.get(k) ?? 0)) return false;
+  return true;
+}
+
 /** Polls `fn` until it returns true or `timeoutMs` passes. */
 export async function until(fn: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 100): Promise<boolean> {
   const end = Date.now() + timeoutMs;
