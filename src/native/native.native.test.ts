@@ -9,9 +9,10 @@
  * Root-only cases (a netns made with `ip netns add gwt-…`) are skipped with a reason otherwise.
  * Build the addon first: `npx node-gyp rebuild`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   fstatSync,
   mkdirSync,
   mkdtempSync,
@@ -704,6 +705,63 @@ describe('pidfd, SIOCGSKNS, TUNGETDEVNETNS, ethtool, gettid', () => {
 
   it('gettid of the JS main thread is the pid', () => {
     expect(gettid()).toBe(process.pid);
+  });
+});
+
+const HAS_TUN = IS_ROOT && existsSync('/dev/net/tun') && hasPython();
+
+function hasPython(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'pass'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!HAS_TUN)('TUN device of another process (root, /dev/net/tun, python3)', () => {
+  it('pidfdGetfd fetches the tun fd of a child and tunDeviceNetns names its netns', async () => {
+    const name = `gwt${Math.random().toString(36).slice(2, 10)}`;
+    // The child attaches a non-persistent TUN device (TUNSETIFF, IFF_TUN|IFF_NO_PI), prints the
+    // fd number and waits for stdin to close; the device disappears with the last fd.
+    const script = [
+      'import fcntl, os, struct, sys',
+      "fd = os.open('/dev/net/tun', os.O_RDWR)",
+      `fcntl.ioctl(fd, 0x400454ca, struct.pack('16sH', b'${name}', 0x1001))`,
+      'print(fd, flush=True)',
+      'sys.stdin.read()',
+    ].join('\n');
+    const child = spawn('python3', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const childFd = await new Promise<number>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(Number.parseInt(d.toString(), 10)));
+        child.once('error', reject);
+        child.once('exit', (c) => reject(new Error(`python3 exited with ${c}`)));
+      });
+      const pidfd = pidfdOpen(child.pid ?? 0);
+      try {
+        const tun = pidfdGetfd(pidfd, childFd);
+        try {
+          const ns = tunDeviceNetns(tun);
+          try {
+            expect(inode(ns)).toBe(statSync('/proc/self/ns/net').ino);
+            expect(nsGetType(ns)).toBe(CLONE_NEWNET);
+          } finally {
+            closeSync(ns);
+          }
+        } finally {
+          closeSync(tun);
+        }
+      } finally {
+        closeSync(pidfd);
+      }
+    } finally {
+      child.stdin.end();
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+    }
   });
 });
 
