@@ -24,7 +24,7 @@ import type { NetworkModel, NetworkNamespace, Nif } from '../../src/model/networ
 import type { Problem } from '../../src/model/problem.js';
 import { discoverNamespaces } from '../../src/namespaces/index.js';
 import { isNativeAvailable } from '../../src/native/index.js';
-import { discoverNetwork } from '../../src/network/index.js';
+import { discoverNetwork, lastNetworkStats } from '../../src/network/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../helpers/namespaces.js';
 
@@ -411,6 +411,35 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     // (other namespaces on this host may come and go meanwhile: check ours)
     for (const l of ['a', 'b', 'c', 'd']) expect(r.value.netns.has(ino(l))).toBe(true);
     expect(nifOfIn(r.value, 'c', 'vx0')?.underlay?.name).toBe('br0');
+  });
+
+  it('resolves structurally identical nested chains (same names and indexes) through probes', async () => {
+    // Three chains x → y, each made the same way: inside x and y the veth ends get the same
+    // indexes and names, so structure alone cannot tell which y belongs to which x.
+    const chains = [0, 1, 2].map(() => ({ x: makeNetns(), y: makeNetns() }));
+    try {
+      for (const { x, y } of chains) ip('-n', x.name, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'down0', 'netns', y.name);
+      const nsm = discoverNamespaces().value;
+      const r = await discoverNetwork(nsm, { driverInfo: false });
+      const stats = lastNetworkStats();
+      expect(stats.fingerprintQueries).toBeGreaterThan(0);
+      for (const { x, y } of chains) {
+        const nx = r.value.netns.get(statSync(x.path).ino);
+        const ny = r.value.netns.get(statSync(y.path).ino);
+        const up = [...(nx?.nifs.values() ?? [])].find((f) => f.name === 'up0');
+        const down = [...(ny?.nifs.values() ?? [])].find((f) => f.name === 'down0');
+        expect(up).toBeDefined();
+        expect(up?.peer).toBe(down);
+        expect(down?.peer).toBe(up);
+        const theirs = ipJson<IpLink>(x.name, 'link', 'show', 'up0')[0];
+        expect(up?.peer?.index).toBe(theirs?.link_index);
+      }
+    } finally {
+      for (const { x, y } of chains) {
+        x.cleanup();
+        y.cleanup();
+      }
+    }
   });
 
   for (const kind of OPTIONAL_KINDS) {
