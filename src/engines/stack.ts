@@ -125,12 +125,12 @@ export function buildContainerModel(
     }),
   );
   // 3. enclosing container per engine
-  const enclosing = ordered.map((s) => {
+  const enclosing = ordered.map((s, i) => {
     let p = processes.get(s.engine.pid);
     let guard = 0;
     while (p !== undefined && p.pid > 1 && guard++ < 4096) {
       const hit = byPid.get(p.pid);
-      if (hit !== undefined && hit.snap !== ordered.indexOf(s)) return hit;
+      if (hit !== undefined && hit.snap !== i) return hit;
       p = processes.get(p.ppid);
     }
     return undefined;
