@@ -169,6 +169,12 @@ export async function discoverNetwork(
     const reachable: Slot[] = [];
     for (const s of slots) {
       if (s.ns === own) {
+        // No setns needed; an nsfs fd is still useful as a candidate of RTM_GETNSID-by-fd.
+        try {
+          s.nsFd = openNamespace(s.ns);
+        } catch {
+          s.nsFd = undefined; // only the rare fd-query fallback loses this candidate
+        }
         reachable.push(s);
         continue;
       }
@@ -190,7 +196,7 @@ export async function discoverNetwork(
       }
     }
     lap('open');
-    const socks = reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => s.nsFd ?? null), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    const socks = reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => (s.ns === own ? null : (s.nsFd ?? null))), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     const live: Slot[] = [];
     reachable.forEach((s, i) => {
       const r = socks[i];
@@ -260,7 +266,7 @@ export async function discoverNetwork(
 
     // 4. Driver info of physical nifs (one AF_INET socket per netns that has any), SR-IOV.
     if (opts.driverInfo !== false) {
-      problems.push(...readDriverInfo(filled));
+      problems.push(...readDriverInfo(filled, own));
       const physical: Nif[] = [];
       for (const n of all) for (const nif of n.nifs.values()) if (nif.physical) physical.push(nif);
       problems.push(...resolveSriov(physical, opts.sysfsRoot ?? '/sys'));
@@ -330,7 +336,6 @@ async function resolveOpenNsids(
         questions.push({ pair: p, cand, fd: candFd });
       }
     }
-    // The own netns has no nsfs fd open: it can still be asked about, through /proc/self/ns/net.
     if (questions.length === 0) return;
     const byNetns = new Map<NetworkNamespace, typeof questions>();
     for (const q of questions) {
@@ -383,11 +388,11 @@ const EOPNOTSUPP = 95;
  * ETHTOOL_GDRVINFO for every physical nif: one AF_INET/SOCK_DGRAM socket per netns that has
  * physical nifs (opened inside it, all in one native call), one ioctl per nif.
  */
-function readDriverInfo(slots: readonly Slot[]): Problem[] {
+function readDriverInfo(slots: readonly Slot[], own: Namespace | undefined): Problem[] {
   const problems: Problem[] = [];
   const need = slots.filter((s) => s.netns !== undefined && [...s.netns.nifs.values()].some((n) => n.physical));
   if (need.length === 0) return problems;
-  const socks = openSocketsIn(need.map((s) => s.nsFd ?? null), AF_INET, SOCK_DGRAM, 0);
+  const socks = openSocketsIn(need.map((s) => (s.ns === own ? null : (s.nsFd ?? null))), AF_INET, SOCK_DGRAM, 0);
   need.forEach((s, i) => {
     const fd = socks[i];
     const netns = s.netns as NetworkNamespace;

@@ -413,16 +413,24 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     expect(nifOfIn(r.value, 'c', 'vx0')?.underlay?.name).toBe('br0');
   });
 
-  it('resolves structurally identical nested chains (same names and indexes) through probes', async () => {
+  it.each([
+    ['fingerprint probes', false],
+    ['RTM_GETNSID-by-fd queries (cloned MACs defeat fingerprints)', true],
+  ])('resolves structurally identical nested chains (same names and indexes) through %s', async (_what, cloneMacs) => {
     // Three chains x → y, each made the same way: inside x and y the veth ends get the same
     // indexes and names, so structure alone cannot tell which y belongs to which x.
     const chains = [0, 1, 2].map(() => ({ x: makeNetns(), y: makeNetns() }));
     try {
-      for (const { x, y } of chains) ip('-n', x.name, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'down0', 'netns', y.name);
+      for (const { x, y } of chains) {
+        const macs = cloneMacs ? ['address', '02:00:5e:00:00:01'] : [];
+        const peerMacs = cloneMacs ? ['address', '02:00:5e:00:00:02'] : [];
+        ip('-n', x.name, 'link', 'add', 'up0', ...macs, 'type', 'veth', 'peer', 'name', 'down0', ...peerMacs, 'netns', y.name);
+      }
       const nsm = discoverNamespaces().value;
       const r = await discoverNetwork(nsm, { driverInfo: false });
       const stats = lastNetworkStats();
       expect(stats.fingerprintQueries).toBeGreaterThan(0);
+      if (cloneMacs) expect(stats.fdQueries).toBeGreaterThan(0);
       for (const { x, y } of chains) {
         const nx = r.value.netns.get(statSync(x.path).ino);
         const ny = r.value.netns.get(statSync(y.path).ino);
