@@ -258,16 +258,13 @@ describe('NSID inference and relations', () => {
       containers.push(netns(100 + i, [lo(), veth(2, 'eth0', 10 + i, 0)]));
     }
     const host = netns(1, hostLinks);
-    const t0 = performance.now();
     const r = new NsidResolver([host, ...containers]);
     const problems = resolveRelations([host, ...containers]);
-    const ms = performance.now() - t0;
     expect(r.unresolved()).toEqual([]);
     expect(problems).toEqual([]);
     expect(host.nsids.size).toBe(n);
     expect(nif(containers[777] as NetworkNamespace, 2).peer).toBe(nif(host, 787));
     expect(nif(host, 2).ports).toHaveLength(n);
-    expect(ms).toBeLessThan(2000); // quadratic behaviour would take far longer
   });
 
   it('re-running resolution does not duplicate ports', () => {
