@@ -20,9 +20,13 @@ const LAYERS = [
   ['server', 'cli'],
 ];
 
-/** Regex matching an import of `src/<folder>` from anywhere below src/ (relative paths). */
-function importOf(folder) {
-  return `^(\\.{1,2}/)+(${folder})(\\.js|/.*)?$`;
+/**
+ * Regex matching an import of `src/<folder>`. From a file inside a layer folder another layer is
+ * always reached through at least one `../` (a `./x` import stays inside the own folder); from a
+ * file directly in src/ (errors.ts) it is `./<folder>`.
+ */
+function importOf(folder, topLevel) {
+  return topLevel ? `^\\./(${folder})(\\.js|/.*)?$` : `^(\\.\\./)+(${folder})(\\.js|/.*)?$`;
 }
 
 function zoneConfigs() {
@@ -45,7 +49,7 @@ function zoneConfigs() {
             'error',
             {
               patterns: forbidden.map((f) => ({
-                regex: importOf(f),
+                regex: importOf(f, folder === 'errors'),
                 message: `layer '${folder}' must not import '${f}' (imports point down: see docs/architecture.md)`,
               })),
             },

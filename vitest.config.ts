@@ -33,7 +33,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
-          fileParallelism: false,
+          // One fork, files in sequence: privileged suites share the host's kernel state.
+          poolOptions: { forks: { singleFork: true } },
           sequence: { concurrent: false },
           testTimeout: 120_000,
           hookTimeout: 120_000,
