@@ -5,6 +5,8 @@
  * - native: tests of the built C addon (src/native/*.native.test.ts), no root needed.
  * - integration: privileged suites under test/integration that build real kernel objects;
  *   run serially in forked processes; they skip or degrade gracefully without root.
+ * - e2e: end-to-end suites under test/e2e against real container engines started by
+ *   scripts/engines-up.sh (root); scripts/test.sh sets GW_E2E_REQUIRED=1 so they cannot skip.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -38,6 +40,17 @@ export default defineConfig({
           sequence: { concurrent: false },
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],

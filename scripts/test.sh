@@ -9,7 +9,9 @@
 #   4. unit + native tests;
 #   5. privileged integration tests as root, then the same suite as an ordinary user
 #      (privileged cases must degrade to recorded problems or skip with a reason);
-#   6. prints one closing line: "tests: N passed, N failed, N skipped".
+#   6. as root: starts real container engines (scripts/engines-up.sh), runs the end-to-end
+#      suites against them, stops what it started (scripts/engines-down.sh);
+#   7. prints one closing line: "tests: N passed, N failed, N skipped".
 # Set GW_TEST_SKIP_INSTALL=1 to skip steps 1-2 (developer loop).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +81,14 @@ if [[ $(id -u) -eq 0 ]]; then
   fi
   (cd "$USER_DIR" && as_user env HOME="$REPORT_DIR" npx vitest run --configLoader runner --reporter=default --reporter=json \
     --outputFile.json="$REPORT_DIR/integration-user.json" --project integration) || status=1
+  log "end-to-end tests against real container engines (root)"
+  if scripts/engines-up.sh; then
+    GW_E2E_REQUIRED=1 run_vitest e2e --project e2e || status=1
+  else
+    echo "engines-up.sh failed: end-to-end tests cannot run" >&2
+    status=1
+  fi
+  scripts/engines-down.sh || status=1
 else
   log "integration tests (not root: privileged cases skip or record problems)"
   run_vitest integration-user --project integration || status=1

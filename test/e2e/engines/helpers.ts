@@ -43,11 +43,18 @@ export function recordedPid(name: 'containerd' | 'docker' | 'podman'): number | 
   }
 }
 
-/** Why the suite for `engine` cannot run, or undefined when it can. */
+/**
+ * Why the suite for `engine` cannot run, or undefined when it can. With GW_E2E_REQUIRED=1 (set
+ * by scripts/test.sh after it started the engines) a missing engine is an error, not a skip.
+ */
 export function unavailable(engine: 'containerd' | 'docker' | 'podman'): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root';
-  if (recordedPid(engine) === undefined) return `${engine} not started by scripts/engines-up.sh (run it first)`;
-  return undefined;
+  let reason: string | undefined;
+  if (process.getuid?.() !== 0) reason = 'needs root';
+  else if (recordedPid(engine) === undefined) reason = `${engine} not started by scripts/engines-up.sh (run it first)`;
+  if (reason !== undefined && process.env['GW_E2E_REQUIRED'] === '1') {
+    throw new Error(`end-to-end suite for ${engine} required but cannot run: ${reason}`);
+  }
+  return reason;
 }
 
 /** Runs a command, returns trimmed stdout; throws with stderr on failure. */
