@@ -29,11 +29,19 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if (a === '--n' && v !== undefined) (opts.n = v.split(',').map(Number)), i++;
-    else if (a === '--runs' && v !== undefined) (opts.runs = Number(v)), i++;
-    else if (a === '--sample' && v !== undefined) (opts.sample = Number(v)), i++;
-    else if (a === '--root' && v !== undefined) (ROOT = v), i++;
-    else if (a === '--help' || a === '-h') {
+    if (a === '--n' && v !== undefined) {
+      opts.n = v.split(',').map(Number);
+      i++;
+    } else if (a === '--runs' && v !== undefined) {
+      opts.runs = Number(v);
+      i++;
+    } else if (a === '--sample' && v !== undefined) {
+      opts.sample = Number(v);
+      i++;
+    } else if (a === '--root' && v !== undefined) {
+      ROOT = v;
+      i++;
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write('usage: node scripts/bench.mjs [--n 10,100,500] [--runs 5] [--sample 30] [--root <built tree>]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);

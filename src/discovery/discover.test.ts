@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { buildScenario } from '../api/v1/scenario.js';
+import { buildScenario } from './scenario.js';
 import { ProcfsError, ProjectError } from '../errors.js';
 import { EMPTY_HOST, emptyNamespaceModel, nowNs, runDiscovery, type DiscoveryPhases } from './discover.js';
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { checkV1References } from './check-references.js';
-import { SCENARIO, buildScenario, makeNetns, makeNif, makeNamespace, makeRoute } from './scenario.js';
+import { SCENARIO, buildScenario, makeNetns, makeNif, makeNamespace, makeRoute } from '../../discovery/scenario.js';
 import { capbndText, rfc3339Nano, routePreference, routeTypeName, routeV1, toV1, v1Kind } from './to-v1.js';
 import type { NetnsV1, NetworkInterfaceV1 } from './types.js';
 

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO, buildScenario } from '../../api/v1/scenario.js';
+import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
 import type { DiscoveryResultV1 } from '../../api/v1/types.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { CliIo } from '../command.js';

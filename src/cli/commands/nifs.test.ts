@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO, buildScenario } from '../../api/v1/scenario.js';
+import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../command.js';
 import { makeNifsCommand, nifsJson, painter, renderNifs, sortNifs } from './nifs.js';

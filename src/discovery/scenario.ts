@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * @module api/v1/scenario
+ * @module discovery/scenario
  *
  * A fixed, hand-built discovery result that exercises every v1 field: a host netns with lo,
  * a physical NIC, a bridge with a veth port whose peer lives in a container netns, a VXLAN and
@@ -9,11 +9,11 @@
  * and IPv6 ones in several tables. Pure data, no I/O: used by the v1 snapshot test, the
  * reference-checker tests and the CLI rendering tests.
  */
-import type { DiscoveryResult } from '../../model/discovery.js';
-import type { Namespace, NamespaceModel, NsType, Process } from '../../model/namespace.js';
-import { NS_TYPES } from '../../model/namespace.js';
-import type { NetworkNamespace, Nif, NifAddress, Route } from '../../model/network.js';
-import type { Tenant } from '../../model/tenant.js';
+import type { DiscoveryResult } from '../model/discovery.js';
+import type { Namespace, NamespaceModel, NsType, Process } from '../model/namespace.js';
+import { NS_TYPES } from '../model/namespace.js';
+import type { NetworkNamespace, Nif, NifAddress, Route } from '../model/network.js';
+import type { Tenant } from '../model/tenant.js';
 
 const DEV = 4;
 
