@@ -8,6 +8,7 @@ import type { CliCommand } from '../command.js';
 import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
+import { portsCommand } from './ports.js';
 
 /** All subcommands in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand];
+export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand, portsCommand];
