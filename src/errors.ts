@@ -63,6 +63,11 @@ export const ERROR_CODES = {
   GW_ERR_ENGINE_API: def('GW_ERR_ENGINE_API', 'A container engine answered with an error status or a malformed reply.'),
   GW_ERR_ENGINE_UNCONFIRMED: def('GW_ERR_ENGINE_UNCONFIRMED', 'A process looked like an engine but no listening socket of it answered the engine API.'),
   GW_ERR_ENGINE_SYNC_TIMEOUT: def('GW_ERR_ENGINE_SYNC_TIMEOUT', 'A newly found engine had not listed its containers within the discovery wait.'),
+  GW_ERR_CONTAINER_PROCESS: def('GW_ERR_CONTAINER_PROCESS', 'The initial process of an engine container is not in the discovered process table; the container is not shown as a tenant.'),
+  // --- decorators
+  GW_ERR_DECORATOR_FAILED: def('GW_ERR_DECORATOR_FAILED', 'A decorator failed as a whole; the labels it would have added are missing.'),
+  GW_ERR_DECORATOR_TIMEOUT: def('GW_ERR_DECORATOR_TIMEOUT', 'A decorator did not finish within the decorators\' time budget; its changes were dropped.'),
+  GW_ERR_DECORATOR_CONFIG: def('GW_ERR_DECORATOR_CONFIG', 'An engine network configuration file (e.g. a CNI conflist) could not be read or parsed.'),
   // --- discovery orchestration, CLI, API
   GW_ERR_DISCOVERY_PHASE: def('GW_ERR_DISCOVERY_PHASE', 'A discovery phase failed as a whole; its results are missing.'),
   GW_ERR_CLI_USAGE: def('GW_ERR_CLI_USAGE', 'The command line is invalid.'),

@@ -53,8 +53,11 @@ export interface Container {
   /** User-facing name (Docker: without leading '/'; containerd: `ns/` + nerdctl name or ID; CRI: container name). */
   readonly name: string;
   readonly type: EngineType;
-  /** Engine labels, plus {@link PREFIX_LABEL} (and {@link PRIVILEGED_LABEL} where it applies). */
-  readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Engine labels, plus {@link PREFIX_LABEL} (and {@link PRIVILEGED_LABEL} where it applies);
+   * decorators (src/decorators) may add labels, e.g. the KinD ones.
+   */
+  readonly labels: Record<string, string>;
   readonly status: ContainerStatus;
   readonly paused: boolean;
   /** PID of the initial process, translated to the host PID namespace (0 if it could not be). */

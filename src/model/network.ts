@@ -107,7 +107,8 @@ export interface Nif {
   readonly netns: NetworkNamespace;
   readonly index: number;
   readonly name: string;
-  readonly alias: string;
+  /** Kernel ifalias (IFLA_IFALIAS); decorators overwrite it with the engine's network name. */
+  alias: string;
   /** Kernel IFLA_INFO_KIND, '' when the link has none (physical devices, lo). */
   readonly kind: string;
   /** Secondary kind of a bridge/bond port (IFLA_INFO_SLAVE_KIND), '' if none. */
@@ -138,7 +139,7 @@ export interface Nif {
   driverInfo: DriverInfo | undefined;
   sriovRole: SriovRole;
   readonly addresses: NifAddress[];
-  /** Decorator labels (later issues). */
+  /** Decorator labels (src/decorators, e.g. `gostwire/network/name`); empty when undecorated. */
   readonly labels: Record<string, string>;
   // --- relations (resolved after all namespaces were read)
   /** Bridge (or bond/vrf) this nif is a port of. */
