@@ -56,9 +56,11 @@ function world(): { model: NamespaceModel; procs: Map<number, Process> } {
   const shim2 = makeProcess(62, init, 'containerd-shim', ['shim'], { net: hostNet, pid: pid1 });
   const c2 = makeProcess(71, shim2, 'sleep', ['sleep', '2d'], { net: contNet, pid: pid1 });
   const procs = new Map([init, kthreadd, dockerd, shim, hostCont, c1, shim2, c2].map((p) => [p.pid, p]));
-  const byType = Object.fromEntries(NS_TYPES.map((t) => [t, []])) as unknown as NamespaceModel['byType'];
-  byType.net.push(hostNet, contNet, emptyNet);
-  byType.pid.push(pid1);
+  const byType = {
+    ...(Object.fromEntries(NS_TYPES.map((t) => [t, []])) as unknown as NamespaceModel['byType']),
+    net: [hostNet, contNet, emptyNet],
+    pid: [pid1],
+  };
   const model: NamespaceModel = { processes: procs, namespaces: new Map(), byType, own: {}, initial: { net: hostNet }, socketOwners: new Map() };
   return { model, procs };
 }
