@@ -9,7 +9,10 @@ function phases(over: Partial<DiscoveryPhases> = {}): DiscoveryPhases {
   return {
     namespaces: () => ({ value: s.namespaces, problems: [{ code: 'GW_ERR_NS_ACCESS', message: 'm', subject: 'pid 9' }] }),
     network: async () => ({ value: s.network, problems: [] }),
-    tenants: () => s.tenants,
+    tenants: () => ({ value: s.tenants, problems: [] }),
+    dns: () => ({ value: s.dns, problems: [] }),
+    tuntap: () => ({ value: s.tunTapProcessors, problems: [] }),
+    ports: async () => ({ value: s.ports, problems: [] }),
     host: () => s.host,
     ...over,
   };
@@ -24,6 +27,63 @@ describe('runDiscovery', () => {
     expect(r.problems).toEqual([{ code: 'GW_ERR_NS_ACCESS', message: 'm', subject: 'pid 9' }]);
     expect(r.timings.totalMs).toBeGreaterThanOrEqual(r.timings.networkMs);
     expect(r.startedAtNs).toBeGreaterThan(0n);
+  });
+
+  it('runs tenants → DNS → TAP/TUN → ports in order, handing each its inputs, and keeps their results', async () => {
+    const s = buildScenario();
+    const order: string[] = [];
+    const r = await runDiscovery({
+      ...phases(),
+      tenants: (ns) => {
+        order.push('tenants');
+        expect(ns).toBe(s.namespaces);
+        return { value: s.tenants, problems: [{ code: 'GW_ERR_PROCFS_READ', message: 't', subject: 'pid 1' }] };
+      },
+      dns: (tenants) => {
+        order.push('dns');
+        expect(tenants).toBe(s.tenants);
+        return { value: s.dns, problems: [{ code: 'GW_ERR_FILE_TOO_LARGE', message: 'd', subject: 'pid 1 /etc/hosts' }] };
+      },
+      tuntap: (_ns, net) => {
+        order.push('tuntap');
+        expect(net).toBe(s.network);
+        return { value: s.tunTapProcessors, problems: [] };
+      },
+      ports: async (_ns, _net, tenants) => {
+        order.push('ports');
+        expect(tenants).toBe(s.tenants);
+        return { value: s.ports, problems: [{ code: 'GW_ERR_PORTS_DUMP', message: 'p', subject: 'netns:[1]' }] };
+      },
+      namespaces: () => ({ value: s.namespaces, problems: [] }),
+      network: async () => ({ value: s.network, problems: [] }),
+    });
+    expect(order).toEqual(['tenants', 'dns', 'tuntap', 'ports']);
+    expect(r.dns).toBe(s.dns);
+    expect(r.tunTapProcessors).toBe(s.tunTapProcessors);
+    expect(r.ports).toBe(s.ports);
+    expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_PROCFS_READ', 'GW_ERR_FILE_TOO_LARGE', 'GW_ERR_PORTS_DUMP']);
+    expect(r.timings.portsMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps the other results when the DNS, TAP/TUN or ports phase fails as a whole', async () => {
+    const r = await runDiscovery(
+      phases({
+        dns: () => {
+          throw new Error('dns down');
+        },
+        tuntap: () => {
+          throw new Error('tun down');
+        },
+        ports: async () => {
+          throw new ProjectError('GW_ERR_NETWORK_NETNS_UNREACHABLE', 'ports down');
+        },
+      }),
+    );
+    expect(r.tenants.size).toBe(3);
+    expect(r.dns.size).toBe(0);
+    expect(r.tunTapProcessors.size).toBe(0);
+    expect(r.ports.size).toBe(0);
+    expect(r.problems.slice(1).map((p) => p.subject)).toEqual(['phase:dns', 'phase:tuntap', 'phase:ports']);
   });
 
   it('passes the namespace model to the network and tenant phases', async () => {

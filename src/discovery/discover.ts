@@ -2,8 +2,9 @@
 /**
  * @module discovery/discover
  *
- * The orchestrator core: runs the discovery phases in order — namespaces, network, tenants,
- * host facts — over injectable phase functions (the real ones are wired in `index.ts`). A phase
+ * The orchestrator core: runs the discovery phases in order — namespaces, network, tenants
+ * (with their process facts), tenant DNS, TAP/TUN processors, ports, host facts — over
+ * injectable phase functions (the real ones are wired in `index.ts`). A phase
  * that fails as a whole becomes one `GW_ERR_DISCOVERY_PHASE` problem and an empty value for
  * that phase; the results of the other phases are kept. Only "cannot run at all" errors
  * (no procfs, native addon missing) are thrown.
@@ -11,9 +12,13 @@
 import { ProjectError, errorMessage, type ErrorCode } from '../errors.js';
 import type { DiscoveryResult, HostInfo } from '../model/discovery.js';
 import { NS_TYPES, type NamespaceModel, type NsType, type Namespace } from '../model/namespace.js';
+import type { ContainerModel } from '../model/container.js';
 import type { NetworkModel } from '../model/network.js';
+import type { Port } from '../model/port.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
+import type { DnsConfig, TunTapProcessors } from '../model/tenant-details.js';
 import type { TenantModel } from '../model/tenant.js';
+import { emptyContainerModel, type DiscoveryContext } from './containers.js';
 
 /** Options of one discovery run. */
 export interface DiscoverOptions {
@@ -21,13 +26,29 @@ export interface DiscoverOptions {
   readonly procRoot?: string;
   /** sysfs mount point (default `/sys`). */
   readonly sysfsRoot?: string;
+  /** Long-lived state (the engine tracker); default: the process-wide default context. */
+  readonly context?: DiscoveryContext;
 }
 
 /** The phase functions the orchestrator runs (injectable for tests). */
 export interface DiscoveryPhases {
   namespaces(opts: DiscoverOptions): PhaseResult<NamespaceModel> | Promise<PhaseResult<NamespaceModel>>;
   network(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<NetworkModel>>;
-  tenants(namespaces: NamespaceModel, opts: DiscoverOptions): TenantModel;
+  /** Container engines and their containers; runs concurrently with `network`. */
+  containers?(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<ContainerModel>>;
+  /** Decorators over the network and container models (after both); resolves to their problems. */
+  decorate?(namespaces: NamespaceModel, network: NetworkModel, containers: ContainerModel, opts: DiscoverOptions): Promise<Problem[]>;
+  /** Tenants per netns; engine containers become tenants of the netns of their initial process. */
+  tenants(namespaces: NamespaceModel, opts: DiscoverOptions, containers?: ContainerModel): PhaseResult<TenantModel>;
+  /** DNS configuration per tenant process PID. */
+  dns(tenants: TenantModel, opts: DiscoverOptions): PhaseResult<ReadonlyMap<number, DnsConfig>>;
+  tuntap(namespaces: NamespaceModel, network: NetworkModel, opts: DiscoverOptions): PhaseResult<TunTapProcessors>;
+  ports(
+    namespaces: NamespaceModel,
+    network: NetworkModel,
+    tenants: TenantModel,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<ReadonlyMap<number, readonly Port[]>>>;
   host(opts: DiscoverOptions): HostInfo;
 }
 
@@ -62,6 +83,27 @@ function rethrowFatal(e: unknown): void {
 }
 
 /**
+ * Runs one phase: its problems are appended to `problems`; when it fails as a whole, one
+ * `GW_ERR_DISCOVERY_PHASE` problem is recorded and `fallback` is its value (fatal codes rethrow).
+ */
+async function runPhase<T>(
+  name: string,
+  problems: Problem[],
+  fallback: T,
+  phase: () => PhaseResult<T> | Promise<PhaseResult<T>>,
+): Promise<T> {
+  try {
+    const r = await phase();
+    problems.push(...r.problems);
+    return r.value;
+  } catch (e: unknown) {
+    rethrowFatal(e);
+    problems.push(phaseProblem(name, e));
+    return fallback;
+  }
+}
+
+/**
  * Runs one discovery with the given phases. Never throws for a failing phase (see module doc);
  * throws the phase's error for {@link FATAL_CODES}.
  */
@@ -82,6 +124,16 @@ export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOption
   }
   const t1 = performance.now();
 
+  // containers (engine detection, ≤ ~2 s sync wait) overlap the network phase; own problem list
+  // so the problem order stays deterministic
+  const containerProblems: Problem[] = [];
+  let containersMs = 0;
+  const containersDone = runPhase('containers', containerProblems, emptyContainerModel(), async () => {
+    const r = phases.containers === undefined ? { value: emptyContainerModel(), problems: [] } : await phases.containers(namespaces, opts);
+    containersMs = performance.now() - t1;
+    return r;
+  });
+
   let network: NetworkModel;
   try {
     const r = await phases.network(namespaces, opts);
@@ -92,17 +144,22 @@ export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOption
     network = { netns: new Map() };
     problems.push(phaseProblem('network', e));
   }
+  const containers = await containersDone;
+  problems.push(...containerProblems);
+  if (phases.decorate !== undefined) {
+    const decorate = phases.decorate;
+    await runPhase('decorators', problems, undefined, async () => ({ value: undefined, problems: await decorate(namespaces, network, containers, opts) }));
+  }
   const t2 = performance.now();
 
-  let tenants: TenantModel;
-  try {
-    tenants = phases.tenants(namespaces, opts);
-  } catch (e: unknown) {
-    rethrowFatal(e);
-    tenants = new Map();
-    problems.push(phaseProblem('tenants', e));
-  }
+  const tenants = await runPhase<TenantModel>('tenants', problems, new Map(), () => phases.tenants(namespaces, opts, containers));
   const t3 = performance.now();
+  const dns = await runPhase<ReadonlyMap<number, DnsConfig>>('dns', problems, new Map(), () => phases.dns(tenants, opts));
+  const tDns = performance.now();
+  const tunTapProcessors = await runPhase<TunTapProcessors>('tuntap', problems, new Map(), () => phases.tuntap(namespaces, network, opts));
+  const tTun = performance.now();
+  const ports = await runPhase<ReadonlyMap<number, readonly Port[]>>('ports', problems, new Map(), () => phases.ports(namespaces, network, tenants, opts));
+  const tPorts = performance.now();
 
   let host: HostInfo;
   try {
@@ -117,10 +174,24 @@ export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOption
   return {
     namespaces,
     network,
+    containers,
     tenants,
+    dns,
+    tunTapProcessors,
+    ports,
     host,
     problems,
-    timings: { namespacesMs: t1 - t0, networkMs: t2 - t1, tenantsMs: t3 - t2, hostMs: t4 - t3, totalMs: t4 - t0 },
+    timings: {
+      namespacesMs: t1 - t0,
+      networkMs: t2 - t1,
+      containersMs,
+      tenantsMs: t3 - t2,
+      dnsMs: tDns - t3,
+      tuntapMs: tTun - tDns,
+      portsMs: tPorts - tTun,
+      hostMs: t4 - tPorts,
+      totalMs: t4 - t0,
+    },
     startedAtNs,
   };
 }

@@ -9,27 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { HostInfo } from '../model/discovery.js';
+import { parseCpuRanges } from '../network/tenants/details.js';
 
 /**
  * Parses a kernel CPU list (`cpulist` format, e.g. `0-3,8`) into inclusive ranges
- * (`[[0,3],[8,8]]`), as /sys/devices/system/cpu/online and `Cpus_allowed_list` of
- * /proc/PID/status write it (see Documentation/admin-guide/cputopology.rst). Returns undefined
- * for malformed input; an empty (or whitespace-only) text gives `[]`.
+ * (`[[0,3],[8,8]]`), as /sys/devices/system/cpu/online and `Cpus_allowed_list` write it. One
+ * parser for host and tenant CPU lists: re-exported from `network/tenants/details`.
  */
-export function parseCpuRanges(text: string): Array<[number, number]> | undefined {
-  const t = text.trim();
-  if (t === '') return [];
-  const out: Array<[number, number]> = [];
-  for (const part of t.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (m === null) return undefined;
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) return undefined;
-    out.push([from, to]);
-  }
-  return out;
-}
+export { parseCpuRanges } from '../network/tenants/details.js';
 
 /**
  * Parses os-release(5) text into its variables: `KEY=value` lines, values optionally in single

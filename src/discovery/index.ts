@@ -3,7 +3,8 @@
  * @module discovery
  *
  * Public entry of the discovery orchestrator: {@link discover} runs namespace discovery,
- * network discovery in every netns, tenant selection and the host facts, and returns one
+ * network discovery in every netns, tenant selection with the tenants' process facts, their
+ * DNS configuration, TAP/TUN processors, transport ports and the host facts, and returns one
  * {@link DiscoveryResult} with all recorded problems. See docs/architecture.md.
  */
 import { readdirSync } from 'node:fs';
@@ -12,21 +13,44 @@ import type { DiscoveryResult } from '../model/discovery.js';
 import { discoverNamespaces } from '../namespaces/index.js';
 import { discoverNetwork } from '../network/index.js';
 import { readHostInfo } from './host.js';
+import { decorateWithEngines, defaultDiscoveryContext, discoverContainers, tenantsWithContainers } from './containers.js';
 import { runDiscovery, type DiscoverOptions, type DiscoveryPhases } from './discover.js';
-import { readTenantDetails, selectTenants } from './tenants.js';
+import { discoverPortsPhase } from './ports-phase.js';
+import { discoverTenantDns, discoverTunTapProcessors } from './tenant-phases.js';
+import { discoverTenants } from './tenants.js';
 
 export type { DiscoverOptions, DiscoveryPhases } from './discover.js';
 export { runDiscovery, FATAL_CODES, emptyNamespaceModel, nowNs } from './discover.js';
 export { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
-export { isFrozen, isKthreadd, netnsRefPaths, readTenantDetails, selectTenants } from './tenants.js';
+export { discoverTenants, isKthreadd, netnsRefPaths, selectTenants, type DiscoverTenantsOptions, type ReadTenantDetails } from './tenants.js';
+export { discoverTenantDns, discoverTunTapProcessors, type TenantDnsOptions } from './tenant-phases.js';
+export { discoverPortsPhase, type PortsPhaseOptions } from './ports-phase.js';
 export type { DiscoveryResult, DiscoveryTimings, HostInfo } from '../model/discovery.js';
+export {
+  DiscoveryContext,
+  closeDefaultDiscoveryContext,
+  decorateWithEngines,
+  defaultDiscoveryContext,
+  discoverContainers,
+  emptyContainerModel,
+  mergeContainerTenants,
+  tenantsWithContainers,
+  type DiscoveryContextOptions,
+  type ProcessTenantBuilder,
+} from './containers.js';
 
-/** The real phases: namespaces → network → tenants → host. */
+/** The real phases: namespaces → network → tenants → DNS → TAP/TUN processors → ports → host. */
 export const DEFAULT_PHASES: DiscoveryPhases = {
   namespaces: (opts) => discoverNamespaces({ procRoot: opts.procRoot ?? '/proc' }),
   network: (namespaces, opts) =>
     discoverNetwork(namespaces, { procRoot: opts.procRoot ?? '/proc', sysfsRoot: opts.sysfsRoot ?? '/sys' }),
-  tenants: (namespaces, opts) => selectTenants(namespaces, readTenantDetails(opts)),
+  containers: (namespaces, opts) => discoverContainers(opts.context ?? defaultDiscoveryContext(), namespaces, opts.procRoot ?? '/proc'),
+  decorate: (namespaces, network, containers, opts) => decorateWithEngines(namespaces, network, containers, opts.procRoot ?? '/proc'),
+  tenants: (namespaces, opts, containers) =>
+    tenantsWithContainers(namespaces, containers, () => discoverTenants(namespaces, { procRoot: opts.procRoot ?? '/proc' }), opts.procRoot ?? '/proc'),
+  dns: (tenants, opts) => discoverTenantDns(tenants, { procRoot: opts.procRoot ?? '/proc' }),
+  tuntap: (namespaces, network, opts) => discoverTunTapProcessors(namespaces, network, { procRoot: opts.procRoot ?? '/proc' }),
+  ports: (namespaces, network, tenants, opts) => discoverPortsPhase(namespaces, network, tenants, { procRoot: opts.procRoot ?? '/proc' }),
   host: (opts) => readHostInfo(opts),
 };
 

@@ -6,14 +6,21 @@
  * a physical NIC, a bridge with a veth port whose peer lives in a container netns, a VXLAN and
  * a VLAN on the NIC, TUN and TAP devices, an SR-IOV PF whose VF sits in a process-less
  * bind-mounted netns next to a MACVLAN of the host NIC; routes incl. default, interface-less
- * and IPv6 ones in several tables. Pure data, no I/O: used by the v1 snapshot test, the
- * reference-checker tests and the CLI rendering tests.
+ * and IPv6 ones in several tables; TCP/UDP ports (listeners shared by forked processes, a
+ * dual-stack listener with its IPv4 alias, a V6ONLY one, IPv4 via IPv6, a connected UDP
+ * socket, an owner-less TIME_WAIT), DNS configurations (full, missing files, not read) and a
+ * TAP processor. Pure data, no I/O: used by the v1 snapshot test, the reference-checker tests
+ * and the CLI rendering tests.
  */
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { Namespace, NamespaceModel, NsType, Process } from '../model/namespace.js';
 import { NS_TYPES } from '../model/namespace.js';
 import type { NetworkNamespace, Nif, NifAddress, Route } from '../model/network.js';
-import type { Tenant } from '../model/tenant.js';
+import type { Port } from '../model/port.js';
+import { tunTapKey, type DnsConfig } from '../model/tenant-details.js';
+import type { Tenant, TenantModel } from '../model/tenant.js';
+import type { InetDiagMessage } from '../netlink/sockdiag/index.js';
+import { buildPorts, parseServices } from '../network/ports/index.js';
 
 const DEV = 4;
 
@@ -173,6 +180,56 @@ export function makeNamespaceModel(all: Namespace[], processes: Process[], initi
   };
 }
 
+/** A decoded inet_diag socket as the kernel would report it (for {@link buildPorts}). */
+export function makeSocket(
+  family: 4 | 6,
+  state: number,
+  src: string,
+  sport: number,
+  dst: string,
+  dport: number,
+  inode: number,
+  v6only?: boolean,
+): InetDiagMessage {
+  return {
+    family: family === 4 ? 2 : 10,
+    state,
+    timer: 0,
+    retrans: 0,
+    id: { sport, dport, src, dst, ifIndex: 0, cookie: BigInt(inode + 1) },
+    expires: 0,
+    rqueue: 0,
+    wqueue: 0,
+    uid: 0,
+    inode,
+    ...(v6only === undefined ? {} : { v6only }),
+  };
+}
+
+/** Builds the ports of one netns through the real mapping (owners, aliases, nifs, services). */
+export function makePorts(
+  netns: NetworkNamespace,
+  model: NamespaceModel,
+  tenants: TenantModel,
+  tcp: InetDiagMessage[],
+  udp: InetDiagMessage[],
+): Port[] {
+  const byPid = new Map<number, Tenant>();
+  for (const list of tenants.values()) for (const t of list) if (t.type === 'proc') byPid.set(t.process.pid, t);
+  return buildPorts(
+    {
+      netns: netns.ns,
+      nifs: netns.nifs,
+      processes: model.processes,
+      socketOwners: model.socketOwners,
+      services: parseServices('ssh 22/tcp\nhttp 80/tcp\ndomain 53/udp\nbootpc 68/udp\n'),
+      tenantOf: (leader) => byPid.get(leader.pid),
+    },
+    tcp,
+    udp,
+  );
+}
+
 /** Inodes of the scenario's namespaces. */
 export const SCENARIO = {
   hostNet: 4026531840,
@@ -201,11 +258,22 @@ export function buildScenario(): DiscoveryResult {
     policy: 1,
     rtPriority: 10,
   });
-  makeProcess(2346, nginx, 'nginx', ['nginx: worker process'], { net: contNet, pid: contPid });
-  const nsModel = makeNamespaceModel([hostNet, contNet, bmNet, hostPid, contPid], [systemd, kthreadd, sshd, shim, nginx], {
-    net: hostNet,
-    pid: hostPid,
-  });
+  const worker = makeProcess(2346, nginx, 'nginx', ['nginx: worker process'], { net: contNet, pid: contPid });
+  const session = makeProcess(702, sshd, 'sshd', ['sshd: root@pts/0'], { net: hostNet, pid: hostPid });
+  const exporter = makeProcess(800, systemd, 'node_exporter', ['/usr/bin/node_exporter'], { net: hostNet, pid: hostPid });
+  const qemu = makeProcess(4711, systemd, 'qemu-system-x86', ['qemu-system-x86_64', '-netdev', 'tap,ifname=tap0'], { net: hostNet, pid: hostPid });
+  const execSh = makeProcess(2400, shim, 'sh', ['sh'], { net: contNet, pid: contPid });
+  const nsModel = makeNamespaceModel(
+    [hostNet, contNet, bmNet, hostPid, contPid],
+    [systemd, kthreadd, sshd, session, exporter, shim, nginx, worker, execSh, qemu],
+    { net: hostNet, pid: hostPid },
+  );
+  // socket inode → PIDs holding it (the listeners were inherited by forked children)
+  const socketOwners = nsModel.socketOwners as Map<number, number[]>;
+  for (const [ino, pids] of [
+    [1001, [701, 702]], [1002, [702]], [1003, [701]], [1004, [800]], [1005, [800]], [1006, [1]], [1007, [1]],
+    [2001, [2345, 2346]], [2002, [2346]],
+  ] as const) socketOwners.set(ino, [...pids]);
 
   const h = makeNetns(hostNet);
   const c = makeNetns(contNet);
@@ -303,11 +371,82 @@ export function buildScenario(): DiscoveryResult {
     ],
     [SCENARIO.bindmountNet, [{ type: 'bindmount', name: '/run/netns/testns', netns: bmNet, refs: ['/run/netns/testns'] }]],
   ]);
+  (tenants.get(SCENARIO.containerNet) ?? []).push({
+    type: 'proc',
+    name: 'sh(2400)',
+    netns: contNet,
+    process: execSh,
+    details: { capBnd: 0xa80425fbn, affinity: [[0, 3]], status: 'running' },
+  });
+
+  const ports = new Map<number, Port[]>([
+    [
+      SCENARIO.hostNet,
+      makePorts(
+        h,
+        nsModel,
+        tenants,
+        [
+          makeSocket(4, 10, '0.0.0.0', 22, '0.0.0.0', 0, 1001),
+          makeSocket(4, 1, '192.168.1.20', 22, '192.168.1.5', 50522, 1002),
+          makeSocket(4, 6, '192.168.1.20', 22, '192.168.1.7', 40100, 0),
+          makeSocket(6, 10, '::', 22, '::', 0, 1003, true),
+          makeSocket(6, 10, '::', 9100, '::', 0, 1004, false),
+          makeSocket(6, 1, '::ffff:127.0.0.1', 9100, '::ffff:127.0.0.1', 41000, 1005, false),
+        ],
+        [makeSocket(4, 7, '0.0.0.0', 68, '0.0.0.0', 0, 1006), makeSocket(4, 1, '192.168.1.20', 40000, '192.168.1.1', 53, 1007)],
+      ),
+    ],
+    [
+      SCENARIO.containerNet,
+      makePorts(
+        c,
+        nsModel,
+        tenants,
+        [makeSocket(4, 10, '0.0.0.0', 80, '0.0.0.0', 0, 2001), makeSocket(4, 1, '172.17.0.2', 80, '172.17.0.1', 51000, 2002)],
+        [],
+      ),
+    ],
+  ]);
+
+  const dns = new Map<number, DnsConfig>([
+    [
+      1,
+      {
+        utsHostname: 'edge01',
+        utsDomainname: '(none)',
+        etcHostname: 'edge01',
+        etcDomainname: '',
+        nameservers: ['192.168.1.1', 'fd00::53'],
+        searchlist: ['lan'],
+        options: ['edns0'],
+        hosts: [{ name: 'localhost', address: '::1' }, { name: 'edge01', address: '127.0.1.1' }],
+      },
+    ],
+    [
+      2345,
+      {
+        utsHostname: '5b0d7c1e2f3a',
+        utsDomainname: '(none)',
+        etcHostname: '5b0d7c1e2f3a',
+        etcDomainname: 'example.org',
+        nameservers: ['192.168.1.1'],
+        searchlist: [],
+        options: [],
+        hosts: [{ name: 'localhost', address: '127.0.0.1' }, { name: '5b0d7c1e2f3a', address: '172.17.0.2' }],
+      },
+    ],
+    // 2400 (sh): not read → null lists on the wire
+  ]);
 
   return {
     namespaces: nsModel,
     network: { netns: new Map([[SCENARIO.hostNet, h], [SCENARIO.containerNet, c], [SCENARIO.bindmountNet, b]]) },
+    containers: { engines: [], containers: [], groups: [] },
     tenants,
+    dns,
+    tunTapProcessors: new Map([[tunTapKey(SCENARIO.hostNet, 'tap0'), [qemu]]]),
+    ports,
     host: {
       hostname: 'edge01',
       osrelName: 'Debian GNU/Linux',
@@ -316,7 +455,7 @@ export function buildScenario(): DiscoveryResult {
       cpus: [[0, 3]],
     },
     problems: [],
-    timings: { namespacesMs: 1, networkMs: 2, tenantsMs: 0.1, hostMs: 0.1, totalMs: 3.2 },
+    timings: { namespacesMs: 1, networkMs: 2, containersMs: 0, tenantsMs: 0.1, dnsMs: 0.1, tuntapMs: 0.1, portsMs: 0.5, hostMs: 0.1, totalMs: 3.9 },
     startedAtNs: SCENARIO.startedAtNs,
   };
 }

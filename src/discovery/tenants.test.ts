@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeNamespace, makeNamespaceModel, makeProcess } from './scenario.js';
 import type { TenantProcessDetails } from '../model/tenant.js';
-import { isFrozen, readTenantDetails, selectTenants } from './tenants.js';
+import { discoverTenants, selectTenants } from './tenants.js';
 
 const NO_DETAILS: TenantProcessDetails = { capBnd: undefined, affinity: [], status: 'running' };
 
@@ -52,38 +52,34 @@ describe('selectTenants', () => {
   });
 });
 
-describe('isFrozen', () => {
-  const files = new Map<string, string>([
-    ['/sys/fs/cgroup/a.slice/x/cgroup.events', 'populated 1\nfrozen 1\n'],
-    ['/sys/fs/cgroup/b/cgroup.events', 'populated 1\nfrozen 0\n'],
-    ['/sys/fs/cgroup/freezer/docker/c1/freezer.state', 'FROZEN\n'],
-  ]);
-  const read = (p: string): string | undefined => files.get(p);
-  it('detects cgroup v2 frozen', () => expect(isFrozen('0::/a.slice/x\n', read)).toBe(true));
-  it('detects cgroup v2 thawed', () => expect(isFrozen('0::/b\n', read)).toBe(false));
-  it('detects cgroup v1 freezer', () => expect(isFrozen('5:freezer:/docker/c1\n2:cpu,cpuacct:/\n', read)).toBe(true));
-  it('is false when nothing is readable', () => expect(isFrozen('0::/nope\n', read)).toBe(false));
-});
-
-describe('readTenantDetails', () => {
+describe('discoverTenants', () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
   });
 
-  it('reads CapBnd, affinity and freezer state; tolerates a vanished process', () => {
+  it('reads CapBnd, affinity and freezer state with TenantDetailsReader; collects problems; tolerates vanished processes', () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-tenant-'));
-    mkdirSync(join(dir, 'proc/42'), { recursive: true });
-    mkdirSync(join(dir, 'sys/fs/cgroup/x'), { recursive: true });
-    writeFileSync(join(dir, 'proc/42/status'), 'Name:\tx\nCapBnd:\t000001ffffffffff\nCpus_allowed_list:\t0-2,5\n');
-    writeFileSync(join(dir, 'proc/42/cgroup'), '0::/x\n');
-    writeFileSync(join(dir, 'sys/fs/cgroup/x/cgroup.events'), 'frozen 1\n');
-    const read = readTenantDetails({ procRoot: join(dir, 'proc'), sysfsRoot: join(dir, 'sys') });
+    const put = (rel: string, text: string): void => {
+      mkdirSync(join(dir ?? '', rel, '..'), { recursive: true });
+      writeFileSync(join(dir ?? '', rel), text);
+    };
+    // hybrid host: v2 at /sys/fs/cgroup/unified, v1 freezer next to it
+    put('proc/self/mountinfo', '37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n');
+    put('proc/1/status', 'Name:\tsystemd\nCapBnd:\t000001ffffffffff\nCpus_allowed_list:\t0-2,5\n');
+    put('proc/1/cgroup', '0::/x\n');
+    put('sys/fs/cgroup/unified/x/cgroup.events', 'populated 1\nfrozen 1\n');
+    put('proc/50/status', 'Name:\tunshare\nCapBnd:\tnothex\n');
+    put('proc/50/cgroup', '6:freezer:/\n');
+    put('sys/fs/cgroup/freezer/freezer.state', 'THAWED\n');
     const { m } = model();
-    const p = m.byType.net[0]?.processes[0];
-    if (p === undefined) throw new Error('fixture');
-    expect(read({ ...p, pid: 42 })).toEqual({ capBnd: 0x1ffffffffffn, affinity: [[0, 2], [5, 5]], status: 'paused' });
-    expect(read({ ...p, pid: 43 })).toEqual({ capBnd: undefined, affinity: [], status: 'running' });
+    const r = discoverTenants(m, { procRoot: join(dir, 'proc'), cgroupPrefix: dir });
+    expect(r.value.get(100)?.[0]).toMatchObject({ name: 'systemd(1)', details: { capBnd: 0x1ffffffffffn, affinity: [[0, 2], [5, 5]], status: 'paused' } });
+    expect(r.value.get(200)?.map((t) => (t.type === 'proc' ? t.details : undefined))).toEqual([
+      { capBnd: undefined, affinity: [], status: 'running' },
+      { capBnd: undefined, affinity: [], status: 'running' }, // pid 60 has no procfs entry: vanished, silent
+    ]);
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 50 (unshare)' })]);
   });
 });

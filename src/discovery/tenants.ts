@@ -6,14 +6,13 @@
  * process of a netns — a process whose parent is not attached to the same netns — becomes a
  * stand-alone `proc` tenant, except the kernel thread `kthreadd` (PID 2 with PPID 0). A netns
  * without any process gets one `bindmount` pseudo tenant named by its reference paths joined
- * by `:`. Selection is pure; {@link readTenantDetails} is the procfs/sysfs reader for the
- * per-process facts (capabilities, affinity, frozen state).
+ * by `:`. Selection is pure; the per-process facts (capabilities, affinity, frozen state) come
+ * from `network/tenants`' {@link TenantDetailsReader} ({@link discoverTenants} wires both).
  */
-import { readFileSync } from 'node:fs';
 import type { Namespace, NamespaceModel, Process } from '../model/namespace.js';
+import type { PhaseResult } from '../model/problem.js';
 import type { Tenant, TenantModel, TenantProcessDetails } from '../model/tenant.js';
-import { readStatus } from '../procfs/status.js';
-import { parseCpuRanges } from './host.js';
+import { TenantDetailsReader, type TenantDetailsOptions } from '../network/tenants/details.js';
 
 /** True for the kernel thread daemon, which is never a tenant. */
 export function isKthreadd(p: Process): boolean {
@@ -29,13 +28,13 @@ export function netnsRefPaths(ns: Namespace): string[] {
 }
 
 /** Reads the per-process facts of a tenant (never throws; unreadable facts stay empty). */
-export type TenantDetailsReader = (p: Process) => TenantProcessDetails;
+export type ReadTenantDetails = (p: Process) => TenantProcessDetails;
 
 /**
  * Selects the tenants of every network namespace in `model`. Process tenants are sorted by
  * PID. Only netns of the namespace model are considered.
  */
-export function selectTenants(model: NamespaceModel, readDetails: TenantDetailsReader): Map<number, Tenant[]> {
+export function selectTenants(model: NamespaceModel, readDetails: ReadTenantDetails): Map<number, Tenant[]> {
   const out = new Map<number, Tenant[]>();
   for (const ns of model.byType.net) {
     const tenants: Tenant[] = [];
@@ -53,60 +52,18 @@ export function selectTenants(model: NamespaceModel, readDetails: TenantDetailsR
   return out;
 }
 
-/** Where {@link readTenantDetails} reads from. */
-export interface TenantDetailsOptions {
-  readonly procRoot?: string;
-  readonly sysfsRoot?: string;
-}
+/** Options of {@link discoverTenants}. */
+export type DiscoverTenantsOptions = TenantDetailsOptions;
 
 /**
- * Whether the cgroup of a process is frozen: cgroup v2 `cgroup.events` has `frozen 1`
- * (Documentation/admin-guide/cgroup-v2.rst), cgroup v1 `freezer.state` is `FROZEN`
- * (Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst). `cgroupText` is the content of
- * /proc/PID/cgroup.
+ * The tenants phase: selects the tenants of every netns and reads each process tenant's facts
+ * with one {@link TenantDetailsReader} (cgroup mounts located once). Problems of single
+ * processes are collected; a vanished process just has empty facts.
  */
-export function isFrozen(cgroupText: string, read: (path: string) => string | undefined, sysfsRoot = '/sys'): boolean {
-  for (const line of cgroupText.split('\n')) {
-    const m = /^(\d+):([^:]*):(.*)$/.exec(line);
-    if (m === null) continue;
-    const [, hier, controllers, path] = m;
-    if (hier === '0' && controllers === '') {
-      const events = read(`${sysfsRoot}/fs/cgroup${path === '/' ? '' : path}/cgroup.events`);
-      if (events !== undefined && /^frozen 1$/m.test(events)) return true;
-    } else if (controllers !== undefined && controllers.split(',').includes('freezer')) {
-      const state = read(`${sysfsRoot}/fs/cgroup/freezer${path === '/' ? '' : path}/freezer.state`);
-      if (state?.trim() === 'FROZEN') return true;
-    }
-  }
-  return false;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Returns a {@link TenantDetailsReader} over procfs/sysfs. */
-export function readTenantDetails(opts: TenantDetailsOptions = {}): TenantDetailsReader {
-  const procRoot = opts.procRoot ?? '/proc';
-  const sysfsRoot = opts.sysfsRoot ?? '/sys';
-  return (p) => {
-    let capBnd: bigint | undefined;
-    let affinity: Array<[number, number]> = [];
-    try {
-      const st = readStatus(p.pid, procRoot);
-      capBnd = st.capBnd;
-      affinity = (st.cpusAllowedList === undefined ? undefined : parseCpuRanges(st.cpusAllowedList)) ?? [];
-    } catch {
-      // process gone or status unreadable: leave the facts empty (v1 emits capbnd "0x0")
-    }
-    const cgroup = readText(`${procRoot}/${p.pid}/cgroup`);
-    const frozen = cgroup !== undefined && isFrozen(cgroup, readText, sysfsRoot);
-    return { capBnd, affinity, status: frozen ? 'paused' : 'running' };
-  };
+export function discoverTenants(model: NamespaceModel, opts: DiscoverTenantsOptions = {}): PhaseResult<TenantModel> {
+  const reader = new TenantDetailsReader(opts);
+  const value = selectTenants(model, reader.read);
+  return { value, problems: reader.problems };
 }
 
 /** Empty tenant model (used when a phase failed). */

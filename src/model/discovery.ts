@@ -6,9 +6,12 @@
  * the wire mappers (`src/api/v1`) and CLI consume it: the namespace model, the network model,
  * the tenants, facts about the host, every recorded problem and the phase timings.
  */
+import type { ContainerModel } from './container.js';
 import type { NamespaceModel } from './namespace.js';
 import type { NetworkModel } from './network.js';
+import type { Port } from './port.js';
 import type { Problem } from './problem.js';
+import type { DnsConfig, TunTapProcessors } from './tenant-details.js';
 import type { TenantModel } from './tenant.js';
 
 /** Facts about the host the discovery ran on (v1 `metadata`). */
@@ -29,7 +32,12 @@ export interface HostInfo {
 export interface DiscoveryTimings {
   readonly namespacesMs: number;
   readonly networkMs: number;
+  /** Engine detection and sync wait; runs concurrently with the network phase. */
+  readonly containersMs: number;
   readonly tenantsMs: number;
+  readonly dnsMs: number;
+  readonly tuntapMs: number;
+  readonly portsMs: number;
   readonly hostMs: number;
   readonly totalMs: number;
 }
@@ -39,6 +47,17 @@ export interface DiscoveryResult {
   readonly namespaces: NamespaceModel;
   readonly network: NetworkModel;
   readonly tenants: TenantModel;
+  /** Container engines, their containers (host PIDs) and groups, from the engine tracker's memory. */
+  readonly containers: ContainerModel;
+  /**
+   * DNS configuration per tenant, keyed by the PID of the tenant's process (pseudo tenants have
+   * none; a tenant missing here was not read, e.g. when the DNS phase failed).
+   */
+  readonly dns: ReadonlyMap<number, DnsConfig>;
+  /** Processes holding TAP/TUN fds, by `tunTapKey(netns inode, ifname)`. */
+  readonly tunTapProcessors: TunTapProcessors;
+  /** Transport ports per netns inode (a netns whose sockets could not be dumped is absent). */
+  readonly ports: ReadonlyMap<number, readonly Port[]>;
   readonly host: HostInfo;
   readonly problems: Problem[];
   readonly timings: DiscoveryTimings;

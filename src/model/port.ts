@@ -8,6 +8,7 @@
  */
 import type { Namespace, Process } from './namespace.js';
 import type { Nif } from './network.js';
+import type { Tenant } from './tenant.js';
 
 /** v1 `state` text per kernel TCP state number (net/tcp_states.h); UDP uses 1 and 7 only. */
 export const PORT_STATE_TEXT: Readonly<Record<number, string>> = {
@@ -41,6 +42,11 @@ export interface PortOwner {
    * refers to it as `container-idref: cont-<pid>`.
    */
   readonly leader: Process;
+  /**
+   * The tenant standing for {@link leader} (a tenant whose process is the leader); undefined
+   * when the ports were discovered without tenants or the leader is no tenant (`kthreadd`).
+   */
+  readonly tenant: Tenant | undefined;
 }
 
 /** One TCP or UDP socket of a network namespace (or its IPv4 alias, see `ipv4Mapped`). */

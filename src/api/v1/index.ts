@@ -13,7 +13,6 @@ export {
   ROUTE_TYPE_NAMES,
   V1_ROUTE_TABLES,
   capbndText,
-  emptyDns,
   metadataV1,
   netnsIdOf,
   nifIdOf,
@@ -30,3 +29,16 @@ export {
   type ToV1Options,
 } from './to-v1.js';
 export { checkV1References, type V1ReferenceIssue } from './check-references.js';
+export { portOwnerV1, transportPortV1, transportPortsV1, v1Address, type OwnerIdref } from './ports.js';
+export {
+  bindmountDnsV1,
+  capbndV1,
+  confinementV1,
+  containerIdrefResolver,
+  dnsV1,
+  processorsV1,
+  schedulingV1,
+  tenantDnsV1,
+  tunTapProcessorsV1,
+  unknownDnsV1,
+} from './tenants.js';

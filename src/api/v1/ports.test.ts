@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Nif } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import type { Process } from '../../model/namespace.js';
+import type { Tenant } from '../../model/tenant.js';
 import { transportPortsV1, v1Address } from './ports.js';
 
 const NETNS = { ns: { id: { dev: 4, ino: 4026532456 } } };
@@ -27,7 +28,9 @@ function port(over: Partial<Port>): Port {
 describe('transportPortsV1', () => {
   it('emits §2.10 fields in order and splits by family', () => {
     const sshd = proc(701, ['sshd:', '/usr/sbin/sshd', '-D']);
-    const v6 = port({ owners: [{ process: sshd, leader: proc(1, []) }], nifs: [nif(1), nif(2)] });
+    const init = proc(1, []);
+    const tenant = { type: 'proc', name: 'systemd(1)', process: init } as unknown as Tenant;
+    const v6 = port({ owners: [{ process: sshd, leader: init, tenant }], nifs: [nif(1), nif(2)] });
     const v4 = port({ family: 4, localAddress: '0.0.0.0', remoteAddress: '0.0.0.0', ipv4Mapped: true, aliasOf: v6, nifs: [nif(1)] });
     const out = transportPortsV1([v4, v6]);
     expect(Object.keys(out.ipv6[0]!)).toEqual([
@@ -42,6 +45,12 @@ describe('transportPortsV1', () => {
     });
     expect(out.ipv4[0]).toMatchObject({ family: 2, 'local-address': '0.0.0.0', 'network-interface-idrefs': ['nif-4026532456-1'] });
     expect(transportPortsV1(undefined)).toEqual({ ipv4: [], ipv6: [] });
+  });
+  it('omits container-idref without a tenant and lets the caller resolve it', () => {
+    const orphan = proc(4711, ['x']);
+    const p = port({ owners: [{ process: orphan, leader: orphan, tenant: undefined }] });
+    expect(transportPortsV1([p]).ipv6[0]?.owners).toEqual([{ pid: 4711, cmdline: 'x' }]);
+    expect(transportPortsV1([p], (o) => `cont-${o.leader.pid}`).ipv6[0]?.owners).toEqual([{ pid: 4711, cmdline: 'x', 'container-idref': 'cont-4711' }]);
   });
   it('prints IPv4-mapped IPv6 addresses dotted', () => {
     expect(v1Address('::ffff:127.0.0.1')).toBe('127.0.0.1');

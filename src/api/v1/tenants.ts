@@ -15,9 +15,10 @@
  * (the Go engine's bug); it is omitted when 0 like `policy` and `nice`.
  */
 import type { Process } from '../../model/namespace.js';
-import type { DnsConfig, SchedulingInfo } from '../../model/tenant-details.js';
-import type { TenantProcessDetails } from '../../model/tenant.js';
-import type { ContainerV1, DnsV1, OwnerV1 } from './types.js';
+import { tunTapKey, type DnsConfig, type SchedulingInfo, type TunTapProcessors } from '../../model/tenant-details.js';
+import { tenantLeader, tenantProcess, type Tenant, type TenantModel, type TenantProcessDetails } from '../../model/tenant.js';
+import { tenantIdOf } from './ids.js';
+import type { BindmountDnsV1, ContainerV1, DnsV1, OwnerV1 } from './types.js';
 
 /** The DNS object of a tenant (§2.5.1); lists are `null` when the mount namespace was out of reach. */
 export function dnsV1(dns: DnsConfig): DnsV1 {
@@ -29,6 +30,31 @@ export function dnsV1(dns: DnsConfig): DnsV1 {
     searchlist: dns.searchlist === null ? null : [...dns.searchlist],
     'etc-hosts': dns.hosts === null ? null : dns.hosts.map((h) => ({ name: h.name, address: h.address })),
   };
+}
+
+/**
+ * The DNS object of a process whose DNS configuration is unknown (not read, e.g. the DNS phase
+ * failed): empty names and `null` lists — the Go engine's "could not be read" convention.
+ */
+export function unknownDnsV1(): DnsV1 {
+  return { 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: null, searchlist: null, 'etc-hosts': null };
+}
+
+/**
+ * The DNS object of a bind-mount pseudo tenant: exactly Go's `{"etc-hosts": null}` (its zero
+ * DnsConfig with `omitempty` on the string fields), kept for wire compatibility with v1
+ * clients (see docs/api-v1.md).
+ */
+export function bindmountDnsV1(): BindmountDnsV1 {
+  return { 'etc-hosts': null };
+}
+
+/** `dns` of any tenant: pseudo tenants {@link bindmountDnsV1}, else {@link dnsV1} or {@link unknownDnsV1}. */
+export function tenantDnsV1(t: Tenant, dns: ReadonlyMap<number, DnsConfig>): DnsV1 | BindmountDnsV1 {
+  const p = tenantProcess(t);
+  if (p === undefined) return bindmountDnsV1();
+  const d = dns.get(p.pid);
+  return d === undefined ? unknownDnsV1() : dnsV1(d);
 }
 
 /** `capbnd`: `0x` + 16 lower-case hex digits; `0x0` when the bounding set is unknown. */
@@ -68,4 +94,34 @@ export function processorsV1(
     if (ref !== undefined && ref !== '') owner['container-idref'] = ref;
     return owner;
   });
+}
+
+/**
+ * Resolves processes to the `container-idref` of the tenant leading them, restricted to the
+ * tenants of one document so every reference resolves: the leader (reference §2.10, walk up
+ * the parent chain to a leader of its netns) must be the process of a tenant in `netnsInos`.
+ */
+export function containerIdrefResolver(
+  tenants: TenantModel,
+  netnsInos: ReadonlySet<number>,
+): (p: Process) => string | undefined {
+  const ids = new Map<number, string>();
+  for (const [ino, list] of tenants) {
+    if (!netnsInos.has(ino)) continue;
+    for (const t of list) {
+      const p = tenantProcess(t);
+      if (p !== undefined && !ids.has(p.pid)) ids.set(p.pid, tenantIdOf(t));
+    }
+  }
+  return (p) => ids.get(tenantLeader(p).pid);
+}
+
+/** `tuntap.processors` of the tun/tap interface `ifName` in netns `netnsIno`. */
+export function tunTapProcessorsV1(
+  processors: TunTapProcessors,
+  netnsIno: number,
+  ifName: string,
+  containerIdref: (p: Process) => string | undefined,
+): OwnerV1[] {
+  return processorsV1(processors.get(tunTapKey(netnsIno, ifName)) ?? [], containerIdref);
 }

@@ -83,7 +83,10 @@ describe('toV1', () => {
     expect(nif(host, 'lo').kind).toBe('');
     expect(nif(host, 'lo').physical).toBe(false);
     expect(nif(host, 'tap0').kind).toBe('tuntap');
-    expect(nif(host, 'tap0').tuntap).toEqual({ mode: 'tap', processors: [] });
+    expect(nif(host, 'tap0').tuntap).toEqual({
+      mode: 'tap',
+      processors: [{ pid: 4711, cmdline: 'qemu-system-x86_64 -netdev tap,ifname=tap0', 'container-idref': 'cont-1' }],
+    });
     expect(nif(host, 'tun0').tuntap).toEqual({ mode: 'tun', processors: [] });
     expect(nif(host, 'tun0').addresses.mac).toBe('00:00:00:00:00:00');
     expect(nif(host, 'eth0').driverinfo).toEqual({ driver: 'e1000e', version: '6.1.0-21-amd64', fwversion: '0.8-4', businfo: '0000:00:1f.6' });
@@ -114,10 +117,21 @@ describe('toV1', () => {
     expect(host.containers[0]).toMatchObject({ capbnd: '0x000001ffffffffff', status: 'running', type: 'proc', 'type-text': 'Process', affinity: [[0, 3]] });
     const nginx = netns(d, SCENARIO.containerNet).containers[0];
     expect(nginx).toMatchObject({ id: 'cont-2345', name: 'nginx(2345)', pidns: SCENARIO.containerPid, 'pidns-idref': `pidns-${SCENARIO.containerPid}`, policy: 1, priority: 10, status: 'paused' });
-    expect(nginx?.dns).toEqual({ 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] });
+    expect(nginx?.dns).toEqual({
+      'uts-hostname': '5b0d7c1e2f3a', 'etc-hostname': '5b0d7c1e2f3a', domainname: 'example.org', nameservers: ['192.168.1.1'], searchlist: [],
+      'etc-hosts': [{ name: 'localhost', address: '127.0.0.1' }, { name: '5b0d7c1e2f3a', address: '172.17.0.2' }],
+    });
+    expect(host.containers[0]?.dns).toEqual({
+      'uts-hostname': 'edge01', 'etc-hostname': 'edge01', domainname: '', nameservers: ['192.168.1.1', 'fd00::53'], searchlist: ['lan'],
+      'etc-hosts': [{ name: 'localhost', address: '::1' }, { name: 'edge01', address: '127.0.1.1' }],
+    });
+    // a tenant whose DNS was not read: null lists ("could not be read")
+    const sh = netns(d, SCENARIO.containerNet).containers[1];
+    expect(sh).toMatchObject({ id: 'cont-2400', name: 'sh(2400)' });
+    expect(sh?.dns).toEqual({ 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: null, searchlist: null, 'etc-hosts': null });
     expect(netns(d, SCENARIO.bindmountNet).containers).toEqual([
       {
-        cmdline: '', dns: { 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] },
+        cmdline: '', dns: { 'etc-hosts': null },
         group: '', id: `bmnt-${SCENARIO.bindmountNet}`, name: '/run/netns/testns', prefix: '', 'api-path': '', pid: 0, pidns: 0,
         'pidns-idref': '', status: '', type: 'bindmount', 'type-text': 'Bind-mounted',
       },
@@ -128,10 +142,75 @@ describe('toV1', () => {
     expect(doc()['pid-namespaces']).toEqual([
       {
         id: `pidns-${SCENARIO.hostPid}`, pidnsid: SCENARIO.hostPid,
-        children: [{ id: `pidns-${SCENARIO.containerPid}`, pidnsid: SCENARIO.containerPid, children: [], 'container-idrefs': ['cont-2345'] }],
+        children: [{ id: `pidns-${SCENARIO.containerPid}`, pidnsid: SCENARIO.containerPid, children: [], 'container-idrefs': ['cont-2345', 'cont-2400'] }],
         'container-idrefs': ['cont-1'],
       },
     ]);
+  });
+
+  it('maps transport ports with §2.10 fields, dual-stack aliases, owners resolving to tenants, nif idrefs', () => {
+    const d = doc();
+    const host = netns(d, SCENARIO.hostNet)['transport-ports'];
+    const all = `nif-${SCENARIO.hostNet}-`;
+    expect(Object.keys(host.ipv4[0] ?? {})).toEqual([
+      'family', 'protocol', 'local-address', 'local-port', 'local-servicename', 'remote-address', 'remote-port', 'remote-servicename',
+      'state', 'macrostate', 'owners', 'network-interface-idrefs',
+    ]);
+    expect(host.ipv4[0]).toEqual({
+      family: 2, protocol: 'tcp', 'local-address': '0.0.0.0', 'local-port': 22, 'local-servicename': 'ssh', 'remote-address': '0.0.0.0',
+      'remote-port': 0, 'remote-servicename': '', state: 'listening', macrostate: 'listening',
+      owners: [
+        { pid: 701, cmdline: 'sshd: /usr/sbin/sshd -D', 'container-idref': 'cont-1' },
+        { pid: 702, cmdline: 'sshd: root@pts/0', 'container-idref': 'cont-1' },
+      ],
+      'network-interface-idrefs': [1, 2, 3, 5, 6, 9, 10, 11, 12, 13].map((i) => `${all}${i}`),
+    });
+    const brief = (p: (typeof host.ipv4)[number]): string =>
+      `${p.protocol} ${p['local-address']}:${p['local-port']} ${p['remote-address']}:${p['remote-port']} ${p.state}/${p.macrostate} ${p.owners.map((o) => o.pid).join(',')}`;
+    expect(host.ipv4.map(brief)).toEqual([
+      'tcp 0.0.0.0:22 0.0.0.0:0 listening/listening 701,702',
+      'tcp 192.168.1.20:22 192.168.1.5:50522 connected/connected 702',
+      'tcp 192.168.1.20:22 192.168.1.7:40100 time wait/unconnected ',
+      'tcp 0.0.0.0:9100 0.0.0.0:0 listening/listening 800', // alias of the dual-stack [::]:9100
+      'tcp 127.0.0.1:9100 127.0.0.1:41000 connected/connected 800', // alias of IPv4 via IPv6
+      'udp 0.0.0.0:68 0.0.0.0:0 closed/listening 1',
+      'udp 192.168.1.20:40000 192.168.1.1:53 connected/connected 1',
+    ]);
+    expect(host.ipv6.map(brief)).toEqual([
+      'tcp :::22 :::0 listening/listening 701', // V6ONLY: no alias
+      'tcp :::9100 :::0 listening/listening 800',
+      'tcp 127.0.0.1:9100 127.0.0.1:41000 connected/connected 800', // IPv4-mapped printed dotted
+    ]);
+    expect(host.ipv4[1]?.['network-interface-idrefs']).toEqual([`${all}2`]);
+    expect(host.ipv4[6]?.['remote-servicename']).toBe('domain');
+    const cont = netns(d, SCENARIO.containerNet)['transport-ports'];
+    expect(cont.ipv4.map((p) => p.owners.map((o) => o['container-idref']))).toEqual([['cont-2345', 'cont-2345'], ['cont-2345']]);
+    expect(netns(d, SCENARIO.bindmountNet)['transport-ports']).toEqual({ ipv4: [], ipv6: [] });
+  });
+
+  it('drops owner and processor references to tenants outside a restricted document', () => {
+    const r = buildScenario();
+    const d = toV1(r, { creatorVersion: '0.1.0', netns: new Set([SCENARIO.containerNet]) });
+    expect(checkV1References(d)).toEqual([]);
+    // an owner whose leader is a tenant of another (unselected) netns has no container-idref
+    const shim = r.namespaces.processes.get(2300);
+    const nginx = r.namespaces.processes.get(2345);
+    if (shim === undefined || nginx === undefined) throw new Error('scenario');
+    const ports = r.ports.get(SCENARIO.containerNet) ?? [];
+    const first = ports[0];
+    if (first === undefined) throw new Error('scenario');
+    const patched = new Map(r.ports);
+    patched.set(SCENARIO.containerNet, [{ ...first, owners: [...first.owners, { process: shim, leader: shim, tenant: undefined }] }]);
+    const d2 = toV1({ ...r, ports: patched }, { creatorVersion: '0.1.0', netns: new Set([SCENARIO.containerNet]) });
+    expect(netns(d2, SCENARIO.containerNet)['transport-ports'].ipv4[0]?.owners).toEqual([
+      { pid: 2345, cmdline: 'nginx: master process nginx -g daemon off;', 'container-idref': 'cont-2345' },
+      { pid: 2346, cmdline: 'nginx: worker process', 'container-idref': 'cont-2345' },
+      { pid: 2300, cmdline: 'containerd-shim -id web' },
+    ]);
+    expect(checkV1References(d2)).toEqual([]);
+    // in the full document the shim resolves to its leader systemd(1)
+    const d3 = toV1({ ...r, ports: patched }, { creatorVersion: '0.1.0' });
+    expect(netns(d3, SCENARIO.containerNet)['transport-ports'].ipv4[0]?.owners[2]).toEqual({ pid: 2300, cmdline: 'containerd-shim -id web', 'container-idref': 'cont-1' });
   });
 
   it('builds the metadata', () => {

@@ -10,21 +10,28 @@
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Namespace } from '../../model/namespace.js';
 import type { NetworkNamespace, Nif, NifAddress, Route } from '../../model/network.js';
+import type { Port } from '../../model/port.js';
+import { schedulingOf, type DnsConfig, type TunTapProcessors } from '../../model/tenant-details.js';
+import type { Process } from '../../model/namespace.js';
 import type { Tenant } from '../../model/tenant.js';
+import { applyContainersV1, containerEnginesV1 } from './containers.js';
+import { transportPortsV1 } from './ports.js';
+import { confinementV1, containerIdrefResolver, schedulingV1, tenantDnsV1, tunTapProcessorsV1 } from './tenants.js';
 import type {
   AddressV1,
   ContainerV1,
   DiscoveryResultV1,
-  DnsV1,
   DriverInfoV1,
   MetadataV1,
   NetnsV1,
   NetworkInterfaceV1,
   NifRefV1,
+  OwnerV1,
   PidnsV1,
   RouteV1,
   VxlanV1,
 } from './types.js';
+import { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
 
 /** The `creator` text of the v1 metadata. */
 export const CREATOR = 'Gostwire Linux virtual networking topology and configuration discovery engine';
@@ -60,22 +67,7 @@ export interface ToV1Options {
   readonly netns?: ReadonlySet<number>;
 }
 
-/** `netns-<ino>`. */
-export function netnsIdOf(ino: number): string {
-  return `netns-${ino}`;
-}
-/** `nif-<netns ino>-<ifindex>`. */
-export function nifIdOf(nif: Nif): string {
-  return `nif-${nif.netns.ns.id.ino}-${nif.index}`;
-}
-/** `pidns-<ino>`. */
-export function pidnsIdOf(ino: number): string {
-  return `pidns-${ino}`;
-}
-/** `cont-<pid>` for process tenants, `bmnt-<netns ino>` for bind-mount pseudo tenants. */
-export function tenantIdOf(t: Tenant): string {
-  return t.type === 'proc' ? `cont-${t.process.pid}` : `bmnt-${t.netns.id.ino}`;
-}
+export { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
 
 /** v1 `kind`: kernel `tun` is `tuntap`, everything else verbatim ('' for no kind). */
 export function v1Kind(kind: string): string {
@@ -101,13 +93,15 @@ export function rfc3339Nano(epochNs: bigint): string {
 }
 
 /** `0x` + 16 lower-case hex digits of a capability set; `0x0` when unknown (Go's fallback). */
-export function capbndText(cap: bigint | undefined): string {
-  return cap === undefined ? '0x0' : `0x${cap.toString(16).padStart(16, '0')}`;
-}
+export { capbndV1 as capbndText } from './tenants.js';
 
-/** The empty, typed DNS object every tenant carries until DNS discovery exists. */
-export function emptyDns(): DnsV1 {
-  return { 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] };
+/** Per-document lookups for the tenant, TAP/TUN and port fields of a netns. */
+interface NetnsExtras {
+  readonly dns: ReadonlyMap<number, DnsConfig>;
+  readonly processors: TunTapProcessors;
+  readonly ports: ReadonlyMap<number, readonly Port[]>;
+  /** `container-idref` of the tenant leading a process, if that tenant is in the document. */
+  readonly containerIdref: (p: Process) => string | undefined;
 }
 
 function nifRef(nif: Nif): NifRefV1 {
@@ -169,8 +163,11 @@ function byIndex(a: Nif, b: Nif): number {
   return d !== 0 ? d : a.index - b.index;
 }
 
-/** Maps one nif; relations to nifs outside the document (`inDoc` false) are dropped. */
-export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif): NetworkInterfaceV1 {
+/**
+ * Maps one nif; relations to nifs outside the document (`inDoc` false) are dropped.
+ * `processors` are the `tuntap.processors` of a tun/tap nif (default none).
+ */
+export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif, processors: OwnerV1[] = []): NetworkInterfaceV1 {
   const ipv4: AddressV1[] = [];
   const ipv6: AddressV1[] = [];
   for (const a of nif.addresses) (a.family === 4 ? ipv4 : ipv6).push(addressV1(a, nif.index));
@@ -204,7 +201,7 @@ export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif): Networ
   if (inDoc(nif.peer)) {
     out.peer = { 'peer-idref': nifIdOf(nif.peer), 'peer-index': nif.peer.index, 'peer-name': nif.peer.name };
   }
-  if (nif.kind === 'tun') out.tuntap = { mode: tuntapMode(nif), processors: [] };
+  if (nif.kind === 'tun') out.tuntap = { mode: tuntapMode(nif), processors };
   const vx = vxlanV1(nif, inDoc);
   if (vx !== undefined) out.vxlan = vx;
   if (nif.kindData?.kind === 'vlan') out.vlan = { vid: nif.kindData.vid, 'vlan-protocol': nif.kindData.protocol };
@@ -232,11 +229,11 @@ export function routeV1(r: Route): RouteV1 {
   return out;
 }
 
-function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>): ContainerV1 {
+function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>, dns: ReadonlyMap<number, DnsConfig>): ContainerV1 {
   if (t.type === 'bindmount') {
     return {
       cmdline: '',
-      dns: emptyDns(),
+      dns: tenantDnsV1(t, dns),
       group: '',
       id: tenantIdOf(t),
       name: t.name,
@@ -254,7 +251,7 @@ function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>): ContainerV1 {
   const pidns = p.namespaces.pid?.id.ino ?? 0;
   const out: ContainerV1 = {
     cmdline: p.cmdline.join(' '),
-    dns: emptyDns(),
+    dns: tenantDnsV1(t, dns),
     group: '',
     id: tenantIdOf(t),
     name: t.name,
@@ -263,15 +260,11 @@ function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>): ContainerV1 {
     pid: p.pid,
     pidns,
     'pidns-idref': pidnsInDoc.has(pidns) ? pidnsIdOf(pidns) : '',
-    capbnd: capbndText(t.details.capBnd),
-    status: t.details.status,
+    ...confinementV1(t.details),
     type: 'proc',
     'type-text': 'Process',
+    ...schedulingV1(t.details, schedulingOf(p)),
   };
-  if (t.details.affinity.length > 0) out.affinity = t.details.affinity.map(([a, b]) => [a, b]);
-  if (p.policy !== 0) out.policy = p.policy;
-  if (p.rtPriority !== 0) out.priority = p.rtPriority;
-  if (p.nice !== 0) out.nice = p.nice;
   return out;
 }
 
@@ -294,6 +287,7 @@ function netnsV1(
   tenants: readonly Tenant[],
   inDoc: (n: Nif | undefined) => n is Nif,
   pidnsInDoc: ReadonlySet<number>,
+  extras: NetnsExtras,
 ): NetnsV1 {
   const nifs = nn === undefined ? [] : [...nn.nifs.values()].sort((a, b) => a.index - b.index);
   const ipv4: RouteV1[] = [];
@@ -304,12 +298,14 @@ function netnsV1(
   }
   return {
     'container-groups': [],
-    containers: tenants.map((t) => containerV1(t, pidnsInDoc)),
+    containers: tenants.map((t) => containerV1(t, pidnsInDoc, extras.dns)),
     id: netnsIdOf(ns.id.ino),
     netnsid: ns.id.ino,
-    'network-interfaces': nifs.map((n) => nifV1(n, inDoc)),
+    'network-interfaces': nifs.map((n) =>
+      nifV1(n, inDoc, n.kind === 'tun' ? tunTapProcessorsV1(extras.processors, ns.id.ino, n.name, extras.containerIdref) : []),
+    ),
     routes: { ipv4, ipv6 },
-    'transport-ports': { ipv4: [], ipv6: [] },
+    'transport-ports': transportPortsV1(extras.ports.get(ns.id.ino), (o) => extras.containerIdref(o.process)),
     'forwarded-ports': { ipv4: [], ipv6: [] },
   };
 }
@@ -332,7 +328,7 @@ function pidnsTree(result: DiscoveryResult, leaderIds: ReadonlyMap<number, strin
 /** Builds the v1 `metadata` object (keys in Go's alphabetical order). */
 export function metadataV1(result: DiscoveryResult, creatorVersion: string): MetadataV1 {
   const h = result.host;
-  const out: MetadataV1 = { 'container-engines': [] } as unknown as MetadataV1;
+  const out: MetadataV1 = { 'container-engines': containerEnginesV1(result.containers) } as unknown as MetadataV1;
   if (h.cpus !== undefined) out.cpus = h.cpus.map(([a, b]) => [a, b]);
   out['creation-timestamp'] = rfc3339Nano(result.startedAtNs);
   out.creator = CREATOR;
@@ -352,6 +348,12 @@ export function toV1(result: DiscoveryResult, opts: ToV1Options): DiscoveryResul
   const inDoc = (n: Nif | undefined): n is Nif =>
     n !== undefined && selectedInos.has(n.netns.ns.id.ino) && n.netns.nifs.get(n.index) === n;
   const pidnsInDoc = new Set(result.namespaces.byType.pid.map((n) => n.id.ino));
+  const extras: NetnsExtras = {
+    dns: result.dns,
+    processors: result.tunTapProcessors,
+    ports: result.ports,
+    containerIdref: containerIdrefResolver(result.tenants, selectedInos),
+  };
 
   // Process tenants that lead their PID namespace, by pidns inode (only tenants in the document).
   const leaderIds = new Map<number, string[]>();
@@ -368,8 +370,13 @@ export function toV1(result: DiscoveryResult, opts: ToV1Options): DiscoveryResul
 
   return {
     metadata: metadataV1(result, opts.creatorVersion),
-    'network-namespaces': selected.map((ns) =>
-      netnsV1(ns, result.network.netns.get(ns.id.ino), result.tenants.get(ns.id.ino) ?? [], inDoc, pidnsInDoc),
+    // tenants standing for engine containers become v1 containers; pods become container-groups
+    'network-namespaces': applyContainersV1(
+      selected.map((ns) =>
+        netnsV1(ns, result.network.netns.get(ns.id.ino), result.tenants.get(ns.id.ino) ?? [], inDoc, pidnsInDoc, extras),
+      ),
+      selected.map((ns) => result.tenants.get(ns.id.ino) ?? []),
+      result.containers,
     ),
     'pid-namespaces': pidnsTree(result, leaderIds),
   };

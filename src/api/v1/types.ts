@@ -103,9 +103,9 @@ export interface RouteV1 {
 }
 
 /**
- * DNS configuration of a tenant (§2.5.1). `null` lists mean "could not be read" (the Go engine's
- * convention); until the DNS issue fills it every tenant carries the empty, typed object (see
- * docs/api-v1.md).
+ * DNS configuration of a tenant with a process (§2.5.1). `null` lists mean "could not be read"
+ * (the mount namespace was not accessible, or the DNS of the tenant was not discovered); `[]`
+ * means "file missing or rejected".
  */
 export interface DnsV1 {
   'uts-hostname': string;
@@ -116,10 +116,15 @@ export interface DnsV1 {
   'etc-hosts': Array<{ name: string; address: string }> | null;
 }
 
+/** The `dns` of a bind-mount pseudo container: Go's exact `{"etc-hosts": null}` (see docs/api-v1.md). */
+export interface BindmountDnsV1 {
+  'etc-hosts': null;
+}
+
 /** A tenant: container, stand-alone process or bind-mount pseudo container (§2.5). */
 export interface ContainerV1 {
   cmdline: string;
-  dns: DnsV1;
+  dns: DnsV1 | BindmountDnsV1;
   group: string;
   id: string;
   name: string;
@@ -148,7 +153,7 @@ export interface ContainerGroupV1 {
   'type-text': string;
 }
 
-/** A transport port (§2.10); filled by a later issue. */
+/** A transport port (§2.10). */
 export interface TransportPortV1 {
   family: 2 | 10;
   protocol: string;

@@ -52,7 +52,7 @@ describe('renderNifs', () => {
     const headers = text.split('\n').filter((l) => l.startsWith('net:['));
     expect(headers).toEqual([
       `net:[${SCENARIO.hostNet}] (host) systemd(1)`,
-      `net:[${SCENARIO.containerNet}] nginx(2345)`,
+      `net:[${SCENARIO.containerNet}] nginx(2345), sh(2400)`,
       `net:[${SCENARIO.bindmountNet}] /run/netns/testns`,
     ]);
   });
@@ -72,6 +72,8 @@ describe('renderNifs', () => {
     expect(text).toContain(`      sr-iov vf ens1f0v0(3) in net:[${SCENARIO.bindmountNet}]`);
     expect(text).toContain(`      sr-iov pf ens1f0(6) in net:[${SCENARIO.hostNet}]`);
     expect(text).toContain('  tap0(11)  tap  UP');
+    expect(text).toMatch(/ {2}tap0\(11\)[^\n]*\n {6}processors 4711\/qemu-system-x86\n/);
+    expect(text).toMatch(/ {2}tun0\(12\)[^\n]*\n {6}processors \(none\)\n/);
     expect(text).toContain('  eth0(2)  physical (e1000e)  UP  3c:52:82:11:22:33');
   });
 

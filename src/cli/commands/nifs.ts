@@ -5,7 +5,8 @@
  * `ghostwire nifs`: a readable listing of all network interfaces grouped by network namespace
  * (the host's first, then by tenant name), each with kind, state, MAC and addresses, followed
  * by one line per relation (bridge, ports, veth peer and its netns, lower device, MACVLANs,
- * VLAN/IPVLAN uppers, VXLAN underlay/overlays, SR-IOV PF/VFs). Colour only when `io.color`.
+ * VLAN/IPVLAN uppers, VXLAN underlay/overlays, SR-IOV PF/VFs, the processes holding a TAP/TUN).
+ * Colour only when `io.color`.
  * `--json` prints the model instead: namespaces, nifs, routes and rules with IDs in place of
  * object references.
  */
@@ -13,6 +14,7 @@ import type { Command } from 'commander';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Namespace } from '../../model/namespace.js';
 import type { NetworkNamespace, Nif, NifAddress, Route } from '../../model/network.js';
+import { tunTapKey } from '../../model/tenant-details.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from './dump.js';
 
@@ -169,6 +171,10 @@ export function renderNifs(result: DiscoveryResult, opts: { color: boolean; netn
       for (const ov of sortNifs(nif.overlays)) rel('overlay', `${where(ov, nn)}${ov.kindData?.kind === 'vxlan' ? ` VNI ${ov.kindData.vni}` : ''}`);
       if (nif.pf !== undefined) rel('sr-iov pf', where(nif.pf, nn));
       for (const vf of sortNifs(nif.vfs)) rel('sr-iov vf', where(vf, nn));
+      if (nif.kind === 'tun') {
+        const procs = result.tunTapProcessors.get(tunTapKey(ns.id.ino, nif.name)) ?? [];
+        rel('processors', procs.length === 0 ? p('(none)', 'dim') : procs.map((q) => `${q.pid}/${q.comm}`).join(', '));
+      }
     }
     lines.push('');
   }
@@ -238,6 +244,7 @@ export function nifsJson(result: DiscoveryResult, netns?: ReadonlySet<number>): 
               overlays: n.overlays.map(nifId),
               pf: nifId(n.pf),
               vfs: n.vfs.map(nifId),
+              ...(n.kind === 'tun' ? { processors: (result.tunTapProcessors.get(tunTapKey(ns.id.ino, n.name)) ?? []).map((q) => q.pid) } : {}),
             })),
       routes: nn?.routes.map(routeJson) ?? [],
       rules: nn?.rules ?? [],

@@ -9,6 +9,7 @@
 import { PORT_STATE_TEXT, type Macrostate, type Port, type PortOwner, type PortProtocol } from '../../model/port.js';
 import type { Namespace, Process } from '../../model/namespace.js';
 import type { Nif } from '../../model/network.js';
+import type { Tenant } from '../../model/tenant.js';
 import type { InetDiagMessage } from '../../netlink/sockdiag/index.js';
 import { tenantLeader } from './leader.js';
 import { serviceName, type ServiceDb } from './services.js';
@@ -21,6 +22,8 @@ export interface PortContext {
   readonly processes: ReadonlyMap<number, Process>;
   readonly socketOwners: ReadonlyMap<number, readonly number[]>;
   readonly services: ServiceDb;
+  /** The tenant standing for a leader process (default: none known). */
+  readonly tenantOf?: (leader: Process) => Tenant | undefined;
 }
 
 const TCP_ESTABLISHED = 1;
@@ -83,7 +86,9 @@ function ownersOf(ctx: PortContext, inode: number): PortOwner[] {
   const out: PortOwner[] = [];
   for (const pid of [...new Set(pids)].sort((a, b) => a - b)) {
     const process = ctx.processes.get(pid);
-    if (process !== undefined) out.push({ process, leader: tenantLeader(process) });
+    if (process === undefined) continue;
+    const leader = tenantLeader(process);
+    out.push({ process, leader, tenant: ctx.tenantOf?.(leader) });
   }
   return out;
 }

@@ -24,10 +24,11 @@
  */
 import { closeSync, fstatSync } from 'node:fs';
 import { errorCode, errorMessage, type ErrorCode } from '../../errors.js';
-import type { Namespace, NamespaceModel } from '../../model/namespace.js';
+import type { Namespace, NamespaceModel, Process } from '../../model/namespace.js';
 import type { NetworkModel } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import type { PhaseResult, Problem } from '../../model/problem.js';
+import type { Tenant } from '../../model/tenant.js';
 import { AF_NETLINK, NETLINK_SOCK_DIAG, SOCK_RAW, openSocketsIn } from '../../native/index.js';
 import { transactBatch, type BatchOptions, type Transport } from '../../netlink/index.js';
 import {
@@ -66,6 +67,8 @@ export interface DiscoverPortsOptions {
   readonly transport?: Transport;
   /** Filled with counters of what was done (benchmarks, tests). */
   readonly stats?: PortDiscoveryStats;
+  /** The tenant standing for an owner's leader process (sets each owner's `tenant`). */
+  readonly tenantOf?: (leader: Process) => Tenant | undefined;
 }
 
 /** What one discovery did. */
@@ -295,6 +298,7 @@ export async function discoverPorts(
             processes: namespaces.processes,
             socketOwners: namespaces.socketOwners,
             services,
+            ...(opts.tenantOf === undefined ? {} : { tenantOf: opts.tenantOf }),
           },
           s.tcp,
           s.udp,
