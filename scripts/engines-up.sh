@@ -18,7 +18,9 @@
 # answers but was not started by this script makes it fail (it never takes over foreign daemons).
 #
 # Environment: GW_ENGINES_STATE, GW_ENGINES (default "containerd docker podman"),
-# GW_ENGINES_WAIT_S (API wait timeout per engine, default 60).
+# GW_ENGINES_WAIT_S (API wait timeout per engine, default 60), GW_DIND=1 (also build the
+# Docker-in-Docker test image with scripts/dind-image.sh; the e2e DinD suite builds it on demand
+# otherwise; image and rootfs cache are kept, like the other images).
 set -euo pipefail
 
 STATE=${GW_ENGINES_STATE:-/tmp/ghostwire-engines}
@@ -214,6 +216,10 @@ enabled containerd && up_containerd
 enabled docker && up_docker
 enabled podman && up_podman
 load_images
+if [[ ${GW_DIND:-0} == 1 ]] && enabled docker; then
+    "$(dirname "$0")/dind-image.sh" >/dev/null || fail "scripts/dind-image.sh failed"
+    say "docker: DinD image localhost/gwtest/dind:latest ready"
+fi
 say "ready; state in $STATE"
 for n in containerd docker podman; do
     recorded_alive "$n" && echo "$n $(cut -d' ' -f1 "$STATE/$n.pid")"
