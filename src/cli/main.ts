@@ -47,6 +47,18 @@ export async function main(argv: string[]): Promise<void> {
     io.stderr.write(`ghostwire: ${errorMessage(e)}${code}\n`);
     process.exitCode = 2;
     return;
+  } finally {
+    await closeDiscovery();
   }
   process.exitCode = io.exitCode;
+}
+
+/** Closes the default discovery context: its engine watchers would keep the process alive. */
+async function closeDiscovery(): Promise<void> {
+  try {
+    const { closeDefaultDiscoveryContext } = await import('../discovery/index.js');
+    closeDefaultDiscoveryContext();
+  } catch {
+    // discovery could not even be loaded: then it holds nothing open either
+  }
 }

@@ -5,10 +5,11 @@
  * The explicit list of subcommands. Add a command by importing it here.
  */
 import type { CliCommand } from '../command.js';
+import { containersCommand } from './containers.js';
 import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
 
 /** All subcommands in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand, portsCommand];
+export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand, portsCommand, containersCommand];
