@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { Writable } from 'node:stream';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildScenario, SCENARIO } from '../../discovery/scenario.js';
 import { ENGINE_TYPES, GROUP_TYPES, PREFIX_LABEL, type Container, type ContainerModel, type Engine } from '../../model/container.js';
@@ -121,8 +122,7 @@ describe('ghostwire containers', () => {
     const o = io();
     const program = buildProgram(o);
     expect(program.commands.map((c) => c.name())).toContain('containers');
-    const p2 = buildProgram(o);
-    p2.commands.splice(0, p2.commands.length);
+    const p2 = new Command().exitOverride().configureOutput({ writeOut: (t) => o.stdout.write(t), writeErr: (t) => o.stderr.write(t) });
     makeContainersCommand(async () => scenario(), ports).register(p2, o);
     await expect(p2.parseAsync(['node', 'ghostwire', 'containers', '--help'])).rejects.toThrow();
     expect(o.out()).toContain('--json');
