@@ -3,7 +3,8 @@
  * @module cli/commands/dump
  *
  * `ghostwire dump`: runs one discovery and prints Ghostwire's v1 document (the same document
- * the service's `GET /json` serves) to stdout; recorded problems go to stderr and do not change
+ * the service's `GET /json` serves: interfaces, routes, tenants with DNS, ports, TAP/TUN
+ * processors) to stdout; recorded problems go to stderr and do not change
  * the exit code. `--netns` restricts the document, `--check` verifies that every reference in
  * it resolves (exit 1 otherwise). Also home of the helpers `nifs` shares: netns selection,
  * problem printing and the package version.
@@ -124,7 +125,11 @@ export function makeDumpCommand(discoverFn: DiscoverFn = defaultDiscover): CliCo
         .option('--check', 'verify that every ID reference in the document resolves; exit 1 if not')
         .addHelpText(
           'after',
-          '\nProblems met during discovery are printed to stderr; the exit code stays 0.\n' +
+          '\nPer network namespace the document lists its interfaces and routes, its tenants ("containers":\n' +
+            'leader processes and engine containers, with capabilities, scheduling and the DNS configuration\n' +
+            'read inside their own mount and UTS namespaces), its TCP/UDP ports with owning processes, and the\n' +
+            'processes holding TAP/TUN devices.\n' +
+            'Problems met during discovery are printed to stderr; the exit code stays 0.\n' +
             'The document format is described in docs/api-v1.md. Needs root for a complete view.\n',
         )
         .action(async (opts: DumpOptions) => {
