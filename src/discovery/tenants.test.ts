@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeNamespace, makeNamespaceModel, makeProcess } from './scenario.js';
-import type { TenantProcessDetails } from '../model/tenant.js';
+import { tenantLeader, tenantProcess, tenantsByPid, type Tenant, type TenantProcessDetails } from '../model/tenant.js';
 import { discoverTenants, selectTenants } from './tenants.js';
 
 const NO_DETAILS: TenantProcessDetails = { capBnd: undefined, affinity: [], status: 'running' };
@@ -81,5 +81,36 @@ describe('discoverTenants', () => {
       { capBnd: undefined, affinity: [], status: 'running' }, // pid 60 has no procfs entry: vanished, silent
     ]);
     expect(r.problems).toEqual([expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 50 (unshare)' })]);
+  });
+});
+
+// model/tenant.ts helpers (tested here: model tests may not import the scenario builders)
+describe('tenant helpers', () => {
+  const host = makeNamespace('net', 1);
+  const cont = makeNamespace('net', 2);
+  const init = makeProcess(1, undefined, 'systemd', [], { net: host });
+  const sshd = makeProcess(10, init, 'sshd', [], { net: host });
+  const session = makeProcess(11, sshd, 'sshd', [], { net: host });
+  const shim = makeProcess(20, init, 'shim', [], { net: host });
+  const nginx = makeProcess(21, shim, 'nginx', [], { net: cont });
+  const worker = makeProcess(22, nginx, 'nginx', [], { net: cont });
+  const details = { capBnd: undefined, affinity: [], status: 'running' } as const;
+  const t1: Tenant = { type: 'proc', name: 'systemd(1)', netns: host, process: init, details };
+  const t2: Tenant = { type: 'proc', name: 'nginx(21)', netns: cont, process: nginx, details };
+  const bm: Tenant = { type: 'bindmount', name: '/run/netns/x', netns: makeNamespace('net', 3), refs: ['/run/netns/x'] };
+
+  it('walks up to the leader of the netns', () => {
+    expect(tenantLeader(session)).toBe(init);
+    expect(tenantLeader(worker)).toBe(nginx);
+    expect(tenantLeader(nginx)).toBe(nginx);
+    expect(tenantLeader(init)).toBe(init);
+  });
+
+  it('knows the process of a tenant and indexes tenants by PID', () => {
+    expect(tenantProcess(t2)).toBe(nginx);
+    expect(tenantProcess(bm)).toBeUndefined();
+    const byPid = tenantsByPid(new Map([[1, [t1]], [2, [t2]], [3, [bm]]]));
+    expect([...byPid.keys()].sort((a, b) => a - b)).toEqual([1, 21]);
+    expect(byPid.get(tenantLeader(worker).pid)).toBe(t2);
   });
 });
