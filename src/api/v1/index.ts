@@ -29,6 +29,17 @@ export {
   type ToV1Options,
 } from './to-v1.js';
 export { checkV1References, type V1ReferenceIssue } from './check-references.js';
+export {
+  V1_CONTAINER_TYPES,
+  V1_POD_GROUP_TYPES,
+  V1_PRIVILEGED_LABEL,
+  applyContainersV1,
+  containerEngineV1,
+  containerEnginesV1,
+  containerLabelsV1,
+  containerTypeV1,
+  engineContainerV1,
+} from './containers.js';
 export { portOwnerV1, transportPortV1, transportPortsV1, v1Address, type OwnerIdref } from './ports.js';
 export {
   bindmountDnsV1,
