@@ -13,7 +13,8 @@ import {
   mergeContainerTenants,
   tenantsWithContainers,
 } from './containers.js';
-import { makeNamespace, makeProcess } from './scenario.js';
+import { runDiscovery, type DiscoveryPhases } from './discover.js';
+import { buildScenario, makeNamespace, makeProcess } from './scenario.js';
 
 const DETAILS = { capBnd: undefined, affinity: [], status: 'running' as const };
 
@@ -222,5 +223,68 @@ describe('DiscoveryContext', () => {
     const b = defaultDiscoveryContext();
     expect(b).not.toBe(a);
     closeDefaultDiscoveryContext();
+  });
+});
+
+describe('runDiscovery with the containers phase', () => {
+  function phases(over: Partial<DiscoveryPhases> = {}): DiscoveryPhases {
+    const s = buildScenario();
+    return {
+      namespaces: () => ({ value: s.namespaces, problems: [] }),
+      network: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return { value: s.network, problems: [{ code: 'GW_ERR_NETWORK_DUMP', message: 'n', subject: 'net' }] };
+      },
+      tenants: (_ns, _o, containers) => ({ value: containers?.containers.length ? new Map() : s.tenants, problems: [] }),
+      dns: () => ({ value: s.dns, problems: [] }),
+      tuntap: () => ({ value: s.tunTapProcessors, problems: [] }),
+      ports: async () => ({ value: s.ports, problems: [] }),
+      host: () => s.host,
+      ...over,
+    };
+  }
+  const model: ContainerModel = { engines: [engine], containers: [container('web', 2345)], groups: [] };
+
+  it('runs containers concurrently with network, then decorators, then tenants with the containers', async () => {
+    const order: string[] = [];
+    const r = await runDiscovery(
+      phases({
+        containers: async () => {
+          order.push('containers');
+          return { value: model, problems: [{ code: 'GW_ERR_ENGINE_SYNC_TIMEOUT', message: 'c', subject: 'pid 50' }] };
+        },
+        decorate: async (_ns, network, containers) => {
+          order.push(`decorate:${network.netns.size}:${containers.containers.length}`);
+          return [{ code: 'GW_ERR_DECORATOR_FAILED', message: 'd', subject: 'dockernet' }];
+        },
+        tenants: (_ns, _o, containers) => {
+          order.push(`tenants:${containers?.containers.length}`);
+          return { value: new Map(), problems: [] };
+        },
+      }),
+    );
+    expect(order).toEqual(['containers', 'decorate:3:1', 'tenants:1']);
+    expect(r.containers).toBe(model);
+    // network problems first, then containers, then decorators: deterministic order
+    expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_NETWORK_DUMP', 'GW_ERR_ENGINE_SYNC_TIMEOUT', 'GW_ERR_DECORATOR_FAILED']);
+    expect(r.timings.containersMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('records a failing containers phase and goes on with an empty model', async () => {
+    const r = await runDiscovery(
+      phases({
+        containers: async () => {
+          throw new Error('engines down');
+        },
+      }),
+    );
+    expect(r.containers).toEqual(emptyContainerModel());
+    expect(r.tenants.size).toBe(3);
+    expect(r.problems.find((p) => p.subject === 'phase:containers')?.code).toBe('GW_ERR_DISCOVERY_PHASE');
+  });
+
+  it('without a containers phase the model is empty', async () => {
+    const r = await runDiscovery(phases());
+    expect(r.containers).toEqual(emptyContainerModel());
   });
 });
