@@ -178,6 +178,21 @@ describe('toV1 with engine containers', () => {
     expect(doc['network-namespaces'].every((n) => n['container-groups'].length === 0)).toBe(true);
   });
 
+  it('emits a Kubernetes pod of a CRI engine as a pod group with type CRI members', () => {
+    const s = buildScenario();
+    const cri: Engine = { id: 'node1', type: ENGINE_TYPES.cri, version: 'containerd 1.6.20 [API v1]', pid: 902, apiPath: 'unix:///proc/902/root/run/containerd/containerd.sock', prefix: 'kind-control-plane' };
+    const app = container(cri, 'app', 2345, { labels: { [PREFIX_LABEL]: 'kind-control-plane', 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.name': 'web-1' } });
+    const model: ContainerModel = { engines: [cri], containers: [app], groups: [{ name: 'default/web-1', type: GROUP_TYPES.k8sPod, engine: cri, containers: [app] }] };
+    const tenants = mergeContainerTenants(s.tenants, model, s.namespaces, () => {
+      throw new Error('not needed');
+    }).value;
+    const doc = toV1({ ...s, tenants, containers: model }, { creatorVersion: '1.0.0' });
+    const cont = doc['network-namespaces'].find((n) => n.netnsid === SCENARIO.containerNet);
+    expect(cont?.['container-groups']).toEqual([{ 'container-idrefs': ['cont-2345'], id: 'group-0', name: 'default/web-1', type: 'pod', 'type-text': 'Pod' }]);
+    expect(cont?.containers.find((c) => c.id === 'cont-2345')).toMatchObject({ type: 'CRI', 'type-text': 'CRI', group: 'group-0', prefix: 'kind-control-plane', name: 'app' });
+    expect(checkV1References(doc)).toEqual([]);
+  });
+
   it('maps every engine of the model', () => {
     expect(containerEnginesV1(undefined)).toEqual([]);
     expect(containerEnginesV1({ engines: [podman], containers: [], groups: [] })).toEqual([{ id: 'P1', type: 'podman.io', version: '4.3.1', pid: 901 }]);
