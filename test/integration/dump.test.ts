@@ -39,6 +39,8 @@ const CLI = join(REPO, 'bin', 'ghostwire');
 const BUILT = join(REPO, 'dist', 'cli', 'main.js');
 const NATIVE = isNativeAvailable();
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
+/** The system interpreter: a version-manager shim (pyenv) may block on its own locks under load. */
+const PYTHON = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
 const PRIV = IS_ROOT && NATIVE && BUSYBOX !== undefined && existsSync('/dev/net/tun');
 const SKIP_PRIV = !IS_ROOT ? ' [skipped: needs root]' : !NATIVE ? ' [skipped: native addon not built]' : !PRIV ? ' [skipped: busybox or /dev/net/tun missing]' : '';
 /** Bound for one complete dump of this host (hundreds of namespaces included). */
@@ -241,7 +243,7 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     portsNs = makeNetns();
     cleanups.push(() => portsNs.cleanup());
     execFileSync('ip', ['-n', portsNs.name, 'link', 'set', 'lo', 'up']);
-    py = spawn('ip', ['netns', 'exec', portsNs.name, 'python3', '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    py = spawn('ip', ['netns', 'exec', portsNs.name, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pyProc = py;
     cleanups.push(async () => {
       killPids([forked, pyProc.pid ?? 0]);
@@ -289,7 +291,7 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     tapNs = makeNetns();
     cleanups.push(() => tapNs.cleanup());
     tapName = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
-    tapHolder = await spawnP(['ip', 'netns', 'exec', tapNs.name, 'python3', '-c', TAP_PY, tapName], holdsTap);
+    tapHolder = await spawnP(['ip', 'netns', 'exec', tapNs.name, PYTHON, '-c', TAP_PY, tapName], holdsTap);
 
     result = await dump();
   }, 240_000);
