@@ -33,7 +33,7 @@ if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   want unshare util-linux
   want setpriv util-linux
   want ps procps
-  want python3 python3
+  [[ -x /usr/bin/python3 ]] || need_pkgs+=(python3-minimal)
   want make make
   want g++ g++
   if ((${#need_pkgs[@]})); then

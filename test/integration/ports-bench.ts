@@ -15,6 +15,7 @@ import { statSync } from 'node:fs';
 import { discoverNamespaces } from '../../src/namespaces/index.js';
 import { discoverNetwork } from '../../src/network/index.js';
 import { discoverPorts, emptyPortStats, type PortStrategy } from '../../src/network/ports/index.js';
+import { PYTHON } from '../helpers/python.js';
 
 const MAKER_PY = `
 import ctypes, os, socket as S, sys, time
@@ -44,7 +45,7 @@ async function bench(n: number): Promise<string> {
       execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
       procs.push(spawn('ip', ['netns', 'exec', name, 'sleep', '3600'], { stdio: 'ignore' }));
     }
-    const maker = spawn('python3', ['-c', MAKER_PY, ...names], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const maker = spawn(PYTHON, ['-c', MAKER_PY, ...names], { stdio: ['ignore', 'pipe', 'inherit'] });
     procs.push(maker);
     await new Promise<void>((res, rej) => {
       maker.stdout!.on('data', (d: Buffer) => (d.toString().includes('READY') ? res() : undefined));

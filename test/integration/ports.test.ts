@@ -24,6 +24,7 @@ import { discoverPorts, emptyPortStats, type PortStrategy } from '../../src/netw
 import { transportPortsV1 } from '../../src/api/v1/ports.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../helpers/namespaces.js';
+import { PYTHON } from '../helpers/python.js';
 
 const NATIVE = isNativeAvailable();
 const SKIP = !IS_ROOT || !NATIVE;
@@ -148,8 +149,8 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     execFileSync('ip', ['-n', a.name, 'link', 'add', 'gwd0', 'type', 'veth', 'peer', 'name', 'gwd1']);
     execFileSync('ip', ['-n', a.name, 'addr', 'add', '10.77.0.1/24', 'dev', 'gwd0']);
     execFileSync('ip', ['-n', a.name, 'link', 'set', 'gwd0', 'up']);
-    execFileSync('ip', ['netns', 'exec', b.name, 'python3', '-c', TIMEWAIT_PY]);
-    py = spawn('ip', ['netns', 'exec', a.name, 'python3', '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    execFileSync('ip', ['netns', 'exec', b.name, PYTHON, '-c', TIMEWAIT_PY]);
+    py = spawn('ip', ['netns', 'exec', a.name, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
     forked = await new Promise<number>((res, rej) => {
       py!.stdout!.on('data', (d: Buffer) => {
         const m = /READY (\d+)/.exec(d.toString());
@@ -226,7 +227,7 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     let listener: ChildProcess | undefined;
     try {
       execFileSync('ip', ['-n', c.name, 'link', 'set', 'lo', 'up']);
-      listener = spawn('ip', ['netns', 'exec', c.name, 'python3', '-c', "import socket as S,time\ns=S.socket(S.AF_INET6); s.bind(('::', 9999)); s.listen(1)\nu=S.socket(S.AF_INET,S.SOCK_DGRAM); u.bind(('0.0.0.0', 9998))\nprint('READY',flush=True)\ntime.sleep(600)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+      listener = spawn('ip', ['netns', 'exec', c.name, PYTHON, '-c', "import socket as S,time\ns=S.socket(S.AF_INET6); s.bind(('::', 9999)); s.listen(1)\nu=S.socket(S.AF_INET,S.SOCK_DGRAM); u.bind(('0.0.0.0', 9998))\nprint('READY',flush=True)\ntime.sleep(600)"], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((res, rej) => {
         listener!.stdout!.on('data', (d: Buffer) => (d.toString().includes('READY') ? res() : undefined));
         listener!.once('exit', (code) => rej(new Error(`python exited ${code}`)));
