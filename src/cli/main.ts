@@ -6,7 +6,7 @@
  * Fatal "cannot run at all" errors print one clear line and exit 2; partial discovery results
  * exit 0 with problems reported by each command.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ProjectError, errorMessage } from '../errors.js';
 import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -22,9 +22,33 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+    })
+    .option(
+      '--engine-wait <ms>',
+      'how long one discovery waits for a newly found container engine to list its containers',
+      parseWaitMs,
+      defaultEngineWaitMs(),
+    )
+    .hook('preAction', async () => {
+      const { configureDefaultDiscoveryContext } = await import('../discovery/index.js');
+      configureDefaultDiscoveryContext({ engineWaitMs: program.opts<{ engineWait: number }>().engineWait });
     });
   for (const c of COMMANDS) c.register(program, io);
   return program;
+}
+
+/** Default of `--engine-wait`: GHOSTWIRE_ENGINE_WAIT_MS if set and valid, else 2000 ms. */
+function defaultEngineWaitMs(): number {
+  const env = process.env['GHOSTWIRE_ENGINE_WAIT_MS'];
+  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 600_000);
+  return 2_000;
+}
+
+function parseWaitMs(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 600_000) {
+    throw new InvalidArgumentError('expected milliseconds between 0 and 600000');
+  }
+  return Number(value);
 }
 
 /** Runs the CLI with `argv` (as process.argv) and exits the process. */

@@ -105,8 +105,18 @@ let defaultContext: DiscoveryContext | undefined;
 
 /** The process-wide default context (created on first use; used by `discover()`). */
 export function defaultDiscoveryContext(): DiscoveryContext {
-  defaultContext ??= new DiscoveryContext();
+  defaultContext ??= new DiscoveryContext(defaultContextOptions);
   return defaultContext;
+}
+
+let defaultContextOptions: DiscoveryContextOptions = {};
+
+/**
+ * Sets the options of the default context (e.g. the CLI's `--engine-wait`); takes effect for
+ * the next default context created, so call it before the first discovery.
+ */
+export function configureDefaultDiscoveryContext(options: DiscoveryContextOptions): void {
+  defaultContextOptions = { ...options };
 }
 
 /**

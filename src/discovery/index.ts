@@ -29,6 +29,7 @@ export type { DiscoveryResult, DiscoveryTimings, HostInfo } from '../model/disco
 export {
   DiscoveryContext,
   closeDefaultDiscoveryContext,
+  configureDefaultDiscoveryContext,
   decorateWithEngines,
   defaultDiscoveryContext,
   discoverContainers,

@@ -43,9 +43,18 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built CLI; throws (with its stderr) on a non-zero exit. */
+/**
+ * Runs the built CLI; throws (with its stderr) on a non-zero exit. Engines get 20 s for their
+ * first listing (`--engine-wait`): on a loaded test machine 2 s is not always enough, and these
+ * suites check what engines report, not how fast.
+ */
 export function ghostwire(...args: string[]): CliRun {
-  const r = spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(BIN, ['--engine-wait', '20000', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error !== undefined) throw r.error;
   if (r.status !== 0) throw new Error(`ghostwire ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
