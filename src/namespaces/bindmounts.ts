@@ -10,12 +10,13 @@
  * carry the namespace as `<type>:[<ino>]` in the mountinfo root field. Mount namespaces found
  * this way join the queue (transitive discovery).
  */
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { ProcfsError, errorMessage } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
-import { parseNsLink, readMountinfo, type MountInfo } from '../procfs/index.js';
+import { parseMountinfoLine, parseNsLink, type MountInfo } from '../procfs/index.js';
 import type { DiscoveryContext } from './context.js';
-import { resolveInRoot, viewByRef, type MountNsView } from './open.js';
+import { RootResolver, viewByRef, type MountNsView } from './open.js';
 
 /** Counters for docs/benchmarks. */
 export interface BindMountStats {
@@ -67,14 +68,14 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
     try {
       let mounts: MountInfo[];
       try {
-        mounts = readMountinfo(view.pid, ctx.procRoot);
+        mounts = readNsfsMounts(view.pid, ctx.procRoot);
       } catch (e: unknown) {
         ctx.problem(toProblem(e, `mnt:[${mntns.id.ino}]`, 'GW_ERR_NS_BINDMOUNT'));
         continue;
       }
       const isHelper = mntns.ealdorman === undefined && !mntns.sources.some((s) => s.kind === 'task');
+      const resolver = new RootResolver(view.root);
       for (const m of mounts) {
-        if (m.fsType !== 'nsfs') continue;
         const link = parseNsLink(m.root);
         if (link === undefined) continue;
         stats.nsfsMounts++;
@@ -88,7 +89,7 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
             path = m.mountPoint; // our own mount namespace: the plain path works as is
             ref = [path];
           } else {
-            path = resolveInRoot(view.root, m.mountPoint);
+            path = resolver.resolve(m.mountPoint);
             ref = [path];
           }
         } catch (e: unknown) {
@@ -106,6 +107,34 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
       view.release();
     }
   }
+}
+
+/** Separator field plus fstype of an nsfs line (paths are octal-escaped, so no other ` - nsfs `). */
+const NSFS_MARK = ' - nsfs ';
+
+/**
+ * The nsfs entries of `<procRoot>/<pid>/mountinfo`. Only lines containing {@link NSFS_MARK} are
+ * parsed (a host with hundreds of netns bind mounts has that many lines in every mount
+ * namespace; the rest are of no interest here). Throws `GW_ERR_PROCFS_READ`/`_PARSE`.
+ */
+export function readNsfsMounts(pid: number, procRoot: string): MountInfo[] {
+  const path = `${procRoot}/${pid}/mountinfo`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e: unknown) {
+    throw new ProcfsError('GW_ERR_PROCFS_READ', `cannot read ${path}: ${errorMessage(e)}`, { path, cause: e });
+  }
+  const out: MountInfo[] = [];
+  for (let i = text.indexOf(NSFS_MARK); i >= 0; ) {
+    const start = text.lastIndexOf('\n', i) + 1;
+    let end = text.indexOf('\n', i);
+    if (end < 0) end = text.length;
+    const m = parseMountinfoLine(text.slice(start, end), path);
+    if (m.fsType === 'nsfs') out.push(m);
+    i = text.indexOf(NSFS_MARK, end);
+  }
+  return out;
 }
 
 function safeOwnMntIno(ctx: DiscoveryContext): number | undefined {

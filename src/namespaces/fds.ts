@@ -10,7 +10,8 @@
  * Bounding the socket probe: a socket inode listed in `/proc/<ealdorman>/net/{tcp,udp,raw,
  * unix,packet,netlink,…}` of a netns with processes belongs to that netns, and that is known
  * without touching the socket. Tables are read lazily: first the holder's own netns, then the
- * others only while sockets remain unaccounted. Only the remaining inodes (sockets of netns that no process is
+ * others only while sockets remain unaccounted and only when there are more of them than
+ * probing would cost (a table read ≈ 16 probes). Only the remaining inodes (sockets of netns that no process is
  * in, plus families without a procfs table) are probed, each inode once, at most
  * `maxProbes` in total; hitting the cap is recorded as a problem.
  */
@@ -34,6 +35,14 @@ export interface FdScanStats {
   /** fds with a path target stat()ed to detect nsfs fds opened through bind mounts. */
   pathStats: number;
 }
+
+/**
+ * Reading one netns's socket tables (9 procfs files) costs about as much as this many socket
+ * probes (pidfd_getfd + SIOCGSKNS + fstat + 2 close), measured ~1.5 ms vs ~0.07 ms on the
+ * development VM (docs/performance.md). Fewer unaccounted sockets than this per unread netns
+ * are probed directly.
+ */
+const PROBES_PER_TABLE_READ = 16;
 
 /** One socket fd to probe. */
 interface SocketFd {
@@ -144,10 +153,14 @@ export function probeSocketNetns(
     return own === undefined || tableOf(own)?.has(s.ino) !== true;
   });
   if (rest.length > 0) {
-    for (const ns of ctx.namespaces.values()) {
-      if (ns.type !== 'net' || ns.ealdorman === undefined || rest.length === 0) continue;
-      const t = tableOf(ns);
-      if (t !== undefined) rest = rest.filter((s) => !t.has(s.ino));
+    // Reading the other netns's tables pays only when it saves more probes than it costs.
+    const others = [...ctx.namespaces.values()].filter((ns) => ns.type === 'net' && ns.ealdorman !== undefined && !tables.has(ns));
+    if (rest.length > maxProbes || rest.length > PROBES_PER_TABLE_READ * others.length) {
+      for (const ns of others) {
+        if (rest.length === 0) break;
+        const t = tableOf(ns);
+        if (t !== undefined) rest = rest.filter((s) => !t.has(s.ino));
+      }
     }
   }
   const todo = rest;
