@@ -102,7 +102,7 @@ function ssAddr(text: string): string {
 }
 
 function ssRows(netns: string): Row[] {
-  const out = execFileSync('ip', ['netns', 'exec', netns, 'ss', '-tuanpH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('nsenter', [`--net=/run/netns/${netns}`, 'ss', '-tuanpH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -243,7 +243,7 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     portsNs = makeNetns();
     cleanups.push(() => portsNs.cleanup());
     execFileSync('ip', ['-n', portsNs.name, 'link', 'set', 'lo', 'up']);
-    py = spawn('ip', ['netns', 'exec', portsNs.name, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    py = spawn('nsenter', [`--net=/run/netns/${portsNs.name}`, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pyProc = py;
     cleanups.push(async () => {
       killPids([forked, pyProc.pid ?? 0]);
@@ -291,7 +291,7 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     tapNs = makeNetns();
     cleanups.push(() => tapNs.cleanup());
     tapName = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
-    tapHolder = await spawnP(['ip', 'netns', 'exec', tapNs.name, PYTHON, '-c', TAP_PY, tapName], holdsTap);
+    tapHolder = await spawnP(['nsenter', `--net=/run/netns/${tapNs.name}`, PYTHON, '-c', TAP_PY, tapName], holdsTap);
 
     result = await dump();
   }, 240_000);

@@ -43,7 +43,7 @@ async function bench(n: number): Promise<string> {
     for (const name of names) {
       execFileSync('ip', ['netns', 'add', name]);
       execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-      procs.push(spawn('ip', ['netns', 'exec', name, 'sleep', '3600'], { stdio: 'ignore' }));
+      procs.push(spawn('nsenter', [`--net=/run/netns/${name}`, 'sleep', '3600'], { stdio: 'ignore' }));
     }
     const maker = spawn(PYTHON, ['-c', MAKER_PY, ...names], { stdio: ['ignore', 'pipe', 'inherit'] });
     procs.push(maker);

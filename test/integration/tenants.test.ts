@@ -280,10 +280,10 @@ describe.skipIf(!PRIV || !existsSync('/dev/net/tun'))(`TAP/TUN processors (root)
     const inoB = statSync(nsB.path).ino;
     const tap = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
     // holder 1 creates the TAP in A; the device is then moved to B while the fd stays open
-    const h1 = await spawn(['ip', 'netns', 'exec', nsA.name, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
+    const h1 = await spawn(['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
     execFileSync('ip', ['-n', nsA.name, 'link', 'set', tap, 'netns', nsB.name]);
     // holder 2 creates a TAP of the same name in A
-    const h2 = await spawn(['ip', 'netns', 'exec', nsA.name, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
+    const h2 = await spawn(['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
     expect(execFileSync('ip', ['-n', nsB.name, 'link', 'show', tap], { encoding: 'utf8' })).toContain(tap);
     expect(execFileSync('ip', ['-n', nsA.name, 'link', 'show', tap], { encoding: 'utf8' })).toContain(tap);
 
