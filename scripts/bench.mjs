@@ -7,6 +7,8 @@
  * processes holding netns), then times
  *   - cold: the whole `bin/ghostwire dump` process (median of --runs),
  *   - warm: in-process `discover()` after one warm-up run (median), and discover()+toV1+JSON,
+ *     with the phase shares (namespaces; the network phase's own steps; network ∥ containers
+ *     as the orchestrator runs them side by side; ports),
  *   - the `ip -j link/addr/route` per-namespace shell loop on the same host (on a sample of
  *     namespaces when N is large, extrapolated to all bench netns — printed as such),
  * prints medians and ratios as a markdown table, and removes everything it created (also on
@@ -98,25 +100,40 @@ function checkDump(inos) {
 }
 
 async function timeWarm(runs) {
-  const { discover } = await import(join(ROOT, 'dist', 'discovery', 'index.js'));
+  const discovery = await import(join(ROOT, 'dist', 'discovery', 'index.js'));
   const { toV1 } = await import(join(ROOT, 'dist', 'api', 'v1', 'index.js'));
-  await discover(); // warm-up: JIT, module init, addon load
-  const disc = [];
-  const full = [];
-  const nsPhase = [];
-  const netPhase = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    const result = await discover();
-    const t1 = performance.now();
-    JSON.stringify(toV1(result, { creatorVersion: 'bench' }));
-    const t2 = performance.now();
-    disc.push(t1 - t0);
-    full.push(t2 - t0);
-    nsPhase.push(result.timings.namespacesMs);
-    netPhase.push(result.timings.networkMs);
+  const { lastNetworkStats } = await import(join(ROOT, 'dist', 'network', 'index.js'));
+  const { discover } = discovery;
+  try {
+    await discover(); // warm-up: JIT, module init, addon load, engine connections
+    const disc = [];
+    const full = [];
+    const nsPhase = [];
+    const netPhase = [];
+    const netOwn = [];
+    const portsPhase = [];
+    const containersPhase = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      const result = await discover();
+      const t1 = performance.now();
+      JSON.stringify(toV1(result, { creatorVersion: 'bench' }));
+      const t2 = performance.now();
+      disc.push(t1 - t0);
+      full.push(t2 - t0);
+      nsPhase.push(result.timings.namespacesMs);
+      netPhase.push(result.timings.networkMs);
+      // The network phase's own steps (links, addresses, routes, rules, NSIDs, relations):
+      // the orchestrator's networkMs also covers the containers phase that runs alongside.
+      netOwn.push(Object.values(lastNetworkStats().timings).reduce((a, b) => a + b, 0));
+      portsPhase.push(result.timings.portsMs ?? NaN);
+      containersPhase.push(result.timings.containersMs ?? NaN);
+    }
+    return { disc, full, nsPhase, netPhase, netOwn, portsPhase, containersPhase };
+  } finally {
+    // Engine watchers of the default discovery context would keep this process alive.
+    await discovery.closeDefaultDiscoveryContext?.();
   }
-  return { disc, full, nsPhase, netPhase };
 }
 
 function timeIpLoop(names, sample, runs) {
@@ -170,7 +187,20 @@ async function main() {
       const cold = timeCold(opts.runs);
       const warm = await timeWarm(opts.runs);
       const loop = timeIpLoop(plan.netns, opts.sample, Math.min(opts.runs, 3));
-      rows.push({ n, total: check.total, nifs: check.nifs, cold: median(cold), warm: median(warm.disc), warmV1: median(warm.full), nsPhase: median(warm.nsPhase), netPhase: median(warm.netPhase), loop });
+      rows.push({
+        n,
+        total: check.total,
+        nifs: check.nifs,
+        cold: median(cold),
+        warm: median(warm.disc),
+        warmV1: median(warm.full),
+        nsPhase: median(warm.nsPhase),
+        netPhase: median(warm.netPhase),
+        netOwn: median(warm.netOwn),
+        ports: median(warm.portsPhase),
+        containers: median(warm.containersPhase),
+        loop,
+      });
     } finally {
       host.destroy();
     }
@@ -179,18 +209,22 @@ async function main() {
   const out = [];
   out.push(`Kernel ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, Node ${process.version}, ${opts.runs} runs, medians.`);
   out.push('');
-  out.push('| N (bench netns) | netns on host | nifs | cold `dump` | warm `discover()` | of which namespaces | of which network | warm + v1 JSON | `ip -j` loop | loop / warm | loop / cold |');
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push(
+    '| N (bench netns) | netns on host | nifs | cold `dump` | warm `discover()` | namespaces | network (links+addr+routes+rules) | network ∥ containers | ports | warm + v1 JSON | `ip -j` loop | loop / warm | loop / cold |',
+  );
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const loopText = `${ms(r.loop.estimate)}${r.loop.extrapolated ? ` (est. from ${r.loop.sampled})` : ''}`;
-    out.push(`| ${r.n} | ${r.total} | ${r.nifs} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.nsPhase)} | ${ms(r.netPhase)} | ${ms(r.warmV1)} | ${loopText} | ${ratio(r.loop.estimate, r.warm)} | ${ratio(r.loop.estimate, r.cold)} |`);
+    out.push(
+      `| ${r.n} | ${r.total} | ${r.nifs} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.nsPhase)} | ${ms(r.netOwn)} | ${ms(r.netPhase)} | ${ms(r.ports)} | ${ms(r.warmV1)} | ${loopText} | ${ratio(r.loop.estimate, r.warm)} | ${ratio(r.loop.estimate, r.cold)} |`,
+    );
   }
   const r100 = rows.find((r) => r.n === 100);
   const r500 = rows.find((r) => r.n === 500);
   if (r100 !== undefined && r500 !== undefined) {
     out.push('');
     out.push(
-      `Growth t(500)/t(100): warm ${ratio(r500.warm, r100.warm)} (network phase ${ratio(r500.netPhase, r100.netPhase)}), cold ${ratio(r500.cold, r100.cold)}.`,
+      `Growth t(500)/t(100): warm ${ratio(r500.warm, r100.warm)} (namespaces ${ratio(r500.nsPhase, r100.nsPhase)}, network ${ratio(r500.netOwn, r100.netOwn)}), cold ${ratio(r500.cold, r100.cold)}.`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
