@@ -16,7 +16,7 @@ import type { Namespace } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
 import { parseMountinfoLine, parseNsLink, type MountInfo } from '../procfs/index.js';
 import type { DiscoveryContext } from './context.js';
-import { RootResolver, viewByRef, type MountNsView } from './open.js';
+import { RootResolver, viewByRef, type DirListings, type MountNsView } from './open.js';
 
 /** Counters for docs/benchmarks. */
 export interface BindMountStats {
@@ -51,6 +51,7 @@ function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats):
 export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats): void {
   const ownMnt = safeOwnMntIno(ctx);
   const visited = new Set<string>();
+  const listings: DirListings = new Map();
   const queue = [...ctx.namespaces.values()].filter((n) => n.type === 'mnt').sort((a, b) => a.id.ino - b.id.ino);
   while (queue.length > 0) {
     const mntns = queue.shift() as Namespace;
@@ -74,7 +75,7 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
         continue;
       }
       const isHelper = mntns.ealdorman === undefined && !mntns.sources.some((s) => s.kind === 'task');
-      const resolver = new RootResolver(view.root);
+      const resolver = new RootResolver(view.root, listings);
       for (const m of mounts) {
         const link = parseNsLink(m.root);
         if (link === undefined) continue;

@@ -50,3 +50,23 @@ describe('RootResolver', () => {
     expect(r.resolve('/run/netns/a')).toBe(resolveInRoot(join(tmp, 'does-not-exist'), '/run/netns/a'));
   });
 });
+
+describe('RootResolver with shared listings', () => {
+  it('lists one directory once for several roots that show it, with the same results', () => {
+    const a = mkdtempSync(join(tmp, 'ra-'));
+    mkdirSync(join(a, 'run/netns'), { recursive: true });
+    writeFileSync(join(a, 'run/netns/x'), '');
+    symlinkSync('/etc', join(a, 'run/netns/evil'));
+    const b = join(tmp, 'rb');
+    symlinkSync(a, b); // another path to the same tree, as /proc/P1/root and /proc/P2/root can be
+    const shared = new Map();
+    const ra = new RootResolver(a, shared);
+    const rb = new RootResolver(b, shared);
+    expect(ra.resolve('/run/netns/x')).toBe(`${a}/run/netns/x`);
+    expect(ra.resolve('/run/netns/evil')).toBe(resolveInRoot(a, '/run/netns/evil'));
+    expect(shared.size).toBe(1);
+    for (const p of ['/run/netns/x', '/run/netns/evil', '/run/netns/none']) expect(rb.resolve(p), p).toBe(resolveInRoot(b, p));
+    expect(rb.resolve('/run/netns/x')).toBe(`${b}/run/netns/x`);
+    expect(shared.size).toBe(1);
+  });
+});

@@ -17,7 +17,7 @@
  * absolute symlink inside a container can never point the host path at a host file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, openSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { NamespaceError, errorMessage } from '../errors.js';
 import type { Namespace, NsType } from '../model/namespace.js';
 
@@ -59,22 +59,34 @@ export function resolveInRoot(root: string, path: string): string {
 }
 
 /**
+ * Directory listings shared by several {@link RootResolver}s, keyed by the directory's
+ * `dev:ino`: the same `/run/netns` seen from twenty mount namespaces is one directory with one
+ * listing (readdir shows a directory's own entries whatever is mounted on them).
+ */
+export type DirListings = Map<string, ReadonlyMap<string, boolean> | undefined>;
+
+/**
  * {@link resolveInRoot} for many paths below one root, with the same results: each parent
  * directory is resolved once, and the last component is checked against one
  * `readdir(withFileTypes)` listing of that directory instead of one `lstat` per path. Only a
  * last component that the listing shows as a symlink (or does not show at all) or a `..` takes
  * the full {@link resolveInRoot} walk. Meant for one pass over a mountinfo file (thousands of
  * `/run/netns/*` mount points in one directory); it assumes the tree does not change meanwhile.
+ * (The one case where readdir and lstat could disagree — a symlink bind-mounted over a mount
+ * point's name — cannot be created by mount(2) and is not handled.)
  */
 export class RootResolver {
   readonly root: string;
   /** Directory as seen inside the root → resolved host path. */
   readonly #dirs = new Map<string, string>();
   /** Resolved host directory → entry name → is a symlink (undefined: not listable). */
-  readonly #listings = new Map<string, Map<string, boolean> | undefined>();
+  readonly #listings = new Map<string, ReadonlyMap<string, boolean> | undefined>();
+  readonly #shared: DirListings | undefined;
 
-  constructor(root: string) {
+  /** `shared`: listings cache to share with other resolvers of the same pass. */
+  constructor(root: string, shared?: DirListings) {
     this.root = root;
+    this.#shared = shared;
   }
 
   /** Same result as `resolveInRoot(this.root, path)`; throws where that throws. */
@@ -90,12 +102,28 @@ export class RootResolver {
     }
     let listing = this.#listings.get(rdir);
     if (!this.#listings.has(rdir)) {
-      listing = listDir(rdir);
+      listing = this.#list(rdir);
       this.#listings.set(rdir, listing);
     }
     // Not a symlink in the directory listing: resolveInRoot's lstat would not follow it either.
     if (listing?.get(last) === false) return `${rdir}/${last}`;
     return resolveInRoot(this.root, path);
+  }
+
+  #list(dir: string): ReadonlyMap<string, boolean> | undefined {
+    if (this.#shared === undefined) return listDir(dir);
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // EACCES, ELOOP, …: the full walk decides
+    }
+    if (st === undefined || !st.isDirectory()) return undefined;
+    const key = `${st.dev}:${st.ino}`;
+    if (this.#shared.has(key)) return this.#shared.get(key);
+    const listing = listDir(dir);
+    this.#shared.set(key, listing);
+    return listing;
   }
 }
 
