@@ -17,7 +17,7 @@ function fakeProc(pid: number, text: string): string {
 }
 
 describe('readNsfsMounts', () => {
-  it('returns exactly the nsfs entries parseMountinfo would return, in order', () => {
+  it('returns root and mount point of exactly the nsfs entries parseMountinfo would return, in order', () => {
     const text = [
       '22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda rw',
       '40 22 0:4 net:[4026532100] /run/netns/blue rw shared:5 - nsfs nsfs rw',
@@ -27,7 +27,9 @@ describe('readNsfsMounts', () => {
       '44 22 0:4 mnt:[4026532200] /run/mntns/a rw - nsfs nsfs rw',
     ].join('\n');
     const root = fakeProc(7, text);
-    const want = parseMountinfo(text).filter((m) => m.fsType === 'nsfs');
+    const want = parseMountinfo(text)
+      .filter((m) => m.fsType === 'nsfs')
+      .map((m) => ({ root: m.root, mountPoint: m.mountPoint }));
     const got = readNsfsMounts(7, root);
     expect(got).toEqual(want);
     expect(got.map((m) => m.mountPoint)).toEqual(['/run/netns/blue', '/run/netns/with - nsfs x', '/run/mntns/a']);
@@ -41,5 +43,6 @@ describe('readNsfsMounts', () => {
   it('throws GW_ERR_PROCFS_READ for a missing file and GW_ERR_PROCFS_PARSE for a broken nsfs line', () => {
     expect(() => readNsfsMounts(4242, tmp)).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_READ' }));
     expect(() => readNsfsMounts(10, fakeProc(10, 'x - nsfs nsfs rw\n'))).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }));
+    expect(() => readNsfsMounts(11, fakeProc(11, '40 22 0:4 net:[1] - nsfs nsfs rw\n'))).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }));
   });
 });
