@@ -13,6 +13,7 @@
         'native/netlink.c',
         'native/nsioctl.c',
         'native/fileops.c',
+        'native/nsfiles.c',
       ],
       'defines': ['NAPI_VERSION=9', '_GNU_SOURCE'],
       'cflags': [

@@ -176,6 +176,7 @@ static const export_entry EXPORTS[] = {
     {"ethtoolIoctl", gw_ethtool_ioctl},
     {"utsNamesIn", gw_uts_names_in},
     {"gettid", gw_gettid},
+    {"openFilesInNetns", gw_open_files_in_netns},
 };
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

@@ -145,4 +145,13 @@ export interface NativeBinding {
 
   /** gettid() of the calling (JS) thread; for leak checks in tests. */
   gettid(): number;
+
+  /**
+   * On ONE throw-away pthread that setns(nsFd, CLONE_NEWNET)s into each namespace in turn,
+   * opens every path (absolute, O_RDONLY|O_CLOEXEC|O_NOCTTY) there. Per-netns procfs files
+   * such as `/proc/thread-self/net/sockstat` then show that netns when read from any thread.
+   * Returns, per nsFd, one fd or error per path (a failed setns gives that error for every
+   * path). Optional: addons built before it was added lack it (same ABI version; additive).
+   */
+  openFilesInNetns?(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
 }

@@ -582,3 +582,95 @@ export function utsNamesIn(ns: number | string): UtsNames {
 export function gettid(): number {
   return call('GW_ERR_NATIVE_SYSCALL', 'gettid', {}, (b) => b.gettid());
 }
+
+/**
+ * Opens every path in `paths` (absolute) from inside each network namespace of `nsRefs`: one
+ * throw-away native thread enters the namespaces in turn (`null` = the current netns: opened
+ * on the JS thread, no setns). Made for per-netns procfs files, e.g.
+ * `/proc/thread-self/net/sockstat`: such an fd keeps showing the netns it was opened in, also
+ * a netns no process is in. Never throws for one item: per ref, one fd (**caller closes**) or
+ * NativeError per path (GW_ERR_NS_OPEN_FAILED for a ref path, GW_ERR_NS_SETNS_FAILED,
+ * GW_ERR_NATIVE_SYSCALL for the open).
+ * @throws NativeError GW_ERR_NATIVE_ARGUMENT; GW_ERR_NATIVE_LOAD when the loaded addon predates
+ *   this function (rebuild it: `npm run build:native`); GW_ERR_NATIVE_SYSCALL if no thread starts.
+ */
+export function openFilesInNetns(
+  nsRefs: readonly NsRef[],
+  paths: readonly string[],
+): Array<Array<number | NativeError>> {
+  const fn = 'openFilesInNetns';
+  if (!Array.isArray(nsRefs)) throw argError(fn, 'nsRefs', nsRefs, 'an array');
+  if (!Array.isArray(paths) || paths.length === 0 || paths.length > 64)
+    throw argError(fn, 'paths', paths, 'an array of 1..64 absolute paths');
+  paths.forEach((p: unknown, k) => {
+    if (typeof p !== 'string' || !p.startsWith('/') || p.includes('\0'))
+      throw argError(fn, `paths[${k}]`, p, 'an absolute path');
+  });
+  const refs = nsRefs.map((r) => checkNsRef(fn, r, true));
+  const b = getNativeBinding();
+  const native = b.openFilesInNetns?.bind(b);
+  if (native === undefined && refs.some((r) => r !== null)) {
+    throw new NativeError('GW_ERR_NATIVE_LOAD', `${fn}: the loaded addon predates it (run npm run build:native)`, {
+      details: { op: fn },
+    });
+  }
+  const fail = (e: unknown, code: ErrorCode, what: string, details: Record<string, unknown>): NativeError =>
+    convert(e, code, what, details);
+  const results: Array<Array<number | NativeError> | undefined> = new Array<Array<number | NativeError> | undefined>(refs.length);
+  const opened: number[] = [];
+  const fds: number[] = [];
+  const index: number[] = []; // fds[k] belongs to refs[index[k]]
+  try {
+    refs.forEach((r, i) => {
+      if (r === null) {
+        results[i] = paths.map((p) => {
+          try {
+            return openSync(p, 'r');
+          } catch (e: unknown) {
+            return fail(e, 'GW_ERR_NATIVE_SYSCALL', `${fn}(current netns, ${p})`, { op: fn, path: p });
+          }
+        });
+      } else if (typeof r === 'string') {
+        try {
+          const fd = openNsPath(fn, r);
+          opened.push(fd);
+          fds.push(fd);
+          index.push(i);
+        } catch (e: unknown) {
+          const err = e instanceof NativeError ? e : convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}(${r})`);
+          results[i] = paths.map(() => err);
+        }
+      } else {
+        fds.push(r);
+        index.push(i);
+      }
+    });
+    if (fds.length > 0 && native !== undefined) {
+      let raw: Array<Array<number | NativeSystemError>>;
+      try {
+        raw = native(fds, [...paths]);
+      } catch (e: unknown) {
+        throw convert(e, 'GW_ERR_NATIVE_SYSCALL', fn, { op: fn });
+      }
+      raw.forEach((perPath, k) => {
+        const i = index[k] ?? -1;
+        const ref = refs[i] ?? null;
+        results[i] = perPath.map((item, j) =>
+          typeof item === 'number'
+            ? item
+            : fail(
+                item,
+                isRawError(item) && item.syscall === 'setns' ? 'GW_ERR_NS_SETNS_FAILED' : 'GW_ERR_NATIVE_SYSCALL',
+                `${fn}(${refName(ref)}, ${paths[j] ?? '?'})`,
+                { op: fn, ref: refName(ref), path: paths[j] },
+              ),
+        );
+      });
+    }
+  } finally {
+    for (const fd of opened) closeSync(fd);
+  }
+  return results.map(
+    (r, i) => r ?? paths.map(() => convert(new Error('no result'), 'GW_ERR_NATIVE_SYSCALL', `${fn}(${refName(refs[i] ?? null)})`)),
+  );
+}
