@@ -34,7 +34,9 @@ export {
 } from './watcher.js';
 export { DockerClient, type DockerContainerInspect, type DockerNetwork, type DockerVersion, type DockerInfo } from './docker/client.js';
 export { DockerAdapter } from './docker/adapter.js';
-export { ContainerdClient } from './containerd/client.js';
-export { ContainerdAdapter } from './containerd/adapter.js';
-export { CriClient } from './cri/client.js';
-export { CriAdapter } from './cri/adapter.js';
+// Types only: the gRPC clients (and @grpc/grpc-js, protobufjs) load lazily when a containerd or
+// CRI-O candidate is probed (probe.ts); import the classes from their modules when needed.
+export type { ContainerdClient } from './containerd/client.js';
+export type { ContainerdAdapter } from './containerd/adapter.js';
+export type { CriClient } from './cri/client.js';
+export type { CriAdapter } from './cri/adapter.js';

@@ -15,15 +15,14 @@
  *
  * Sockets are tried in the candidate's order (well-known names first); the first that answers
  * wins. Clients of sockets that did not answer are closed.
+ *
+ * The containerd and CRI clients (with `@grpc/grpc-js` and `protobufjs`, ~115 ms to load) are
+ * imported only when a containerd or CRI-O candidate is probed.
  */
 import { readFileSync } from 'node:fs';
 import { EngineError, errorMessage } from '../errors.js';
 import { ENGINE_TYPES, type EngineType } from '../model/container.js';
 import type { Problem } from '../model/problem.js';
-import { ContainerdClient } from './containerd/client.js';
-import { ContainerdAdapter } from './containerd/adapter.js';
-import { CriClient } from './cri/client.js';
-import { CriAdapter } from './cri/adapter.js';
 import type { EngineCandidate } from './detect.js';
 import { DockerAdapter } from './docker/adapter.js';
 import { DockerClient } from './docker/client.js';
@@ -94,6 +93,7 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
 }
 
 async function probeCri(c: EngineCandidate, socket: string, timeoutMs: number, procRoot: string): Promise<ProbedEngine> {
+  const [{ CriClient }, { CriAdapter }] = await Promise.all([import('./cri/client.js'), import('./cri/adapter.js')]);
   const client = new CriClient(socket, { timeoutMs });
   try {
     const v = await client.version();
@@ -113,6 +113,10 @@ async function probeCri(c: EngineCandidate, socket: string, timeoutMs: number, p
 }
 
 async function probeContainerd(c: EngineCandidate, socket: string, timeoutMs: number, procRoot: string): Promise<ProbedEngine[]> {
+  const [{ ContainerdClient }, { ContainerdAdapter }] = await Promise.all([
+    import('./containerd/client.js'),
+    import('./containerd/adapter.js'),
+  ]);
   const client = new ContainerdClient(socket, { timeoutMs });
   let native: ProbedEngine;
   try {

@@ -216,12 +216,32 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
       expect(v1.ipv4.find((p) => p['local-port'] === 8080 && p.state === 'listening')?.owners[0]?.['container-idref']).toBe(`cont-${py!.pid}`);
 
       if (strategy === 'auto') {
-        // a has processes and connections (counted, fully walked); b has none (full dumps).
-        expect(stats.counted).toBe(1);
+        // a has processes and connections (counted, fully walked); b has no process: counted
+        // from inside the netns (openFilesInNetns), its TIME_WAIT (tw 1) forces the full walk,
+        // and it has no UDP socket to dump.
+        expect(stats.counted).toBe(2);
         expect(stats.fullTcpWalks).toBe(2);
+        expect(stats.udpSkipped).toBe(2);
       }
     });
   }
+
+  it('counts a process-less netns from inside it and dumps nothing when it holds no socket (auto)', async () => {
+    const d = makeNetns();
+    try {
+      const ns = await discoverNamespaces({ procRoot: '/proc' });
+      const net = await discoverNetwork(ns.value, {});
+      const ino = inoOf(d.path);
+      const stats = emptyPortStats();
+      const r = await discoverPorts(ns.value, net.value, { only: new Set([ino]), stats });
+      expect(r.problems).toEqual([]);
+      expect(stats).toMatchObject({ counted: 1, tcpSkipped: 1, fullTcpWalks: 0, listenerDumps: 0, udpDumps: 0, udpSkipped: 2 });
+      expect(r.value.get(ino)).toEqual([]);
+      expect(ssRows(d.name)).toEqual([]);
+    } finally {
+      d.cleanup();
+    }
+  });
 
   it('skips the established-hash walk for a netns with listeners only (auto)', async () => {
     const c = makeNetns();

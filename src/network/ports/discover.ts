@@ -17,9 +17,12 @@
  *  - otherwise one full walk with the legacy TCPDIAG_GETSOCK request, which the kernel serves
  *    for both families at once (half the cost of two SOCK_DIAG_BY_FAMILY dumps);
  *  - UDP dumps only for a family whose `inuse` is not 0.
- * Namespaces without processes (bind-mounted or kept by an fd) have no counters to read and
- * always get the full dumps: they can still hold TIME_WAIT and orphaned sockets, kernel
- * sockets (VXLAN, WireGuard) and sockets of processes living in another netns.
+ * Namespaces without processes (bind-mounted or kept by an fd) have no `/proc/PID/net`; their
+ * counters are read from inside the netns (`/proc/thread-self/net/sockstat{,6}` opened by the
+ * native `openFilesInNetns`, see `readNetnsSocketCounts`) and feed the same plan — they can
+ * still hold TIME_WAIT and orphaned sockets (counted in `tw` and `inuse`), kernel sockets
+ * (VXLAN, WireGuard) and sockets of processes living in another netns. When those counters
+ * cannot be read, the netns gets the full dumps.
  * Strategy `full` always does the full dumps (the reference for tests and benchmarks).
  */
 import { closeSync, fstatSync } from 'node:fs';
@@ -29,7 +32,7 @@ import type { NetworkModel } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import type { PhaseResult, Problem } from '../../model/problem.js';
 import type { Tenant } from '../../model/tenant.js';
-import { AF_NETLINK, NETLINK_SOCK_DIAG, SOCK_RAW, openSocketsIn } from '../../native/index.js';
+import { AF_NETLINK, NETLINK_SOCK_DIAG, SOCK_RAW, openFilesInNetns, openSocketsIn } from '../../native/index.js';
 import { transactBatch, type BatchOptions, type Transport } from '../../netlink/index.js';
 import {
   IPPROTO_UDP,
@@ -44,7 +47,7 @@ import { openNamespace } from '../../namespaces/index.js';
 import { netnsSubject } from '../subject.js';
 import { buildPorts } from './build.js';
 import { loadServices, type ServiceDb } from './services.js';
-import { readSocketCounts, type SocketCounts } from './sockstat.js';
+import { readNetnsSocketCounts, readSocketCounts, type OpenFilesInNetns, type SocketCounts } from './sockstat.js';
 
 /** `auto`: skip work the netns' socket counters prove unnecessary; `full`: always dump everything. */
 export type PortStrategy = 'auto' | 'full';
@@ -65,6 +68,8 @@ export interface DiscoverPortsOptions {
   readonly timeoutMs?: number;
   /** Netlink transport (tests). */
   readonly transport?: Transport;
+  /** Opens files inside netns for the counters of process-less netns (tests; default native `openFilesInNetns`). */
+  readonly openFilesInNetns?: OpenFilesInNetns;
   /** Filled with counters of what was done (benchmarks, tests). */
   readonly stats?: PortDiscoveryStats;
   /** The tenant standing for an owner's leader process (sets each owner's `tenant`). */
@@ -208,18 +213,31 @@ export async function discoverPorts(
         problems.push(problem('GW_ERR_NETWORK_NETNS_UNREACHABLE', s.ns, `no sock_diag socket in netns: ${errorMessage(r)}`, r));
       }
     });
+    // 2. Counters (auto): through a process of the netns, else from inside the netns (needs
+    //    the netns fds, so before they are closed); unreadable → undefined → full dumps.
+    if (strategy === 'auto') {
+      const processLess: Slot[] = [];
+      for (const s of live) {
+        const pid = pickPid(s.ns);
+        if (pid === undefined) processLess.push(s);
+        else s.counts = readSocketCounts(pid, s.ns.id.ino, procRoot);
+      }
+      const counts = readNetnsSocketCounts(
+        processLess.map((s) => s.nsFd ?? null),
+        opts.openFilesInNetns ?? openFilesInNetns,
+      );
+      processLess.forEach((s, i) => {
+        s.counts = counts[i];
+      });
+    }
     for (const s of slots) {
       if (s.nsFd !== undefined) closeSync(s.nsFd);
       s.nsFd = undefined;
     }
 
-    // 2. Counters (auto) and the first round of dumps.
+    // 3. The first round of dumps.
     for (const s of live) {
-      if (strategy === 'auto') {
-        const pid = pickPid(s.ns);
-        s.counts = pid === undefined ? undefined : readSocketCounts(pid, s.ns.id.ino, procRoot);
-        if (s.counts !== undefined) stats.counted++;
-      }
+      if (s.counts !== undefined) stats.counted++;
       s.tcpPlan = planTcp(s.counts);
     }
     const tcpRequest = (plan: TcpPlan): Buffer => buildTcpDiagCompatDump({ states: plan === 'listen' ? LISTEN_STATES : SS_ALL_STATES });
@@ -268,7 +286,7 @@ export async function discoverPorts(
       });
     });
 
-    // 3. Full TCP walks where the listeners were not everything.
+    // 4. Full TCP walks where the listeners were not everything.
     if (again.length > 0) {
       const results2 = await transactBatch(
         again.map((s) => ({ fd: s.sock as number, requests: [inetDiagSpec(tcpRequest('full'))] })),
@@ -286,7 +304,7 @@ export async function discoverPorts(
       });
     }
 
-    // 4. Ports.
+    // 5. Ports.
     for (const s of live) {
       if (s.failed) continue;
       value.set(

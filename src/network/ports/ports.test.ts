@@ -3,10 +3,14 @@
  * @module network/ports/ports.test
  *
  * Pure parts of port discovery: state mapping, dual-stack aliasing (incl. V6ONLY), nifs per
- * address, owners and their tenant leaders, services(5) parsing, sockstat counters and the
- * dump plan.
+ * address, owners and their tenant leaders, services(5) parsing, sockstat counters (also read
+ * from inside a process-less netns through a fake `openFilesInNetns` handing out real fds of
+ * temporary files) and the dump plan.
  */
-import { describe, expect, it } from 'vitest';
+import { fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Namespace, Process } from '../../model/namespace.js';
 import type { Nif, NifAddress } from '../../model/network.js';
 import type { InetDiagMessage } from '../../netlink/sockdiag/index.js';
@@ -14,7 +18,7 @@ import { buildPorts, nifsForAddress, portState, type PortContext } from './build
 import { listenersAreAll, planTcp } from './discover.js';
 import { tenantLeader } from './leader.js';
 import { parseServices, serviceName } from './services.js';
-import { socketCounts } from './sockstat.js';
+import { NETNS_SOCKSTAT_PATHS, readNetnsSocketCounts, socketCounts, type OpenFilesInNetns } from './sockstat.js';
 
 function netns(ino: number): Namespace {
   return {
@@ -196,5 +200,76 @@ describe('sockstat counters and plan', () => {
     expect(listenersAreAll({ tcp4: 1, tcp6: 1, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(true);
     expect(listenersAreAll({ tcp4: 2, tcp6: 1, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(false);
     expect(listenersAreAll({ tcp4: 1, tcp6: 0, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(false);
+  });
+});
+
+describe('readNetnsSocketCounts (process-less netns)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-sockstat-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  // netns 10: listeners only; 11: a TIME_WAIT socket and nothing else; 12: IPv6 off (ENOENT);
+  // 13: sockstat6 fails otherwise (EACCES); 14: sockstat unopenable; 15: garbage counters.
+  const TEXT: Record<number, [string | Error, string | Error]> = {
+    10: ['TCP: inuse 2 orphan 0 tw 0 alloc 2 mem 1\nUDP: inuse 0 mem 0\n', 'TCP6: inuse 1\nUDP6: inuse 1\n'],
+    11: ['TCP: inuse 0 orphan 0 tw 1 alloc 1 mem 0\nUDP: inuse 0 mem 0\n', 'TCP6: inuse 0\nUDP6: inuse 0\n'],
+    12: ['TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 0\nUDP: inuse 1 mem 0\n', Object.assign(new Error('ENOENT'), { errno: 2, sysCode: 'ENOENT' })],
+    13: ['TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\nUDP: inuse 0 mem 0\n', Object.assign(new Error('EACCES'), { errno: 13, sysCode: 'EACCES' })],
+    14: [Object.assign(new Error('EPERM'), { errno: 1 }), 'TCP6: inuse 0\nUDP6: inuse 0\n'],
+    15: ['nothing here\n', 'TCP6: inuse 0\nUDP6: inuse 0\n'],
+  };
+  const handedOut: number[] = [];
+  const fake: OpenFilesInNetns = (refs, paths) => {
+    expect(paths).toEqual(NETNS_SOCKSTAT_PATHS);
+    return refs.map((ref) =>
+      (TEXT[ref as number] ?? []).map((t, k) => {
+        if (t instanceof Error) return t;
+        const fd = openSync(file(`${String(ref)}-${k}`, t), 'r');
+        handedOut.push(fd);
+        return fd;
+      }),
+    );
+  };
+  const isOpen = (fd: number): boolean => {
+    try {
+      fstatSync(fd);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('reads the counters per netns, ENOENT on sockstat6 = no IPv6, any other failure = unknown; closes every fd', () => {
+    const counts = readNetnsSocketCounts([10, 11, 12, 13, 14, 15], fake);
+    expect(counts).toEqual([
+      { tcp4: 2, tcp6: 1, tw: 0, udp4: 0, udp6: 1 },
+      { tcp4: 0, tcp6: 0, tw: 1, udp4: 0, udp6: 0 },
+      { tcp4: 1, tcp6: 0, tw: 0, udp4: 1, udp6: 0 },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(handedOut.length).toBe(9);
+    expect(handedOut.filter(isOpen)).toEqual([]);
+    // and the plan follows: listeners only → listener dump; TIME_WAIT only → full walk (never skipped); unknown → full.
+    expect(counts.map((c) => planTcp(c))).toEqual(['listen', 'full', 'listen', 'full', 'full', 'full']);
+  });
+
+  it('falls back to unknown for every netns when opening throws, and asks nothing for no netns', () => {
+    const boom: OpenFilesInNetns = () => {
+      throw new Error('addon predates openFilesInNetns');
+    };
+    expect(readNetnsSocketCounts([10, 11], boom)).toEqual([undefined, undefined]);
+    expect(readNetnsSocketCounts([], boom)).toEqual([]);
+  });
+
+  it('closes the fds even of a netns whose file cannot be read', () => {
+    const dirFd = openSync(dir, 'r'); // reading a directory fails with EISDIR
+    const counts = readNetnsSocketCounts([null], () => [[dirFd, dirFd]]);
+    expect(counts).toEqual([undefined]);
+    expect(isOpen(dirFd)).toBe(false);
   });
 });

@@ -8,8 +8,14 @@
  * netns of PID (listening and established, not TIME_WAIT, not request sockets); `tw` counts the
  * netns' TIME_WAIT sockets. These counters let port discovery skip the expensive walk of the
  * host-global established hash when a netns has nothing but listeners.
+ *
+ * A netns without any process has no `/proc/PID/net`; {@link readNetnsSocketCounts} opens
+ * `/proc/thread-self/net/sockstat{,6}` from inside such a netns instead (native
+ * `openFilesInNetns`: procfs binds a `/proc/thread-self/net` file to the netns of the thread
+ * that opened it, so the fds keep reading that netns' counters).
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+import type { NsRef } from '../../native/index.js';
 
 /** Socket counts of one netns. */
 export interface SocketCounts {
@@ -76,4 +82,57 @@ export function readSocketCounts(pid: number, netnsIno: number, procRoot = '/pro
   } catch {
     return undefined;
   }
+}
+
+/** The files {@link readNetnsSocketCounts} opens inside each netns, in this order. */
+export const NETNS_SOCKSTAT_PATHS: readonly string[] = ['/proc/thread-self/net/sockstat', '/proc/thread-self/net/sockstat6'];
+
+/** Shape of the native `openFilesInNetns` (injectable for tests): one row of fds or errors per netns, one entry per path. */
+export type OpenFilesInNetns = (nsRefs: readonly NsRef[], paths: readonly string[]) => Array<Array<number | Error>>;
+
+function isEnoent(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as { errno?: unknown; sysCode?: unknown; code?: unknown };
+  return o.errno === 2 || o.sysCode === 'ENOENT' || o.code === 'ENOENT';
+}
+
+/**
+ * Counts of each netns in `nsRefs` (fd, path or null = current netns), read through files
+ * opened inside it by `open` (the native `openFilesInNetns`). An entry is undefined — the
+ * caller then falls back to full dumps — when `open` throws, `sockstat` cannot be opened or
+ * read, `sockstat6` fails for another reason than ENOENT (ENOENT = IPv6 off = no IPv6
+ * sockets), or a counter is missing. Every fd `open` returned is closed. Never throws.
+ */
+export function readNetnsSocketCounts(nsRefs: readonly NsRef[], open: OpenFilesInNetns): Array<SocketCounts | undefined> {
+  if (nsRefs.length === 0) return [];
+  let rows: Array<Array<number | Error>>;
+  try {
+    rows = open(nsRefs, NETNS_SOCKSTAT_PATHS);
+  } catch {
+    return nsRefs.map(() => undefined);
+  }
+  const out = nsRefs.map((_, i): SocketCounts | undefined => {
+    const [f4, f6] = rows[i] ?? [];
+    try {
+      if (typeof f4 !== 'number') return undefined;
+      const s4 = readFileSync(f4, 'latin1');
+      let s6: string | undefined;
+      if (typeof f6 === 'number') s6 = readFileSync(f6, 'latin1');
+      else if (!isEnoent(f6)) return undefined;
+      return socketCounts(s4, s6);
+    } catch {
+      return undefined;
+    }
+  });
+  for (const row of rows) {
+    for (const fd of row) {
+      if (typeof fd !== 'number') continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed or invalid: nothing left to release
+      }
+    }
+  }
+  return out;
 }
