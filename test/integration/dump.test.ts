@@ -32,6 +32,7 @@ import type { ContainerV1, DiscoveryResultV1, NetnsV1, TransportPortV1 } from '.
 import { isNativeAvailable } from '../../src/native/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestNetns, type TestProcess } from '../helpers/namespaces.js';
+import { PYTHON, waitForOutput } from '../helpers/python.js';
 
 const run = promisify(execFile);
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -40,7 +41,6 @@ const BUILT = join(REPO, 'dist', 'cli', 'main.js');
 const NATIVE = isNativeAvailable();
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 /** The system interpreter: a version-manager shim (pyenv) may block on its own locks under load. */
-const PYTHON = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
 const PRIV = IS_ROOT && NATIVE && BUSYBOX !== undefined && existsSync('/dev/net/tun');
 const SKIP_PRIV = !IS_ROOT ? ' [skipped: needs root]' : !NATIVE ? ' [skipped: native addon not built]' : !PRIV ? ' [skipped: busybox or /dev/net/tun missing]' : '';
 /** Bound for one complete dump of this host (hundreds of namespaces included). */
@@ -250,14 +250,7 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
       killPids(pidsInNetns(statSync(portsNs.path).ino));
       if (pyProc.exitCode === null && pyProc.signalCode === null) await new Promise((r) => pyProc.once('close', r));
     });
-    forked = await new Promise<number>((res, rej) => {
-      pyProc.stdout?.on('data', (d: Buffer) => {
-        const m = /READY (\d+)/.exec(d.toString());
-        if (m) res(Number(m[1]));
-      });
-      pyProc.once('exit', (c) => rej(new Error(`python exited ${c}`)));
-      setTimeout(() => rej(new Error('python did not report READY within 90 s')), 90_000).unref();
-    });
+    forked = Number((await waitForOutput(pyProc, /READY (\d+)\n/))[1]);
 
     // 2. own mount + UTS (+ net) namespaces with own DNS files
     const src = tempDir('etc');

@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import { discoverNamespaces } from '../../src/namespaces/index.js';
 import { discoverNetwork } from '../../src/network/index.js';
 import { discoverPorts, emptyPortStats, type PortStrategy } from '../../src/network/ports/index.js';
-import { PYTHON } from '../helpers/python.js';
+import { PYTHON, waitForOutput } from '../helpers/python.js';
 
 const MAKER_PY = `
 import ctypes, os, socket as S, sys, time
@@ -47,10 +47,7 @@ async function bench(n: number): Promise<string> {
     }
     const maker = spawn(PYTHON, ['-c', MAKER_PY, ...names], { stdio: ['ignore', 'pipe', 'inherit'] });
     procs.push(maker);
-    await new Promise<void>((res, rej) => {
-      maker.stdout!.on('data', (d: Buffer) => (d.toString().includes('READY') ? res() : undefined));
-      maker.once('exit', (c) => rej(new Error(`maker exited ${c}`)));
-    });
+    await waitForOutput(maker, /READY\n/);
     await new Promise((r) => setTimeout(r, 500)); // let the sleeps enter their namespaces
     const only = new Set(names.map((x) => statSync(`/run/netns/${x}`).ino));
     const ns = await discoverNamespaces({ procRoot: '/proc' });

@@ -24,7 +24,7 @@ import { discoverPorts, emptyPortStats, type PortStrategy } from '../../src/netw
 import { transportPortsV1 } from '../../src/api/v1/ports.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../helpers/namespaces.js';
-import { PYTHON } from '../helpers/python.js';
+import { PYTHON, waitForOutput } from '../helpers/python.js';
 
 const NATIVE = isNativeAvailable();
 const SKIP = !IS_ROOT || !NATIVE;
@@ -151,14 +151,7 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     execFileSync('ip', ['-n', a.name, 'link', 'set', 'gwd0', 'up']);
     execFileSync('nsenter', [`--net=/run/netns/${b.name}`, PYTHON, '-c', TIMEWAIT_PY]);
     py = spawn('nsenter', [`--net=/run/netns/${a.name}`, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
-    forked = await new Promise<number>((res, rej) => {
-      py!.stdout!.on('data', (d: Buffer) => {
-        const m = /READY (\d+)/.exec(d.toString());
-        if (m) res(Number(m[1]));
-      });
-      py!.once('exit', (c) => rej(new Error(`python exited ${c}`)));
-      setTimeout(() => rej(new Error('python did not report READY within 90 s')), 90_000).unref();
-    });
+    forked = Number((await waitForOutput(py, /READY (\d+)\n/))[1]);
   });
 
   afterAll(async () => {
@@ -249,10 +242,7 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     try {
       execFileSync('ip', ['-n', c.name, 'link', 'set', 'lo', 'up']);
       listener = spawn('nsenter', [`--net=/run/netns/${c.name}`, PYTHON, '-c', "import socket as S,time\ns=S.socket(S.AF_INET6); s.bind(('::', 9999)); s.listen(1)\nu=S.socket(S.AF_INET,S.SOCK_DGRAM); u.bind(('0.0.0.0', 9998))\nprint('READY',flush=True)\ntime.sleep(600)"], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((res, rej) => {
-        listener!.stdout!.on('data', (d: Buffer) => (d.toString().includes('READY') ? res() : undefined));
-        listener!.once('exit', (code) => rej(new Error(`python exited ${code}`)));
-      });
+      await waitForOutput(listener, /READY\n/);
       const ns = await discoverNamespaces({ procRoot: '/proc' });
       const net = await discoverNetwork(ns.value, {});
       const ino = inoOf(c.path);
