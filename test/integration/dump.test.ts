@@ -33,6 +33,7 @@ import { isNativeAvailable } from '../../src/native/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestNetns, type TestProcess } from '../helpers/namespaces.js';
 import { PYTHON, waitForOutput } from '../helpers/python.js';
+import { killPids, pidsInNetns } from '../helpers/processes.js';
 
 const run = promisify(execFile);
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -149,31 +150,6 @@ function netnsOf(doc: DiscoveryResultV1, ino: number): NetnsV1 {
 function containerOf(doc: DiscoveryResultV1, pid: number): ContainerV1 {
   for (const n of doc['network-namespaces']) for (const c of n.containers) if (c.pid === pid && c.type !== 'bindmount') return c;
   throw new Error(`no tenant for pid ${pid} in the dump`);
-}
-
-function killPids(pids: readonly number[]): void {
-  for (const pid of pids) {
-    if (pid <= 0) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** PIDs of all processes in the netns with inode `ino` (only called for namespaces made here). */
-function pidsInNetns(ino: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readlinkSync(`/proc/${d}/ns/net`) === `net:[${ino}]`) out.push(Number(d));
-    } catch {
-      // gone or not ours to read
-    }
-  }
-  return out;
 }
 
 function holdsTap(pid: number): boolean {

@@ -14,7 +14,7 @@
  * inode) and owners. As non-root the privileged cases skip.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Port } from '../../src/model/port.js';
 import { discoverNamespaces } from '../../src/namespaces/index.js';
@@ -25,6 +25,7 @@ import { transportPortsV1 } from '../../src/api/v1/ports.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../helpers/namespaces.js';
 import { PYTHON, waitForOutput } from '../helpers/python.js';
+import { killPids, pidsInNetns } from '../helpers/processes.js';
 
 const NATIVE = isNativeAvailable();
 const SKIP = !IS_ROOT || !NATIVE;
@@ -104,30 +105,6 @@ function ourRows(ports: readonly Port[]): Row[] {
       key: `${p.protocol} ${p.localAddress}:${p.localPort} ${p.remoteAddress}:${p.remotePort} ${SS_STATE[p.protocol]?.[p.kernelState] ?? '?'} ${p.inode}`,
       pids: p.owners.map((o) => o.process.pid),
     }));
-}
-
-/** PIDs of all processes in the netns with inode `ino` (only ever called for namespaces this test made). */
-function pidsInNetns(ino: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readlinkSync(`/proc/${d}/ns/net`) === `net:[${ino}]`) out.push(Number(d));
-    } catch {
-      // gone or not ours to read
-    }
-  }
-  return out;
-}
-
-function killPids(pids: readonly number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 const sortRows = (r: Row[]): Row[] => [...r].sort((x, y) => x.key.localeCompare(y.key));

@@ -9,6 +9,7 @@
  * link-local name servers. Output: IPv4 as dotted quad, IPv6 in RFC 5952 form (lower case,
  * longest zero run compressed, IPv4-mapped as `::ffff:a.b.c.d`), zone kept verbatim.
  */
+import { formatIPv6 } from '../../../netlink/core/ip.js';
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4_RE = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
@@ -61,35 +62,15 @@ export function parseIPv6Groups(text: string): number[] | undefined {
   return groups.length === 8 ? groups : undefined;
 }
 
-/** RFC 5952 text of 8 IPv6 groups. */
+/** RFC 5952 text of 8 IPv6 groups (formatted by the netlink layer's one RFC 5952 writer). */
 export function formatIPv6Groups(g: readonly number[]): string {
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    const a = g[6] ?? 0;
-    const b = g[7] ?? 0;
-    return `::ffff:${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const v = g[i] ?? 0;
+    bytes[2 * i] = (v >> 8) & 0xff;
+    bytes[2 * i + 1] = v & 0xff;
   }
-  let bestStart = -1;
-  let bestLen = 1; // RFC 5952 §4.2.2: a single zero group is not compressed
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number): string =>
-    g
-      .slice(from, to)
-      .map((x) => x.toString(16))
-      .join(':');
-  if (bestStart < 0) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  return formatIPv6(bytes);
 }
 
 /**
