@@ -163,6 +163,9 @@ describe.skipIf(skipPodman !== undefined)(`podmannet${skipPodman === undefined ?
     podman('network', 'create', '--label', 'foo=bar', user);
     podman('network', 'create', '--internal', internal);
     podman('run', '-d', '--name', ctr, '--network', user, IMAGE, 'sleep', '1d');
+    // podman's CNI backend creates the default network's bridge (cni-podman0) only when a
+    // container joins it: run one there too, so the test does not depend on earlier runs
+    podman('run', '-d', '--name', `${ctr}-def`, IMAGE, 'sleep', '1d');
     d = await discoverAndDecorate(tracker);
     await until(async () => {
       if (d.containers.containers.some((c) => c.name === ctr && c.type === ENGINE_TYPES.podman)) return true;
@@ -173,7 +176,7 @@ describe.skipIf(skipPodman !== undefined)(`podmannet${skipPodman === undefined ?
 
   afterAll(() => {
     tracker?.close();
-    tryRun('podman', ['rm', '-f', '-t', '0', ctr]);
+    tryRun('podman', ['rm', '-f', '-t', '0', ctr, `${ctr}-def`]);
     for (const n of [user, internal]) tryRun('podman', ['network', 'rm', '-f', n]);
   });
 
