@@ -11,7 +11,6 @@ export {
   CREATOR,
   CREATOR_ID,
   ROUTE_TYPE_NAMES,
-  V1_ROUTE_TABLES,
   capbndText,
   metadataV1,
   netnsIdOf,

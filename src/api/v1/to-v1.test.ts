@@ -96,11 +96,12 @@ describe('toV1', () => {
     });
   });
 
-  it('keeps only the main and local tables and omits the interface of interface-less routes', () => {
+  it('keeps the routes of every table and omits the interface of interface-less routes', () => {
     const host = netns(doc(), SCENARIO.hostNet);
     expect(host.routes.ipv4.map((r) => `${r.destination}/${r['destination-prefixlen']}@${r.table}`)).toEqual([
-      '0.0.0.0/0@254', '172.17.0.0/16@254', '10.99.0.0/16@254', '127.0.0.1/32@255',
+      '0.0.0.0/0@254', '172.17.0.0/16@254', '10.99.0.0/16@254', '10.1.0.0/24@100', '127.0.0.1/32@255',
     ]);
+    expect(host.routes.ipv4[3]).toMatchObject({ 'next-hop': '192.168.1.254', table: 100, 'network-interface-idref': `nif-${SCENARIO.hostNet}-2` });
     const blackhole = host.routes.ipv4[2];
     expect(blackhole).toEqual({ type: 'blackhole', family: 2, destination: '10.99.0.0', 'destination-prefixlen': 16, preference: '00', priority: 0, table: 254 });
     expect(host.routes.ipv4[0]).toEqual({

@@ -37,8 +37,6 @@ import { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
 export const CREATOR = 'Gostwire Linux virtual networking topology and configuration discovery engine';
 /** The `creator-id` of the v1 metadata (clients check it). */
 export const CREATOR_ID = 'gostwire';
-/** Routing tables the v1 document keeps (RT_TABLE_MAIN, RT_TABLE_LOCAL), as the Go engine does. */
-export const V1_ROUTE_TABLES: ReadonlySet<number> = new Set([254, 255]);
 
 /** RTN_* route type names (include/uapi/linux/rtnetlink.h), index = type number. */
 export const ROUTE_TYPE_NAMES = [
@@ -210,7 +208,7 @@ export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif, process
   return out;
 }
 
-/** Maps one route (the caller keeps only tables 254/255). */
+/** Maps one route, of any routing table (`table` carries the table number). */
 export function routeV1(r: Route): RouteV1 {
   const out = {
     type: routeTypeName(r.type),
@@ -293,7 +291,6 @@ function netnsV1(
   const ipv4: RouteV1[] = [];
   const ipv6: RouteV1[] = [];
   for (const r of nn?.routes ?? []) {
-    if (!V1_ROUTE_TABLES.has(r.table)) continue;
     (r.family === 4 ? ipv4 : ipv6).push(routeV1(r));
   }
   return {
