@@ -31,7 +31,8 @@ export function buildProgram(io: CliIo): Command {
     )
     .hook('preAction', async () => {
       const { configureDefaultDiscoveryContext } = await import('../discovery/index.js');
-      configureDefaultDiscoveryContext({ engineWaitMs: program.opts<{ engineWait: number }>().engineWait });
+      // one-shot commands close the context after one discovery: list engines once, watch nothing
+      configureDefaultDiscoveryContext({ engineWaitMs: program.opts<{ engineWait: number }>().engineWait, watch: false });
     });
   for (const c of COMMANDS) c.register(program, io);
   return program;

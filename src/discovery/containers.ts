@@ -42,6 +42,11 @@ export interface DiscoveryContextOptions {
   readonly probeTimeoutMs?: number;
   /** Called whenever any engine's containers changed (e.g. to push updates to clients). */
   readonly onContainersChange?: () => void;
+  /**
+   * False for snapshot mode (one-shot CLI): engines are listed once, without event
+   * subscriptions, so their containers are not kept current afterwards. Default true (watch).
+   */
+  readonly watch?: boolean;
 }
 
 /**
@@ -82,6 +87,7 @@ export class DiscoveryContext {
         ...(this.#opts.engineWaitMs === undefined ? {} : { waitMs: this.#opts.engineWaitMs }),
         ...(this.#opts.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: this.#opts.probeTimeoutMs }),
         ...(this.#opts.onContainersChange === undefined ? {} : { onChange: this.#opts.onContainersChange }),
+        ...(this.#opts.watch === undefined ? {} : { watch: this.#opts.watch }),
       };
       const t = new Tracker(o);
       // closed while the engines layer was loading: never hand out a live tracker

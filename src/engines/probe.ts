@@ -7,7 +7,8 @@
  *
  * - `dockerd`: Docker API `/version` (version negotiation) + `/info` (engine ID); the server
  *   must not be podman;
- * - `podman`: the same calls; `/version` must list the `Podman Engine` component;
+ * - `podman`: `/_ping` must carry `Libpod-Api-Version` (the version); no `/info` (slow, and its
+ *   `ID` is random per call), the engine ID is `podman.io:<pid>`;
  * - `containerd`: gRPC `Version` + `Introspection/Server` (UUID) → a `containerd.io` engine, and
  *   when the CRI plugin answers `runtime.v1 Version` on the same socket also a `k8s.io/cri-api`
  *   engine;
@@ -25,7 +26,7 @@ import { ENGINE_TYPES, type EngineType } from '../model/container.js';
 import type { Problem } from '../model/problem.js';
 import type { EngineCandidate } from './detect.js';
 import { DockerAdapter } from './docker/adapter.js';
-import { DockerClient } from './docker/client.js';
+import { DockerClient, type DockerInfo } from './docker/client.js';
 import type { EngineAdapter } from './watcher.js';
 
 /** Engine facts learnt while probing (the prefix comes later, from stacking). */
@@ -73,14 +74,16 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
         endpoint: client.endpoint,
       });
     }
-    const info = await client.info();
     const type = podman ? ENGINE_TYPES.podman : ENGINE_TYPES.docker;
+    // podman's compat /info takes ~300 ms and its `ID` is a fresh random UUID on every call, so
+    // it identifies nothing: podman gets `podman.io:<pid>` and its version from the ping header
+    const info: Partial<DockerInfo> = podman ? {} : await client.info();
     const adapter = new DockerAdapter(client, type);
     return [
       {
         id: typeof info.ID === 'string' && info.ID !== '' ? info.ID : `${type}:${c.pid}`,
         type,
-        version: typeof info.ServerVersion === 'string' ? info.ServerVersion : '',
+        version: podman ? (n.libpodVersion ?? '') : typeof info.ServerVersion === 'string' ? info.ServerVersion : '',
         pid: c.pid,
         apiPath: client.endpoint,
         adapter,

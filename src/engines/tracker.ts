@@ -14,7 +14,8 @@
  * 3. **snapshot** from memory: containers of every synced watcher, PIDs translated to host
  *    PIDs, engine prefixes, groups.
  *
- * `close()` closes every watcher (no sockets or timers stay behind).
+ * `close()` closes every watcher (no sockets or timers stay behind). With `watch: false`
+ * (snapshot mode, the one-shot CLI) watchers list once and subscribe to nothing.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
@@ -37,6 +38,11 @@ export interface EngineTrackerOptions {
   readonly backoffMaxMs?: number;
   /** Called whenever any engine's containers changed. */
   readonly onChange?: () => void;
+  /**
+   * False for snapshot mode: watchers list each engine once and subscribe to no events (see
+   * `WatcherOptions.watch`); for a one-shot discovery closed right afterwards. Default true.
+   */
+  readonly watch?: boolean;
 }
 
 /** One watched engine. */
@@ -171,6 +177,7 @@ export class EngineTracker {
         ...(this.#opts.backoffInitialMs === undefined ? {} : { backoffInitialMs: this.#opts.backoffInitialMs }),
         ...(this.#opts.backoffMaxMs === undefined ? {} : { backoffMaxMs: this.#opts.backoffMaxMs }),
         ...(this.#opts.onChange === undefined ? {} : { onChange: this.#opts.onChange }),
+        ...(this.#opts.watch === undefined ? {} : { watch: this.#opts.watch }),
       });
       return { engine, watcher };
     });

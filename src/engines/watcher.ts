@@ -15,6 +15,9 @@
  * inspect). When the event stream or the list fails the watcher reconnects with exponential
  * backoff and resynchronises — unless `isAlive()` says the engine process is gone, then it
  * closes itself. `close()` releases the subscription, the timer and the adapter's sockets.
+ *
+ * In snapshot mode (`watch: false`) step 1 is skipped: the watcher lists once and never updates
+ * its portfolio afterwards — enough for a one-shot discovery that closes the watcher right away.
  */
 import { EngineError, errorMessage } from '../errors.js';
 import type { EngineType } from '../model/container.js';
@@ -77,6 +80,12 @@ export interface WatcherOptions {
   readonly onChange?: () => void;
   /** Called with each error that made the watcher reconnect. */
   readonly onError?: (e: unknown) => void;
+  /**
+   * False for snapshot mode: list once without subscribing to events (no subscription, no
+   * stream grace wait), then keep that portfolio unchanged. For one-shot use; a failed list is
+   * retried with backoff like a failed attempt. Default true.
+   */
+  readonly watch?: boolean;
 }
 
 /** Watcher states. */
@@ -172,15 +181,17 @@ export class EngineWatcher {
     const queue: WatchEvent[] = [];
     this.#queue = queue;
     try {
-      const sub = await this.adapter.subscribe(
-        (e) => this.#onEvent(gen, e),
-        (err) => this.#onEnd(gen, err),
-      );
-      if (gen !== this.#generation) {
-        sub.close();
-        return;
+      if (this.#opts.watch ?? true) {
+        const sub = await this.adapter.subscribe(
+          (e) => this.#onEvent(gen, e),
+          (err) => this.#onEnd(gen, err),
+        );
+        if (gen !== this.#generation) {
+          sub.close();
+          return;
+        }
+        this.#sub = sub;
       }
-      this.#sub = sub;
       const listed = await this.adapter.list();
       if (gen !== this.#generation) return;
       const next = new Map<string, TrackedContainer>();
