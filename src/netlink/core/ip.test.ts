@@ -27,6 +27,8 @@ describe('ip text helpers', () => {
   it('parses and rejects', () => {
     expect(parseIPv4('1.2.3.256')).toBeUndefined();
     expect(parseIPv4('1.2.3')).toBeUndefined();
+    expect(parseIPv4('010.1.1.1')).toBeUndefined();
+    expect(parseIPv4('0.0.0.0')?.toString('hex')).toBe('00000000');
     expect(parseIPv6('1::2::3')).toBeUndefined();
     expect(parseIPv6('1:2:3:4:5:6:7:8:9')).toBeUndefined();
     expect(parseIPv6('12345::')).toBeUndefined();

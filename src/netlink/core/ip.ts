@@ -75,14 +75,18 @@ export function formatHex(buf: Uint8Array, offset: number, length: number): stri
   return out;
 }
 
-/** Parses dotted IPv4 text into 4 bytes; undefined when not a valid address. */
+/**
+ * Parses dotted IPv4 text into 4 bytes; undefined when not a valid address. Strict as
+ * `inet_pton(3)`: exactly four decimal octets without leading zeros (`010.1.1.1` is octal to
+ * `inet_aton` and is refused), no shorthands such as `127.1`.
+ */
 export function parseIPv4(text: string): Buffer | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   const out = Buffer.alloc(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i] ?? '';
-    if (!/^\d{1,3}$/.test(p)) return undefined;
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(p)) return undefined;
     const n = Number(p);
     if (n > 255) return undefined;
     out[i] = n;
