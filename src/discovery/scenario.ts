@@ -14,33 +14,20 @@
  */
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { Namespace, NamespaceModel, NsType, Process } from '../model/namespace.js';
-import { NS_TYPES } from '../model/namespace.js';
-import type { NetworkNamespace, Nif, NifAddress, Route } from '../model/network.js';
+import { NS_TYPES, newNamespace } from '../model/namespace.js';
+import { newNif, type NetworkNamespace, type Nif, type NifAddress, type Route } from '../model/network.js';
 import type { Port } from '../model/port.js';
 import { tunTapKey, type DnsConfig } from '../model/tenant-details.js';
 import type { Tenant, TenantModel } from '../model/tenant.js';
 import type { InetDiagMessage } from '../netlink/sockdiag/index.js';
+import { newNetworkNamespace } from '../network/index.js';
 import { buildPorts, parseServices } from '../network/ports/index.js';
 
 const DEV = 4;
 
 /** Builds a namespace object. */
 export function makeNamespace(type: NsType, ino: number, ref: string[] = []): Namespace {
-  return {
-    id: { dev: DEV, ino },
-    type,
-    ref,
-    sources: [],
-    processes: [],
-    leaders: [],
-    ealdorman: undefined,
-    owner: undefined,
-    parent: undefined,
-    children: [],
-    ownerUid: undefined,
-    owned: [],
-    hidden: false,
-  };
+  return newNamespace({ dev: DEV, ino }, type, ref);
 }
 
 /** Builds a process attached to `namespaces` (registers it there, and as leader where its parent is elsewhere). */
@@ -76,49 +63,36 @@ export function makeProcess(
   return p;
 }
 
-/** Builds the network side of a netns. */
-export function makeNetns(ns: Namespace): NetworkNamespace {
-  return { ns, nifs: new Map(), routes: [], rules: [], nsids: new Map() };
-}
+/** Builds the (empty) network side of a netns, as network discovery starts it. */
+export const makeNetns: (ns: Namespace) => NetworkNamespace = newNetworkNamespace;
 
 /** Builds a nif with defaults and registers it in its netns. */
 export function makeNif(netns: NetworkNamespace, index: number, name: string, fields: Partial<Nif> = {}): Nif {
   const kind = fields.kind ?? '';
   const loopback = fields.loopback ?? name === 'lo';
   const nif: Nif = {
-    netns,
-    index,
-    name,
-    alias: '',
-    kind,
-    slaveKind: '',
-    linkType: loopback ? 772 : 1,
-    mac: loopback ? '00:00:00:00:00:00' : `02:00:00:00:${(netns.ns.id.ino % 256).toString(16).padStart(2, '0')}:${index.toString(16).padStart(2, '0')}`,
-    broadcastMac: 'ff:ff:ff:ff:ff:ff',
-    mtu: loopback ? 65536 : 1500,
-    operState: loopback ? 'UNKNOWN' : 'UP',
-    flags: 0x1,
-    up: true,
-    promisc: false,
-    loopback,
-    physical: kind === '' && !loopback,
-    txQueueLen: 1000,
-    qdisc: 'noqueue',
-    raw: { masterIndex: undefined, linkIndex: undefined, linkNetnsId: undefined },
-    kindData: undefined,
-    driverInfo: undefined,
-    sriovRole: 0,
-    addresses: [],
-    labels: {},
-    master: undefined,
-    ports: [],
-    peer: undefined,
-    lower: undefined,
-    uppers: [],
-    underlay: undefined,
-    overlays: [],
-    pf: undefined,
-    vfs: [],
+    ...newNif({
+      netns,
+      index,
+      name,
+      alias: '',
+      kind,
+      slaveKind: '',
+      linkType: loopback ? 772 : 1,
+      mac: loopback ? '00:00:00:00:00:00' : `02:00:00:00:${(netns.ns.id.ino % 256).toString(16).padStart(2, '0')}:${index.toString(16).padStart(2, '0')}`,
+      broadcastMac: 'ff:ff:ff:ff:ff:ff',
+      mtu: loopback ? 65536 : 1500,
+      operState: loopback ? 'UNKNOWN' : 'UP',
+      flags: 0x1,
+      up: true,
+      promisc: false,
+      loopback,
+      physical: kind === '' && !loopback,
+      txQueueLen: 1000,
+      qdisc: 'noqueue',
+      raw: { masterIndex: undefined, linkIndex: undefined, linkNetnsId: undefined },
+      kindData: undefined,
+    }),
     ...fields,
   };
   netns.nifs.set(index, nif);

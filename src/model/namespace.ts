@@ -108,6 +108,25 @@ export interface Namespace {
   hidden: boolean;
 }
 
+/** A namespace with no relations yet: no processes, leaders, owner, parent or children. */
+export function newNamespace(id: NamespaceId, type: NsType, ref: string[] = []): Namespace {
+  return {
+    id,
+    type,
+    ref,
+    sources: [],
+    processes: [],
+    leaders: [],
+    ealdorman: undefined,
+    owner: undefined,
+    parent: undefined,
+    children: [],
+    ownerUid: undefined,
+    owned: [],
+    hidden: false,
+  };
+}
+
 /** Result of namespace discovery: the process table and all namespaces. */
 export interface NamespaceModel {
   /** All processes by PID. */

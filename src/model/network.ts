@@ -162,6 +162,34 @@ export interface Nif {
   readonly vfs: Nif[];
 }
 
+/** Fields a nif gets from relation resolution, ethtool/sysfs and decorators (empty when new). */
+type NifLaterFields =
+  | 'driverInfo' | 'sriovRole' | 'addresses' | 'labels' | 'master' | 'ports' | 'peer' | 'lower'
+  | 'uppers' | 'underlay' | 'overlays' | 'pf' | 'vfs';
+
+/** What a nif is made from: everything the link message itself says. */
+export type NifLinkFields = Omit<Nif, NifLaterFields>;
+
+/** A nif without addresses, relations, driver info or labels yet. */
+export function newNif(fields: NifLinkFields): Nif {
+  return {
+    ...fields,
+    driverInfo: undefined,
+    sriovRole: SRIOV_ROLE.none,
+    addresses: [],
+    labels: {},
+    master: undefined,
+    ports: [],
+    peer: undefined,
+    lower: undefined,
+    uppers: [],
+    underlay: undefined,
+    overlays: [],
+    pf: undefined,
+    vfs: [],
+  };
+}
+
 /** A route (RTM_NEWROUTE), any table, v4 or v6. */
 export interface Route {
   readonly family: 4 | 6;

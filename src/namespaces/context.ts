@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Namespace, NamespaceId, NamespaceSource, NsType, Process } from '../model/namespace.js';
-import { nsKey } from '../model/namespace.js';
+import { newNamespace, nsKey } from '../model/namespace.js';
 import type { Problem } from '../model/problem.js';
 
 /** State shared by the discovery steps of one run. */
@@ -49,21 +49,7 @@ export class DiscoveryContext {
     const key = `${dev}:${ino}`;
     const found = this.namespaces.get(key);
     if (found !== undefined) return { ns: found, created: false };
-    const ns: Namespace = {
-      id: { dev, ino },
-      type,
-      ref: [],
-      sources: [],
-      processes: [],
-      leaders: [],
-      ealdorman: undefined,
-      owner: undefined,
-      parent: undefined,
-      children: [],
-      ownerUid: undefined,
-      owned: [],
-      hidden: false,
-    };
+    const ns = newNamespace({ dev, ino }, type);
     this.namespaces.set(key, ns);
     return { ns, created: true };
   }

@@ -12,7 +12,7 @@ import { IFF_LOOPBACK, IFF_PROMISC, IFF_UP } from '../netlink/rtnetlink/constant
 import type { Namespace } from '../model/namespace.js';
 import {
   OPER_STATES,
-  SRIOV_ROLE,
+  newNif,
   type NetworkNamespace,
   type NextHop,
   type Nif,
@@ -56,7 +56,7 @@ function ipFamily(af: number): 4 | 6 | undefined {
 export function nifFromLink(netns: NetworkNamespace, m: LinkMessage): Nif {
   const kind = m.kind ?? '';
   const loopback = (m.flags & IFF_LOOPBACK) !== 0;
-  return {
+  return newNif({
     netns,
     index: m.index,
     name: m.name,
@@ -77,20 +77,7 @@ export function nifFromLink(netns: NetworkNamespace, m: LinkMessage): Nif {
     qdisc: m.qdisc,
     raw: { masterIndex: m.masterIndex, linkIndex: m.linkIndex, linkNetnsId: m.linkNetnsId },
     kindData: kindDataOf(m),
-    driverInfo: undefined,
-    sriovRole: SRIOV_ROLE.none,
-    addresses: [],
-    labels: {},
-    master: undefined,
-    ports: [],
-    peer: undefined,
-    lower: undefined,
-    uppers: [],
-    underlay: undefined,
-    overlays: [],
-    pf: undefined,
-    vfs: [],
-  };
+  });
 }
 
 /** Kind data of a link: the decoder's IFLA_INFO_DATA, or `other` for a kind it left without data. */

@@ -6,28 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LinkMessage } from '../netlink/index.js';
-import type { Namespace } from '../model/namespace.js';
+import { newNamespace, type Namespace } from '../model/namespace.js';
 import type { NetworkNamespace, Nif } from '../model/network.js';
 import { fillNetworkNamespace, newNetworkNamespace } from './map.js';
 import { NsidResolver } from './nsid.js';
 import { resolveRelations } from './relations.js';
 
 function namespace(ino: number): Namespace {
-  return {
-    id: { dev: 4, ino },
-    type: 'net',
-    ref: [`/run/netns/n${ino}`],
-    sources: [],
-    processes: [],
-    leaders: [],
-    ealdorman: undefined,
-    owner: undefined,
-    parent: undefined,
-    children: [],
-    ownerUid: undefined,
-    owned: [],
-    hidden: false,
-  };
+  return newNamespace({ dev: 4, ino }, 'net', [`/run/netns/n${ino}`]);
 }
 
 let macSeq = 0;

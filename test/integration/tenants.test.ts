@@ -22,7 +22,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Namespace, NsType, Process } from '../../src/model/namespace.js';
+import { newNamespace, type Namespace, type NsType, type Process } from '../../src/model/namespace.js';
 import { schedulingOf, tunTapKey } from '../../src/model/tenant-details.js';
 import { isNativeAvailable } from '../../src/native/index.js';
 import { TenantDetailsReader } from '../../src/network/tenants/details.js';
@@ -47,10 +47,7 @@ function processOf(pid: number): Process | undefined {
     for (const t of ['mnt', 'uts', 'net'] as const) {
       try {
         const l = readNsLink(pid, t);
-        namespaces[t] = {
-          id: { dev: 0, ino: l.ino }, type: t, ref: [`/proc/${pid}/ns/${t}`], sources: [], processes: [], leaders: [],
-          ealdorman: undefined, owner: undefined, parent: undefined, children: [], ownerUid: undefined, owned: [], hidden: false,
-        };
+        namespaces[t] = newNamespace({ dev: 0, ino: l.ino }, t, [`/proc/${pid}/ns/${t}`]);
       } catch {
         // not readable (other user) or gone
       }

@@ -11,7 +11,7 @@ import { fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Namespace, Process } from '../../model/namespace.js';
+import { newNamespace, type Namespace, type Process } from '../../model/namespace.js';
 import type { Nif, NifAddress } from '../../model/network.js';
 import type { InetDiagMessage } from '../../netlink/sockdiag/index.js';
 import { buildPorts, nifsForAddress, portState, type PortContext } from './build.js';
@@ -21,10 +21,7 @@ import { parseServices, serviceName } from './services.js';
 import { NETNS_SOCKSTAT_PATHS, readNetnsSocketCounts, socketCounts, type OpenFilesInNetns } from './sockstat.js';
 
 function netns(ino: number): Namespace {
-  return {
-    id: { dev: 4, ino }, type: 'net', ref: [], sources: [], processes: [], leaders: [], ealdorman: undefined,
-    owner: undefined, parent: undefined, children: [], ownerUid: undefined, owned: [], hidden: false,
-  };
+  return newNamespace({ dev: 4, ino }, 'net');
 }
 
 function proc(pid: number, parent: Process | undefined, net: Namespace | undefined, cmdline: string[] = [`cmd${pid}`]): Process {

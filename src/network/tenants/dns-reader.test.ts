@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { NativeError } from '../../errors.js';
-import type { Namespace, NsType, Process } from '../../model/namespace.js';
+import { newNamespace, type Namespace, type NsType, type Process } from '../../model/namespace.js';
 import { TenantDnsReader, type DnsNativeOps } from './dns-reader.js';
 
 function ns(type: NsType, ino: number): Namespace {
-  return {
-    id: { dev: 4, ino }, type, ref: [], sources: [], processes: [], leaders: [], ealdorman: undefined,
-    owner: undefined, parent: undefined, children: [], ownerUid: undefined, owned: [], hidden: false,
-  };
+  return newNamespace({ dev: 4, ino }, type);
 }
 
 function proc(pid: number, mnt: number, uts: number): Process {

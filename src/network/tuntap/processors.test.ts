@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NativeError } from '../../errors.js';
-import type { Namespace, Process } from '../../model/namespace.js';
+import { newNamespace, type Namespace, type Process } from '../../model/namespace.js';
 import type { NetworkModel } from '../../model/network.js';
 import { tunTapKey } from '../../model/tenant-details.js';
 import { findTunTapProcessors, tunNifsOf, type TunTapNativeOps } from './processors.js';
 
 function netns(ino: number): Namespace {
-  return {
-    id: { dev: 4, ino }, type: 'net', ref: [], sources: [], processes: [], leaders: [], ealdorman: undefined,
-    owner: undefined, parent: undefined, children: [], ownerUid: undefined, owned: [], hidden: false,
-  };
+  return newNamespace({ dev: 4, ino }, 'net');
 }
 
 function proc(pid: number, net: number): Process {
