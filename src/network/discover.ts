@@ -14,17 +14,15 @@
  * (GW_ERR_NETWORK_NETNS_UNREACHABLE, GW_ERR_NETWORK_DUMP) and is left out of (or only partly
  * in) the model.
  */
-import { closeSync, fstatSync } from 'node:fs';
-import { errorCode, errorErrno, errorMessage, NativeError, NetlinkError, type ErrorCode } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { errorErrno, errorMessage, type ErrorCode } from '../errors.js';
 import type { Namespace, NamespaceModel } from '../model/namespace.js';
 import type { NetworkModel, NetworkNamespace, Nif } from '../model/network.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
-import { AF_INET, AF_NETLINK, NETLINK_ROUTE, SOCK_DGRAM, SOCK_RAW, ethtoolIoctl, openSocketsIn } from '../native/index.js';
-import { openNamespace } from '../namespaces/index.js';
+import { AF_INET, NETLINK_ROUTE, SOCK_DGRAM, ethtoolIoctl, openSocketsIn } from '../native/index.js';
 import {
   addrDumpRequest,
   decodeLink,
-  errnoName,
   linkDumpRequest,
   MessageBuilder,
   NL,
@@ -46,6 +44,7 @@ import { fillNetworkNamespace, newNetworkNamespace } from './map.js';
 import { NsidResolver, type NsidPair } from './nsid.js';
 import { resolveRelations } from './relations.js';
 import { resolveSriov } from './sriov.js';
+import { openNetnsSockets, sysCause } from './netns-sockets.js';
 import { netnsSubject, nifSubject } from './subject.js';
 
 /** Options of {@link discoverNetwork}. */
@@ -89,17 +88,6 @@ export function lastNetworkStats(): NetworkDiscoveryStats {
 }
 
 /** System error name behind any error (`ENOENT`, `EPERM`, `ENODEV`, …), if known. */
-function sysCause(e: unknown): string | undefined {
-  if (e instanceof NativeError && e.sysCode !== undefined) return e.sysCode;
-  if (e instanceof NetlinkError && e.errno > 0) return errnoName(e.errno);
-  if (e instanceof Error && e.cause !== undefined) {
-    const inner = sysCause(e.cause);
-    if (inner !== undefined) return inner;
-  }
-  const c = errorCode(e);
-  return c !== undefined && /^E[A-Z0-9]+$/.test(c) ? c : undefined;
-}
-
 function problemOf(code: ErrorCode, subject: string, message: string, e: unknown): Problem {
   const cause = sysCause(e);
   return cause === undefined ? { code, message, subject } : { code, message, subject, cause };
@@ -165,52 +153,11 @@ export async function discoverNetwork(
     t = now;
   };
   try {
-    // 1. nsfs fds (the own netns needs none), then all sockets in one native call.
-    const reachable: Slot[] = [];
-    for (const s of slots) {
-      if (s.ns === own) {
-        // No setns needed; an nsfs fd is still useful as a candidate of RTM_GETNSID-by-fd.
-        try {
-          s.nsFd = openNamespace(s.ns);
-        } catch {
-          s.nsFd = undefined; // only the rare fd-query fallback loses this candidate
-        }
-        reachable.push(s);
-        continue;
-      }
-      try {
-        s.nsFd = openNamespace(s.ns);
-        if (fstatSync(s.nsFd).ino !== s.ns.id.ino) {
-          problems.push({
-            code: 'GW_ERR_NETWORK_NETNS_UNREACHABLE',
-            message: `reference ${s.ns.ref.join(' » ')} now names another namespace (gone and reused?)`,
-            subject: netnsSubject(s.ns),
-          });
-          closeQuietly(s.nsFd);
-          s.nsFd = undefined;
-          continue;
-        }
-        reachable.push(s);
-      } catch (e: unknown) {
-        problems.push(problemOf('GW_ERR_NETWORK_NETNS_UNREACHABLE', netnsSubject(s.ns), `cannot open netns: ${errorMessage(e)}`, e));
-      }
-    }
-    lap('open');
-    const socks = reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => (s.ns === own ? null : (s.nsFd ?? null))), AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-    const live: Slot[] = [];
-    reachable.forEach((s, i) => {
-      const r = socks[i];
-      if (typeof r === 'number') {
-        s.sock = r;
-        live.push(s);
-      } else {
-        problems.push(
-          problemOf('GW_ERR_NETWORK_NETNS_UNREACHABLE', netnsSubject(s.ns), `no netlink socket in netns: ${errorMessage(r)}`, r),
-        );
-      }
-    });
+    // 1. nsfs fds (the own netns needs none for its socket, but its fd is a candidate of
+    //    RTM_GETNSID-by-fd), then all sockets in one native call.
+    const live = openNetnsSockets(slots, own, NETLINK_ROUTE, { ownFd: true, what: 'netlink' }, problems);
+    lap('open+sockets');
     stats.unreachable = slots.length - live.length;
-    lap('sockets');
 
     // 2. All dumps of all namespaces: one batched native call.
     // RTEXT_FILTER_SKIP_STATS: the kernel skips IFLA_STATS*/IFLA_VF_STATS (unused here) — a

@@ -25,14 +25,14 @@
  * cannot be read, the netns gets the full dumps.
  * Strategy `full` always does the full dumps (the reference for tests and benchmarks).
  */
-import { closeSync, fstatSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { errorCode, errorMessage, type ErrorCode } from '../../errors.js';
 import type { Namespace, NamespaceModel, Process } from '../../model/namespace.js';
 import type { NetworkModel } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import type { PhaseResult, Problem } from '../../model/problem.js';
 import type { Tenant } from '../../model/tenant.js';
-import { AF_NETLINK, NETLINK_SOCK_DIAG, SOCK_RAW, openFilesInNetns, openSocketsIn } from '../../native/index.js';
+import { NETLINK_SOCK_DIAG, openFilesInNetns } from '../../native/index.js';
 import { transactBatch, type BatchOptions, type Transport } from '../../netlink/index.js';
 import {
   IPPROTO_UDP,
@@ -43,7 +43,7 @@ import {
   inetDiagSpec,
   type InetDiagMessage,
 } from '../../netlink/sockdiag/index.js';
-import { openNamespace } from '../../namespaces/index.js';
+import { openNetnsSockets } from '../netns-sockets.js';
 import { netnsSubject } from '../subject.js';
 import { buildPorts } from './build.js';
 import { loadServices, type ServiceDb } from './services.js';
@@ -185,34 +185,7 @@ export async function discoverPorts(
 
   try {
     // 1. One sock_diag socket per netns (the own netns needs no namespace switch).
-    const reachable: Slot[] = [];
-    for (const s of slots) {
-      if (s.ns === own) {
-        reachable.push(s);
-        continue;
-      }
-      try {
-        s.nsFd = openNamespace(s.ns);
-        if (fstatSync(s.nsFd).ino !== s.ns.id.ino) {
-          problems.push(problem('GW_ERR_NETWORK_NETNS_UNREACHABLE', s.ns, `reference ${s.ns.ref.join(' » ')} now names another namespace`));
-          continue;
-        }
-        reachable.push(s);
-      } catch (e: unknown) {
-        problems.push(problem('GW_ERR_NETWORK_NETNS_UNREACHABLE', s.ns, `cannot open netns: ${errorMessage(e)}`, e));
-      }
-    }
-    const socks = reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => s.nsFd ?? null), AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
-    const live: Slot[] = [];
-    reachable.forEach((s, i) => {
-      const r = socks[i];
-      if (typeof r === 'number') {
-        s.sock = r;
-        live.push(s);
-      } else {
-        problems.push(problem('GW_ERR_NETWORK_NETNS_UNREACHABLE', s.ns, `no sock_diag socket in netns: ${errorMessage(r)}`, r));
-      }
-    });
+    const live = openNetnsSockets(slots, own, NETLINK_SOCK_DIAG, { ownFd: false, what: 'sock_diag' }, problems);
     // 2. Counters (auto): through a process of the netns, else from inside the netns (needs
     //    the netns fds, so before they are closed); unreadable → undefined → full dumps.
     if (strategy === 'auto') {
