@@ -94,6 +94,30 @@ bool gw_arg_fd(napi_env env, napi_value v, const char *fn, const char *name, int
   return true;
 }
 
+bool gw_arg_fd_array(napi_env env, napi_value arr, uint32_t n, const char *fn, const char *name, int *out,
+                     bool allow_minus1) {
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    napi_status s = napi_get_element(env, arr, i, &el);
+    if (s != napi_ok) {
+      gw_napi_fail(env, s, "napi_get_element");
+      return false;
+    }
+    if (!gw_arg_fd(env, el, fn, name, &out[i], allow_minus1)) return false;
+  }
+  return true;
+}
+
+napi_value gw_fd_result(napi_env env, int fd) {
+  napi_value r;
+  napi_status s = napi_create_int32(env, fd, &r);
+  if (s != napi_ok) {
+    close(fd);
+    return gw_napi_fail(env, s, "napi_create_int32");
+  }
+  return r;
+}
+
 bool gw_arg_string(napi_env env, napi_value v, const char *fn, const char *name, char **out) {
   napi_valuetype t;
   napi_status s = napi_typeof(env, v, &t);

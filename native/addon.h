@@ -34,12 +34,18 @@ void gw_state_unref(gw_state *st);
 bool gw_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *fn);
 bool gw_arg_int32(napi_env env, napi_value v, const char *fn, const char *name, int32_t *out);
 bool gw_arg_fd(napi_env env, napi_value v, const char *fn, const char *name, int *out, bool allow_minus1);
+/* The first n elements of JS array `arr`, each as gw_arg_fd, into out[0..n). */
+bool gw_arg_fd_array(napi_env env, napi_value arr, uint32_t n, const char *fn, const char *name, int *out,
+                     bool allow_minus1);
 /* malloc'd NUL-terminated copy; rejects non-strings and embedded NUL. Caller frees. */
 bool gw_arg_string(napi_env env, napi_value v, const char *fn, const char *name, char **out);
 bool gw_arg_buffer(napi_env env, napi_value v, const char *fn, const char *name, void **data, size_t *len);
 
 /* Close an fd, keeping errno (for error paths). */
 void gw_close_keep_errno(int fd);
+
+/* A new fd as a JS number; closes the fd (and throws) if the number cannot be created. */
+napi_value gw_fd_result(napi_env env, int fd);
 
 /* --- exported functions (netlink.c, nsioctl.c, fileops.c) */
 napi_value gw_open_socket_in(napi_env env, napi_callback_info info);

@@ -27,16 +27,6 @@
  * land here instead of in foreign memory and are not copied back. */
 #define GW_ETHTOOL_SLACK (64 * 1024)
 
-static napi_value fd_result(napi_env env, int fd) {
-  napi_value r;
-  napi_status s = napi_create_int32(env, fd, &r);
-  if (s != napi_ok) {
-    close(fd);
-    return gw_napi_fail(env, s, "napi_create_int32");
-  }
-  return r;
-}
-
 /* readFileInRoot(rootPath, relPath, maxBytes) -> { data, truncated } */
 napi_value gw_read_file_in_root(napi_env env, napi_callback_info info) {
   static const char FN[] = "readFileInRoot";
@@ -142,7 +132,7 @@ napi_value gw_pidfd_open(napi_env env, napi_callback_info info) {
   if (pid <= 0) return gw_throw_arg(env, FN, "pid");
   int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0u);
   if (fd < 0) return gw_throw(env, errno, "pidfd_open", GW_ERR_CTX_NONE);
-  return fd_result(env, fd);
+  return gw_fd_result(env, fd);
 }
 
 /* pidfdGetfd(pidfd, targetFd) -> new fd (the kernel sets FD_CLOEXEC) */
@@ -159,7 +149,7 @@ napi_value gw_pidfd_getfd(napi_env env, napi_callback_info info) {
     ctx.fd = target;
     return gw_throw(env, errno, "pidfd_getfd", ctx);
   }
-  return fd_result(env, fd);
+  return gw_fd_result(env, fd);
 }
 
 /* ethtoolIoctl(fd, ifName, cmd) -> cmd (filled in place) */

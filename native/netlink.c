@@ -213,16 +213,8 @@ napi_value gw_open_sockets_in(napi_env env, napi_callback_info info) {
     gw_throw(env, ENOMEM, "calloc", GW_ERR_CTX_NONE);
     goto out;
   }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value el;
-    napi_status s = napi_get_element(env, argv[0], i, &el);
-    if (s != napi_ok) {
-      gw_napi_fail(env, s, "napi_get_element");
-      goto out;
-    }
-    if (!gw_arg_fd(env, el, FN, "nsFds", &ns_fds[i], true)) goto out;
-    fds[i] = -1;
-  }
+  if (!gw_arg_fd_array(env, argv[0], n, FN, "nsFds", ns_fds, true)) goto out;
+  for (uint32_t i = 0; i < n; i++) fds[i] = -1;
   j.n = n;
   j.ns_fds = ns_fds;
   j.fds = fds;

@@ -99,15 +99,7 @@ napi_value gw_open_files_in_netns(napi_env env, napi_callback_info info) {
       goto out;
     }
   }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value el;
-    napi_status s = napi_get_element(env, argv[0], i, &el);
-    if (s != napi_ok) {
-      gw_napi_fail(env, s, "napi_get_element");
-      goto out;
-    }
-    if (!gw_arg_fd(env, el, FN, "nsFds", &ns_fds[i], false)) goto out;
-  }
+  if (!gw_arg_fd_array(env, argv[0], n, FN, "nsFds", ns_fds, false)) goto out;
   j.ns_fds = ns_fds;
   j.paths = paths;
   j.fds = fds;

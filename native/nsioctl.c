@@ -41,17 +41,6 @@ static int ioctl_retry(int fd, unsigned long op, void *arg) {
   return r;
 }
 
-/* Returns a new fd as a JS number, closing it if the number cannot be created. */
-static napi_value fd_result(napi_env env, int fd) {
-  napi_value r;
-  napi_status s = napi_create_int32(env, fd, &r);
-  if (s != napi_ok) {
-    close(fd);
-    return gw_napi_fail(env, s, "napi_create_int32");
-  }
-  return r;
-}
-
 /* nsIoctl(fd, op) -> fd | nstype | uid */
 napi_value gw_ns_ioctl(napi_env env, napi_callback_info info) {
   static const char FN[] = "nsIoctl";
@@ -69,7 +58,7 @@ napi_value gw_ns_ioctl(napi_env env, napi_callback_info info) {
       int nfd = ioctl_retry(fd, (unsigned long)op, NULL);
       if (nfd < 0) return gw_throw(env, errno, "ioctl", ctx);
       ensure_cloexec(nfd);
-      return fd_result(env, nfd);
+      return gw_fd_result(env, nfd);
     }
     case NS_GET_NSTYPE: {
       int type = ioctl_retry(fd, NS_GET_NSTYPE, NULL);
@@ -103,7 +92,7 @@ static napi_value fd_ioctl_new_fd(napi_env env, napi_callback_info info, const c
     return gw_throw(env, errno, "ioctl", ctx);
   }
   ensure_cloexec(nfd);
-  return fd_result(env, nfd);
+  return gw_fd_result(env, nfd);
 }
 
 /* socketNetns(sockFd) -> nsfs fd (ioctl SIOCGSKNS; needs CAP_NET_ADMIN over the netns) */
