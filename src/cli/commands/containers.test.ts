@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
-import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildScenario, SCENARIO } from '../../discovery/scenario.js';
 import { ENGINE_TYPES, GROUP_TYPES, PREFIX_LABEL, type Container, type ContainerModel, type Engine } from '../../model/container.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
-import type { CliIo } from '../command.js';
 import { buildProgram } from '../main.js';
 import { containersInfo, makeContainersCommand, parsePublishedPorts, portText, renderContainers, runContainers, type PublishedPortsFn } from './containers.js';
+import { captureIo, type CapturedIo } from '../../../test/helpers/cli-io.js';
 
 const docker: Engine = { id: 'D1', type: ENGINE_TYPES.docker, version: '20.10.24', pid: 900, apiPath: 'unix:///proc/900/root/run/docker.sock', prefix: '' };
 const ctrd: Engine = { id: 'C1', type: ENGINE_TYPES.containerd, version: '1.6.20', pid: 901, apiPath: 'unix:///proc/901/root/run/containerd/containerd.sock', prefix: 'dind' };
@@ -28,13 +27,7 @@ function scenario(): DiscoveryResult {
   return { ...s, containers: model };
 }
 
-function io(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
-  const stderr = new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) });
-  return { stdout, stderr, color: false, exitCode: 0, out: () => out, err: () => err };
-}
+const io = (): CapturedIo => captureIo();
 
 describe('parsePublishedPorts', () => {
   it('reads bindings, skips exposed-only and malformed ports', () => {

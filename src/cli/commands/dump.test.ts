@@ -1,36 +1,15 @@
 // SPDX-License-Identifier: MIT
 import { Command } from 'commander';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
 import type { DiscoveryResultV1 } from '../../api/v1/types.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
-import type { CliIo } from '../command.js';
 import { formatProblem, makeDumpCommand, packageVersion, resolveNetnsSpec } from './dump.js';
+import { captureIo } from '../../../test/helpers/cli-io.js';
 
-/** Captures stdout/stderr of a command run. */
-function fakeIo(color = false): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer | string, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    color,
-    exitCode: 0,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 async function run(args: string[], result: DiscoveryResult = buildScenario()) {
-  const io = fakeIo();
+  const io = captureIo();
   const program = new Command().exitOverride();
   makeDumpCommand(async () => result).register(program, io);
   await program.parseAsync(['node', 'ghostwire', 'dump', ...args]);

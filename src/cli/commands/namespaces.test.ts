@@ -1,28 +1,18 @@
 // SPDX-License-Identifier: MIT
 /** Unit tests of `ghostwire namespaces` over the fake procfs tree (no root, no addon). */
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { discoverNamespaces } from '../../namespaces/index.js';
-import type { CliIo } from '../command.js';
 import { makeNamespacesCommand, parseTypes } from './namespaces.js';
+import { captureIo } from '../../../test/helpers/cli-io.js';
 
 const ROOT = fileURLToPath(new URL('../../../test/fixtures/proc/basic', import.meta.url));
 const discover = () => discoverNamespaces({ procRoot: ROOT, hierarchy: false, socketNetns: false });
 
 async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (f: (s: string) => void) =>
-    new Writable({
-      write(c: Buffer | string, _e, cb) {
-        f(c.toString());
-        cb();
-      },
-    });
-  const io: CliIo = { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), color: false, exitCode: 0 };
-  const program = new Command().exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  const io = captureIo();
+  const program = new Command().exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   makeNamespacesCommand(discover).register(program, io);
   let thrown: unknown;
   try {
@@ -30,7 +20,7 @@ async function run(args: string[]) {
   } catch (e: unknown) {
     thrown = e; // commander's exitOverride for --help
   }
-  return { out, err, io, thrown };
+  return { out: io.out(), err: io.err(), io, thrown };
 }
 
 describe('ghostwire namespaces', () => {

@@ -2,36 +2,15 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
-import { Writable } from 'node:stream';
-import type { CliIo } from '../command.js';
 import { makeNifsCommand, nifsJson, painter, renderNifs, sortNifs } from './nifs.js';
+import { captureIo } from '../../../test/helpers/cli-io.js';
 
-/** Captures stdout/stderr of a command run. */
-function fakeIo(color = false): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer | string, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    color,
-    exitCode: 0,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/;
 
 async function run(args: string[], color = false) {
-  const io = fakeIo(color);
+  const io = captureIo(color);
   const program = new Command().exitOverride();
   makeNifsCommand(async () => buildScenario()).register(program, io);
   await program.parseAsync(['node', 'ghostwire', 'nifs', ...args]);

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
 import type { Process } from '../../model/namespace.js';
 import type { Port } from '../../model/port.js';
 import type { Tenant } from '../../model/tenant.js';
-import type { CliIo } from '../command.js';
 import { portRows, portsJson, renderTable, runPorts, selectPorts } from './ports.js';
+import { captureIo, type CapturedIo } from '../../../test/helpers/cli-io.js';
 
 const proc = (pid: number, comm: string): Process => ({ pid, comm, cmdline: [comm] }) as unknown as Process;
 
@@ -18,19 +17,7 @@ function port(over: Partial<Port>): Port {
   };
 }
 
-function io(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const w = (f: (s: string) => void): Writable => new Writable({ write: (c: Buffer, _e, cb) => (f(c.toString()), cb()) });
-  return {
-    stdout: w((s) => (out += s)),
-    stderr: w((s) => (err += s)),
-    color: false,
-    exitCode: 0,
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = (): CapturedIo => captureIo();
 
 describe('ghostwire ports rendering', () => {
   const nginx = proc(20, 'nginx');
