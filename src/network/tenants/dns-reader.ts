@@ -64,18 +64,6 @@ export interface DnsReaderOptions {
   readonly rootIdentity?: (rootPath: string) => string;
 }
 
-/** DNS configuration of a tenant whose mount namespace could not be accessed at all. */
-export const INACCESSIBLE_DNS: DnsConfig = Object.freeze({
-  utsHostname: '',
-  utsDomainname: '',
-  etcHostname: '',
-  etcDomainname: '',
-  nameservers: null,
-  searchlist: null,
-  options: null,
-  hosts: null,
-});
-
 const DEFAULT_NATIVE: DnsNativeOps = { readFileInRoot, utsNamesIn };
 
 function statIdentity(path: string): string {
@@ -94,6 +82,9 @@ const INACCESSIBLE_FILES: FilesPart = Object.freeze({
   options: null,
   hosts: null,
 });
+
+/** DNS configuration of a tenant whose mount namespace could not be accessed at all. */
+export const INACCESSIBLE_DNS: DnsConfig = Object.freeze({ utsHostname: '', utsDomainname: '', ...INACCESSIBLE_FILES });
 
 /** Outcome of reading one file: text, missing, or rejected (problem recorded). */
 type FileText = { readonly kind: 'text'; readonly text: string; readonly truncated: boolean } | { readonly kind: 'none' };
