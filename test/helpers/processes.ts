@@ -32,3 +32,18 @@ export function pidsInNetns(ino: number): number[] {
   }
   return out;
 }
+
+/** True when process `pid` holds an fd on `/dev/net/tun` (a TAP/TUN device). */
+export function holdsTap(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/net/tun';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}

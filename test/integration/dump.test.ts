@@ -22,7 +22,7 @@
  * and expects a consistent document with recorded access problems.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ import { isNativeAvailable } from '../../src/native/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestNetns, type TestProcess } from '../helpers/namespaces.js';
 import { PYTHON, waitForOutput } from '../helpers/python.js';
-import { killPids, pidsInNetns } from '../helpers/processes.js';
+import { holdsTap, killPids, pidsInNetns } from '../helpers/processes.js';
 
 const run = promisify(execFile);
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -150,20 +150,6 @@ function netnsOf(doc: DiscoveryResultV1, ino: number): NetnsV1 {
 function containerOf(doc: DiscoveryResultV1, pid: number): ContainerV1 {
   for (const n of doc['network-namespaces']) for (const c of n.containers) if (c.pid === pid && c.type !== 'bindmount') return c;
   throw new Error(`no tenant for pid ${pid} in the dump`);
-}
-
-function holdsTap(pid: number): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/net/tun';
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
 }
 
 /** Builds (tsc) the CLI unless GW_TEST_NO_BUILD=1; tsc still emits when other files have type errors. */

@@ -18,7 +18,7 @@
  * that another user's tenant yields null lists plus a recorded problem.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ import { listPids, readCmdline, readNsLink, readStat } from '../../src/procfs/in
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestProcess } from '../helpers/namespaces.js';
 import { PYTHON } from '../helpers/python.js';
+import { holdsTap } from '../helpers/processes.js';
 
 const NATIVE = isNativeAvailable();
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
@@ -252,20 +253,6 @@ const TAP_SCRIPT = [
   'os.set_inheritable(fd, True)',
   "os.execvp('sleep', ['sleep', '300'])",
 ].join('\n');
-
-function holdsTap(pid: number): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/net/tun';
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!PRIV || !existsSync('/dev/net/tun'))(`TAP/TUN processors (root)${SKIP_PRIV}`, () => {
   it('attributes TAP holders to the device in the right netns, even with the same name elsewhere', async () => {
