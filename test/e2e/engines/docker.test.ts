@@ -6,7 +6,7 @@
  * `docker inspect` says (PID, name, labels, paused, netns, IP) and follow changes through events.
  * A fake `dockerd` (a renamed python3 listening on a unix socket that never answers) is ignored.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,13 +15,16 @@ import { ENGINE_TYPES, PREFIX_LABEL, type Container } from '../../../src/model/c
 import {
   IMAGE,
   docker,
+  dockerFleet,
   gwtName,
   leakableHandles,
   noNewHandles,
   netnsOf,
   processTable,
   recordedPid,
+  removeDockerFleet,
   run,
+  startDockerFleet,
   startProcess,
   tryRun,
   unavailable,
@@ -48,57 +51,21 @@ function ipv4In(pid: number): string[] {
 }
 
 describe.skipIf(skip !== undefined)(`docker engine${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
-  const tag = gwtName();
-  const names = {
-    bridge: `${tag}-bridge`,
-    user: `${tag}-user`,
-    none: `${tag}-none`,
-    shared: `${tag}-shared`,
-    host: `${tag}-host`,
-    paused: `${tag}-paused`,
-  };
-  const network = `${tag}-net`;
-  const project = tag.replace(/-/g, '');
-  const composeDir = mkdtempSync(join(tmpdir(), 'gwt-compose-'));
+  const fleet = dockerFleet(gwtName());
+  const { names, network, project } = fleet;
   const baseline = leakableHandles();
   let tracker: EngineTracker;
   let dockerPid: number;
 
   beforeAll(() => {
     dockerPid = recordedPid('docker') as number;
-    const lbl = ['--label', `gwt.test=${tag}`];
-    docker('network', 'create', network);
-    docker('run', '-d', '--name', names.bridge, ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.user, '--network', network, ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.none, '--network', 'none', ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.shared, '--network', `container:${names.bridge}`, ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.host, '--network', 'host', ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.paused, ...lbl, IMAGE, 'sleep', '1d');
-    docker('pause', names.paused);
-    writeFileSync(
-      join(composeDir, 'docker-compose.yml'),
-      [
-        "version: '2.4'",
-        'services:',
-        '  web:',
-        `    image: ${IMAGE}`,
-        '    command: ["httpd", "-f", "-p", "80", "-h", "/var/www"]',
-        '  worker:',
-        `    image: ${IMAGE}`,
-        '    command: ["sleep", "1d"]',
-        '',
-      ].join('\n'),
-    );
-    run('docker-compose', ['-p', project, '-f', join(composeDir, 'docker-compose.yml'), 'up', '-d'], 120_000);
+    startDockerFleet(fleet);
     tracker = new EngineTracker();
   });
 
   afterAll(() => {
     tracker?.close();
-    tryRun('docker-compose', ['-p', project, '-f', join(composeDir, 'docker-compose.yml'), 'down', '-t', '0'], 120_000);
-    rmSync(composeDir, { recursive: true, force: true });
-    for (const n of Object.values(names)) tryRun('docker', ['rm', '-f', n]);
-    tryRun('docker', ['network', 'rm', network]);
+    removeDockerFleet(fleet);
   });
 
   it('finds dockerd by process and socket and lists what docker inspect says', async () => {

@@ -7,7 +7,9 @@
  * and a handle-leak probe.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineProcess } from '../../../src/engines/index.js';
 import { readStat, readStatus } from '../../../src/procfs/index.js';
@@ -133,4 +135,82 @@ export async function until(fn: () => boolean | Promise<boolean>, timeoutMs = 20
 /** Starts a long-running process; returns it (kill it by PID in teardown). */
 export function startProcess(cmd: string, args: readonly string[]): ChildProcess {
   return spawn(cmd, args, { stdio: 'ignore', detached: false });
+}
+
+/**
+ * The Docker workload both Docker suites check: containers on the default bridge, a user
+ * network, `none`, `container:<bridge>`, `host`, a paused one, and a two-service compose v1
+ * project. Every name is derived from `tag` (a `gwt-` name); everything carries the label
+ * `gwt.test=<tag>`.
+ */
+export interface DockerFleet {
+  readonly tag: string;
+  readonly names: {
+    readonly bridge: string;
+    readonly user: string;
+    readonly none: string;
+    readonly shared: string;
+    readonly host: string;
+    readonly paused: string;
+  };
+  readonly network: string;
+  readonly project: string;
+  readonly composeFile: string;
+}
+
+/** Names of the fleet of `tag` (nothing is created yet). */
+export function dockerFleet(tag: string): DockerFleet {
+  return {
+    tag,
+    names: {
+      bridge: `${tag}-bridge`,
+      user: `${tag}-user`,
+      none: `${tag}-none`,
+      shared: `${tag}-shared`,
+      host: `${tag}-host`,
+      paused: `${tag}-paused`,
+    },
+    network: `${tag}-net`,
+    project: tag.replace(/-/g, ''),
+    composeFile: join(mkdtempSync(join(tmpdir(), 'gwt-compose-')), 'docker-compose.yml'),
+  };
+}
+
+/**
+ * Creates the fleet. `bridgeRun` is what the default-bridge container runs (image and command,
+ * plus any `docker run` options before the image, e.g. a published port).
+ */
+export function startDockerFleet(f: DockerFleet, bridgeRun: readonly string[] = [IMAGE, 'sleep', '1d']): void {
+  const lbl = ['--label', `gwt.test=${f.tag}`];
+  docker('network', 'create', f.network);
+  docker('run', '-d', '--name', f.names.bridge, ...lbl, ...bridgeRun);
+  docker('run', '-d', '--name', f.names.user, '--network', f.network, ...lbl, IMAGE, 'sleep', '1d');
+  docker('run', '-d', '--name', f.names.none, '--network', 'none', ...lbl, IMAGE, 'sleep', '1d');
+  docker('run', '-d', '--name', f.names.shared, '--network', `container:${f.names.bridge}`, ...lbl, IMAGE, 'sleep', '1d');
+  docker('run', '-d', '--name', f.names.host, '--network', 'host', ...lbl, IMAGE, 'sleep', '1d');
+  docker('run', '-d', '--name', f.names.paused, ...lbl, IMAGE, 'sleep', '1d');
+  docker('pause', f.names.paused);
+  writeFileSync(
+    f.composeFile,
+    [
+      "version: '2.4'",
+      'services:',
+      '  web:',
+      `    image: ${IMAGE}`,
+      '    command: ["httpd", "-f", "-p", "80", "-h", "/var/www"]',
+      '  worker:',
+      `    image: ${IMAGE}`,
+      '    command: ["sleep", "1d"]',
+      '',
+    ].join('\n'),
+  );
+  run('docker-compose', ['-p', f.project, '-f', f.composeFile, 'up', '-d'], 120_000);
+}
+
+/** Removes everything of the fleet (idempotent; also after a failed start). */
+export function removeDockerFleet(f: DockerFleet): void {
+  tryRun('docker-compose', ['-p', f.project, '-f', f.composeFile, 'down', '-t', '0'], 120_000);
+  rmSync(dirname(f.composeFile), { recursive: true, force: true });
+  for (const n of Object.values(f.names)) tryRun('docker', ['rm', '-f', n]);
+  tryRun('docker', ['network', 'rm', f.network]);
 }

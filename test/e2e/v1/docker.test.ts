@@ -8,13 +8,10 @@
  * labels, status, `container-engines` metadata and PID namespace references;
  * `ghostwire containers --json` must agree and show the published port.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResultV1 } from '../../../src/api/v1/types.js';
 import type { EngineInfo } from '../../../src/cli/commands/containers.js';
-import { IMAGE, docker, gwtName, recordedPid, run, tryRun, unavailable } from '../engines/helpers.js';
+import { IMAGE, docker, dockerFleet, gwtName, recordedPid, removeDockerFleet, run, startDockerFleet, unavailable } from '../engines/helpers.js';
 import {
   containersJson,
   dump,
@@ -44,19 +41,8 @@ interface Inspect {
 const inspect = (name: string): Inspect => (JSON.parse(docker('inspect', name)) as Inspect[])[0] as Inspect;
 
 describe.skipIf(skip !== undefined)(`v1 document with Docker containers${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
-  const tag = gwtName();
-  const names = {
-    bridge: `${tag}-bridge`,
-    user: `${tag}-user`,
-    none: `${tag}-none`,
-    shared: `${tag}-shared`,
-    host: `${tag}-host`,
-    paused: `${tag}-paused`,
-  };
-  const network = `${tag}-net`;
-  const project = tag.replace(/-/g, '');
-  const composeDir = mkdtempSync(join(tmpdir(), 'gwt-compose-'));
-  const composeFile = join(composeDir, 'docker-compose.yml');
+  const fleet = dockerFleet(gwtName());
+  const { names, network, project } = fleet;
   let dockerPid: number;
   let doc: DiscoveryResultV1;
   let engines: EngineInfo[];
@@ -66,39 +52,13 @@ describe.skipIf(skip !== undefined)(`v1 document with Docker containers${skip ==
   beforeAll(() => {
     ensureBuilt();
     dockerPid = recordedPid('docker') as number;
-    const lbl = ['--label', `gwt.test=${tag}`];
-    docker('network', 'create', network);
-    docker('run', '-d', '--name', names.bridge, '-p', '127.0.0.1::80', ...lbl, IMAGE, 'httpd', '-f', '-p', '80', '-h', '/var/www');
-    docker('run', '-d', '--name', names.user, '--network', network, ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.none, '--network', 'none', ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.shared, '--network', `container:${names.bridge}`, ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.host, '--network', 'host', ...lbl, IMAGE, 'sleep', '1d');
-    docker('run', '-d', '--name', names.paused, ...lbl, IMAGE, 'sleep', '1d');
-    docker('pause', names.paused);
-    writeFileSync(
-      composeFile,
-      [
-        "version: '2.4'",
-        'services:',
-        '  web:',
-        `    image: ${IMAGE}`,
-        '    command: ["httpd", "-f", "-p", "80", "-h", "/var/www"]',
-        '  worker:',
-        `    image: ${IMAGE}`,
-        '    command: ["sleep", "1d"]',
-        '',
-      ].join('\n'),
-    );
-    run('docker-compose', ['-p', project, '-f', composeFile, 'up', '-d'], 120_000);
+    startDockerFleet(fleet, ['-p', '127.0.0.1::80', IMAGE, 'httpd', '-f', '-p', '80', '-h', '/var/www']);
     ({ doc, problems } = dump());
     ({ engines, problems: cliProblems } = containersJson());
   });
 
   afterAll(() => {
-    tryRun('docker-compose', ['-p', project, '-f', composeFile, 'down', '-t', '0'], 120_000);
-    rmSync(composeDir, { recursive: true, force: true });
-    for (const n of Object.values(names)) tryRun('docker', ['rm', '-f', n]);
-    tryRun('docker', ['network', 'rm', network]);
+    removeDockerFleet(fleet);
   });
 
   it('lists the Docker engine in the metadata', () => {
