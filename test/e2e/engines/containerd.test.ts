@@ -18,6 +18,7 @@ import {
   netnsOf,
   processTable,
   recordedPid,
+  removeCtr,
   run,
   tryRun,
   unavailable,
@@ -25,16 +26,6 @@ import {
 } from './helpers.js';
 
 const skip = unavailable('containerd');
-
-function removeCtr(id: string): void {
-  tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'kill', '-s', 'KILL', id]);
-  for (let i = 0; i < 50; i++) {
-    if (tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'delete', id]) !== undefined) break;
-    if (tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'ls', '-q'])?.split('\n').includes(id) !== true) break;
-    run('sleep', ['0.1']);
-  }
-  tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'containers', 'delete', id]);
-}
 
 describe.skipIf(skip !== undefined)(`containerd engine${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
   const id = gwtName('ctr');

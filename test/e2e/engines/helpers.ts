@@ -214,3 +214,15 @@ export function removeDockerFleet(f: DockerFleet): void {
   for (const n of Object.values(f.names)) tryRun('docker', ['rm', '-f', n]);
   tryRun('docker', ['network', 'rm', f.network]);
 }
+
+/** Force-removes the ctr container `id` of namespace `default`: kills its task, waits until the task is gone, deletes it. */
+export function removeCtr(id: string): void {
+  const ctrAt = (...args: string[]): string | undefined => tryRun('ctr', ['--address', CONTAINERD_SOCK, '-n', 'default', ...args]);
+  ctrAt('tasks', 'kill', '-s', 'KILL', id);
+  for (let i = 0; i < 50; i++) {
+    if (ctrAt('tasks', 'delete', id) !== undefined) break;
+    if (ctrAt('tasks', 'ls', '-q')?.split('\n').includes(id) !== true) break;
+    run('sleep', ['0.1']);
+  }
+  ctrAt('containers', 'delete', id);
+}

@@ -8,20 +8,10 @@
  * `container-engines`; pausing the task must show as `paused`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE, ctr, gwtName, recordedPid, run, tryRun, unavailable } from '../engines/helpers.js';
+import { IMAGE, ctr, gwtName, recordedPid, removeCtr, run, tryRun, unavailable } from '../engines/helpers.js';
 import { containersJson, dump, ensureBuilt, ipv4Of, locateOne, netnsByIno, netnsInode, nifById, nifNamed } from './helpers.js';
 
 const skip = unavailable('containerd');
-
-function removeCtr(id: string): void {
-  tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'kill', '-s', 'KILL', id]);
-  for (let i = 0; i < 50; i++) {
-    if (tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'delete', id]) !== undefined) break;
-    if (tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'tasks', 'ls', '-q'])?.split('\n').includes(id) !== true) break;
-    run('sleep', ['0.1']);
-  }
-  tryRun('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'default', 'containers', 'delete', id]);
-}
 
 describe.skipIf(skip !== undefined)(`v1 document with a ctr container${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
   const id = gwtName('ctr');
