@@ -63,8 +63,6 @@ export function makeProcess(
   return p;
 }
 
-/** Builds the (empty) network side of a netns, as network discovery starts it. */
-export const makeNetns: (ns: Namespace) => NetworkNamespace = newNetworkNamespace;
 
 /** Builds a nif with defaults and registers it in its netns. */
 export function makeNif(netns: NetworkNamespace, index: number, name: string, fields: Partial<Nif> = {}): Nif {
@@ -249,9 +247,9 @@ export function buildScenario(): DiscoveryResult {
     [2001, [2345, 2346]], [2002, [2346]],
   ] as const) socketOwners.set(ino, [...pids]);
 
-  const h = makeNetns(hostNet);
-  const c = makeNetns(contNet);
-  const b = makeNetns(bmNet);
+  const h = newNetworkNamespace(hostNet);
+  const c = newNetworkNamespace(contNet);
+  const b = newNetworkNamespace(bmNet);
   h.nsids.set(0, c);
   h.nsids.set(1, b);
   c.nsids.set(0, h);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NativeError } from '../errors.js';
 import type { FileInRoot } from '../native/index.js';
-import { makeNamespace, makeNamespaceModel, makeNetns, makeNif, makeProcess } from './scenario.js';
+import { newNetworkNamespace } from '../network/index.js';
+import { makeNamespace, makeNamespaceModel, makeNif, makeProcess } from './scenario.js';
 import type { Tenant } from '../model/tenant.js';
 import { discoverTenantDns, discoverTunTapProcessors } from './tenant-phases.js';
 
@@ -77,7 +78,7 @@ describe('discoverTenantDns', () => {
 describe('discoverTunTapProcessors', () => {
   it('scans nothing when there is no tun/tap interface', () => {
     const { m, net } = model();
-    const nn = makeNetns(net);
+    const nn = newNetworkNamespace(net);
     makeNif(nn, 1, 'lo');
     // a procRoot that does not exist would yield problems if anything were scanned
     const r = discoverTunTapProcessors(m, { netns: new Map([[100, nn]]) }, { procRoot: '/nonexistent-gwt' });
@@ -86,7 +87,7 @@ describe('discoverTunTapProcessors', () => {
 
   it('attributes a TAP holder when a tun/tap interface exists', () => {
     const { m, net } = model();
-    const nn = makeNetns(net);
+    const nn = newNetworkNamespace(net);
     makeNif(nn, 5, 'tap0', { kind: 'tun' });
     const root = mkdtempSync(join(tmpdir(), 'gw-tuntap-'));
     try {

@@ -11,7 +11,6 @@ export {
   CREATOR,
   CREATOR_ID,
   ROUTE_TYPE_NAMES,
-  capbndText,
   metadataV1,
   netnsIdOf,
   nifIdOf,

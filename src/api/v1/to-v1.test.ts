@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { checkV1References } from './check-references.js';
-import { SCENARIO, buildScenario, makeNetns, makeNif, makeNamespace, makeRoute } from '../../discovery/scenario.js';
-import { capbndText, rfc3339Nano, routePreference, routeTypeName, routeV1, toV1, v1Kind } from './to-v1.js';
+import { SCENARIO, buildScenario, makeNif, makeNamespace, makeRoute } from '../../discovery/scenario.js';
+import { newNetworkNamespace } from '../../network/index.js';
+import { rfc3339Nano, routePreference, routeTypeName, routeV1, toV1, v1Kind } from './to-v1.js';
+import { capbndV1 } from './tenants.js';
 import type { NetnsV1, NetworkInterfaceV1 } from './types.js';
 
 function doc() {
@@ -262,11 +264,11 @@ describe('v1 scalar mappings', () => {
     expect(rfc3339Nano(1721899812000000007n)).toBe('2024-07-25T09:30:12.000000007Z');
   });
   it('formats bounding capabilities', () => {
-    expect(capbndText(undefined)).toBe('0x0');
-    expect(capbndText(0xa80425fbn)).toBe('0x00000000a80425fb');
+    expect(capbndV1(undefined)).toBe('0x0');
+    expect(capbndV1(0xa80425fbn)).toBe('0x00000000a80425fb');
   });
   it('keeps the index but no idref for a route whose interface vanished', () => {
-    const net = makeNetns(makeNamespace('net', 7));
+    const net = newNetworkNamespace(makeNamespace('net', 7));
     makeNif(net, 1, 'lo');
     expect(routeV1(makeRoute({ destination: '10.0.0.0', destinationPrefixLen: 8, oifIndex: 9 }))).toEqual({
       type: 'unicast', family: 2, destination: '10.0.0.0', 'destination-prefixlen': 8, index: 9, preference: '00', priority: 0, table: 254,

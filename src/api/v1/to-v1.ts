@@ -91,7 +91,6 @@ export function rfc3339Nano(epochNs: bigint): string {
 }
 
 /** `0x` + 16 lower-case hex digits of a capability set; `0x0` when unknown (Go's fallback). */
-export { capbndV1 as capbndText } from './tenants.js';
 
 /** Per-document lookups for the tenant, TAP/TUN and port fields of a netns. */
 interface NetnsExtras {
