@@ -37,7 +37,8 @@ function zoneConfigs() {
       // Within the bottom rank: errors imports nothing, util may import errors, model may
       // import errors (for problems) but not util. Peers elsewhere (cli vs server) are separate.
       let peers = group.filter((f) => f !== folder);
-      if (rank === 0) peers = folder === 'errors' ? ['util', 'model'] : folder === 'util' ? ['model'] : ['util'];
+      if (rank === 0)
+        peers = folder === 'errors' ? ['util', 'model'] : folder === 'util' ? ['model'] : ['util'];
       const extra = folder === 'native' ? ['model', 'util'] : folder === 'netlink' ? ['model'] : [];
       const forbidden = [...new Set([...higher, ...peers, ...extra])];
       if (forbidden.length === 0) continue;
@@ -69,17 +70,27 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object plus a union type instead of enum.' },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` object plus a union type instead of enum.',
+        },
         { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No TS namespaces.' },
       ],
       '@typescript-eslint/naming-convention': [
         'error',
         { selector: 'typeLike', format: ['PascalCase'] },
-        { selector: 'interface', format: ['PascalCase'], custom: { regex: '^I[A-Z]', match: false } },
+        {
+          selector: 'interface',
+          format: ['PascalCase'],
+          custom: { regex: '^I[A-Z]', match: false },
+        },
       ],
     },
   },
@@ -95,8 +106,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "Literal[value=/\\.node$/]", message: 'Only src/native/load.ts loads the addon.' },
-        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object plus a union type instead of enum.' },
+        {
+          selector: 'Literal[value=/\\.node$/]',
+          message: 'Only src/native/load.ts loads the addon.',
+        },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` object plus a union type instead of enum.',
+        },
         { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No TS namespaces.' },
       ],
     },

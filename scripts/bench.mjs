@@ -44,16 +44,20 @@ function parseArgs(argv) {
       ROOT = v;
       i++;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node scripts/bench.mjs [--n 10,100,500] [--runs 5] [--sample 30] [--root <built tree>]\n');
+      process.stdout.write(
+        'usage: node scripts/bench.mjs [--n 10,100,500] [--runs 5] [--sample 30] [--root <built tree>]\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (opts.n.some((x) => !Number.isInteger(x) || x < 2) || !(opts.runs >= 1) || !(opts.sample >= 1)) throw new Error('bad --n/--runs/--sample');
+  if (opts.n.some((x) => !Number.isInteger(x) || x < 2) || !(opts.runs >= 1) || !(opts.sample >= 1))
+    throw new Error('bad --n/--runs/--sample');
   return opts;
 }
 
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : 'n/a');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
+const ratio = (a, b) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a';
 
 function timeCold(runs) {
   const bin = join(ROOT, 'bin', 'ghostwire');
@@ -61,7 +65,10 @@ function timeCold(runs) {
   for (let r = 0; r < runs; r++) {
     const devnull = openSync('/dev/null', 'w');
     const t0 = performance.now();
-    const res = spawnSync(process.execPath, [bin, 'dump'], { stdio: ['ignore', devnull, 'pipe'], maxBuffer: 64 << 20 });
+    const res = spawnSync(process.execPath, [bin, 'dump'], {
+      stdio: ['ignore', devnull, 'pipe'],
+      maxBuffer: 64 << 20,
+    });
     const t = performance.now() - t0;
     closeSync(devnull);
     if (res.status !== 0) throw new Error(`ghostwire dump failed (${res.status}): ${res.stderr}`);
@@ -91,12 +98,21 @@ function benchInodes(plan, host) {
 }
 
 function checkDump(inos) {
-  const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'ghostwire'), 'dump', '--check'], { maxBuffer: 1 << 30, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`ghostwire dump --check failed (${res.status}): ${res.stderr.slice(0, 2000)}`);
+  const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'ghostwire'), 'dump', '--check'], {
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  if (res.status !== 0)
+    throw new Error(`ghostwire dump --check failed (${res.status}): ${res.stderr.slice(0, 2000)}`);
   const doc = JSON.parse(res.stdout);
   const all = doc['network-namespaces'];
   const ours = all.filter((n) => inos.has(n.netnsid));
-  return { total: all.length, ours: ours.length, expected: inos.size, nifs: all.reduce((s, n) => s + n['network-interfaces'].length, 0) };
+  return {
+    total: all.length,
+    ours: ours.length,
+    expected: inos.size,
+    nifs: all.reduce((s, n) => s + n['network-interfaces'].length, 0),
+  };
 }
 
 async function timeWarm(runs) {
@@ -138,23 +154,33 @@ async function timeWarm(runs) {
 
 function timeIpLoop(names, sample, runs) {
   const picked = names.slice(0, Math.min(sample, names.length));
-  const script = 'for ns in "$@"; do ip -n "$ns" -j link >/dev/null; ip -n "$ns" -j addr >/dev/null; ip -n "$ns" -j route show table all >/dev/null; done';
+  const script =
+    'for ns in "$@"; do ip -n "$ns" -j link >/dev/null; ip -n "$ns" -j addr >/dev/null; ip -n "$ns" -j route show table all >/dev/null; done';
   const times = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    const res = spawnSync('bash', ['-c', script, 'bash', ...picked], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const res = spawnSync('bash', ['-c', script, 'bash', ...picked], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     if (res.status !== 0) throw new Error(`ip loop failed: ${res.stderr}`);
     times.push(performance.now() - t0);
   }
   const perNs = median(times) / picked.length;
-  return { sampled: picked.length, perNs, estimate: perNs * names.length, extrapolated: picked.length < names.length };
+  return {
+    sampled: picked.length,
+    perNs,
+    estimate: perNs * names.length,
+    extrapolated: picked.length < names.length,
+  };
 }
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (process.getuid?.() !== 0) throw new Error('the benchmark builds network namespaces: run it as root');
+  if (process.getuid?.() !== 0)
+    throw new Error('the benchmark builds network namespaces: run it as root');
   for (const f of ['dist/cli/main.js', 'dist/discovery/index.js']) {
-    if (!existsSync(join(ROOT, f))) throw new Error(`${f} missing: run \`npm run build\` (and build the addon) first`);
+    if (!existsSync(join(ROOT, f)))
+      throw new Error(`${f} missing: run \`npm run build\` (and build the addon) first`);
   }
   const hosts = [];
   const cleanup = () => {
@@ -183,7 +209,8 @@ async function main() {
       process.stderr.write(
         `bench: N=${n}: dump --check ok, ${check.total} netns on the host, ${check.ours}/${check.expected} of this bench found, ${check.nifs} nifs\n`,
       );
-      if (check.ours !== check.expected) throw new Error(`dump missed ${check.expected - check.ours} bench netns`);
+      if (check.ours !== check.expected)
+        throw new Error(`dump missed ${check.expected - check.ours} bench netns`);
       const cold = timeCold(opts.runs);
       const warm = await timeWarm(opts.runs);
       const loop = timeIpLoop(plan.netns, opts.sample, Math.min(opts.runs, 3));
@@ -207,7 +234,9 @@ async function main() {
   }
 
   const out = [];
-  out.push(`Kernel ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, Node ${process.version}, ${opts.runs} runs, medians.`);
+  out.push(
+    `Kernel ${spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim()}, Node ${process.version}, ${opts.runs} runs, medians.`,
+  );
   out.push('');
   out.push(
     '| N (bench netns) | netns on host | nifs | cold `dump` | warm `discover()` | namespaces | network (links+addr+routes+rules) | network ∥ containers | ports | warm + v1 JSON | `ip -j` loop | loop / warm | loop / cold |',

@@ -27,7 +27,9 @@ let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
-  process.stderr.write('bundle: esbuild not installed; the CLI runs unbundled from dist/ (npm install --save-dev esbuild)\n');
+  process.stderr.write(
+    'bundle: esbuild not installed; the CLI runs unbundled from dist/ (npm install --save-dev esbuild)\n',
+  );
   process.exit(0);
 }
 if (!existsSync(ENTRY)) {

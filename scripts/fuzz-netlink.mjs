@@ -19,7 +19,8 @@ const { runFuzz } = await import(join(root, 'dist/netlink/fuzz.js'));
 
 const iterations = Number(process.argv[2] ?? 200_000);
 const seconds = Number(process.argv[3] ?? 60);
-const seed = process.argv[4] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[4]);
+const seed =
+  process.argv[4] === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(process.argv[4]);
 if (!Number.isInteger(iterations) || iterations < 1 || !(seconds > 0) || !Number.isInteger(seed)) {
   process.stderr.write('usage: fuzz-netlink.mjs [iterations] [seconds] [seed]\n');
   process.exit(2);
@@ -28,7 +29,8 @@ if (!Number.isInteger(iterations) || iterations < 1 || !(seconds > 0) || !Number
 const corpusDir = join(root, 'test/fixtures/netlink');
 const corpus = [];
 for (const family of readdirSync(corpusDir)) {
-  for (const f of readdirSync(join(corpusDir, family))) if (f.endsWith('.bin')) corpus.push(readFileSync(join(corpusDir, family, f)));
+  for (const f of readdirSync(join(corpusDir, family)))
+    if (f.endsWith('.bin')) corpus.push(readFileSync(join(corpusDir, family, f)));
 }
 
 const t0 = Date.now();
@@ -37,5 +39,6 @@ const secs = ((Date.now() - t0) / 1000).toFixed(1);
 process.stdout.write(
   `seed ${seed}: ${stats.iterations} inputs in ${secs} s (${stats.decoded} decoded, ${stats.rejected} rejected with typed errors), ${stats.failures.length} failures\n`,
 );
-for (const f of stats.failures.slice(0, 20)) process.stdout.write(`FAIL ${f.error}\n  input ${f.input}\n`);
+for (const f of stats.failures.slice(0, 20))
+  process.stdout.write(`FAIL ${f.error}\n  input ${f.input}\n`);
 process.exitCode = stats.failures.length === 0 ? 0 : 1;

@@ -5,7 +5,7 @@
 # .ci/run call). Steps:
 #   1. as root: install missing Debian packages the tests need (apt);
 #   2. npm ci (builds the C addon with node-gyp and the TypeScript);
-#   3. lint (incl. layer zones) and typecheck;
+#   3. lint (incl. layer zones), formatting check (prettier) and typecheck;
 #   4. unit + native tests;
 #   5. privileged integration tests as root, then the same suite as an ordinary user
 #      (privileged cases must degrade to recorded problems or skip with a reason);
@@ -54,6 +54,8 @@ fi
 status=0
 log "lint"
 npx eslint . || status=1
+log "format (prettier --check)"
+npx prettier --check . || status=1
 log "typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 

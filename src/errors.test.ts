@@ -34,17 +34,44 @@ describe('error registry', () => {
 
 describe('error classes', () => {
   it('carry name, code, structured details and cause', () => {
-    const cause = Object.assign(new Error('setns: Operation not permitted'), { code: 'EPERM', errno: 1 });
+    const cause = Object.assign(new Error('setns: Operation not permitted'), {
+      code: 'EPERM',
+      errno: 1,
+    });
     const cases: ProjectError[] = [
-      new NamespaceError('GW_ERR_NS_SETNS_FAILED', 'cannot enter', { op: 'setns', ref: '/run/netns/x', cause }),
-      new NetlinkError('GW_ERR_NETLINK_ERROR', 'bad', { errno: 22, family: 'rtnetlink', msgType: 18, extack: 'x' }),
-      new DecodeError('GW_ERR_NETLINK_TRUNCATED', 'short', { family: 'rtnetlink', offset: 12, attrType: 3 }),
+      new NamespaceError('GW_ERR_NS_SETNS_FAILED', 'cannot enter', {
+        op: 'setns',
+        ref: '/run/netns/x',
+        cause,
+      }),
+      new NetlinkError('GW_ERR_NETLINK_ERROR', 'bad', {
+        errno: 22,
+        family: 'rtnetlink',
+        msgType: 18,
+        extack: 'x',
+      }),
+      new DecodeError('GW_ERR_NETLINK_TRUNCATED', 'short', {
+        family: 'rtnetlink',
+        offset: 12,
+        attrType: 3,
+      }),
       new ProcfsError('GW_ERR_PROCFS_READ', 'gone', { path: '/proc/1/stat' }),
-      new EngineError('GW_ERR_DISCOVERY_PHASE', 'down', { engine: 'docker', endpoint: 'unix:///x', status: 500 }),
+      new EngineError('GW_ERR_DISCOVERY_PHASE', 'down', {
+        engine: 'docker',
+        endpoint: 'unix:///x',
+        status: 500,
+      }),
       new ApiError('GW_ERR_API_INVALID', 'dangling', { statusCode: 500 }),
     ];
     const names = cases.map((e) => e.name);
-    expect(names).toEqual(['NamespaceError', 'NetlinkError', 'DecodeError', 'ProcfsError', 'EngineError', 'ApiError']);
+    expect(names).toEqual([
+      'NamespaceError',
+      'NetlinkError',
+      'DecodeError',
+      'ProcfsError',
+      'EngineError',
+      'ApiError',
+    ]);
     for (const e of cases) {
       expect(e).toBeInstanceOf(ProjectError);
       expect(e).toBeInstanceOf(Error);

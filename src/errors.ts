@@ -14,7 +14,10 @@ export interface ErrorCodeInfo {
   readonly description: string;
 }
 
-function def<const C extends string>(code: C, description: string): { code: C; description: string } {
+function def<const C extends string>(
+  code: C,
+  description: string,
+): { code: C; description: string } {
   return { code, description };
 }
 
@@ -24,54 +27,168 @@ function def<const C extends string>(code: C, description: string): { code: C; d
  */
 export const ERROR_CODES = {
   // --- native addon and namespaces-at-syscall-level
-  GW_ERR_NATIVE_LOAD: def('GW_ERR_NATIVE_LOAD', 'The C addon could not be loaded from any path tried.'),
-  GW_ERR_NATIVE_ARGUMENT: def('GW_ERR_NATIVE_ARGUMENT', 'A native wrapper was called with an invalid argument.'),
-  GW_ERR_NATIVE_SYSCALL: def('GW_ERR_NATIVE_SYSCALL', 'A system call made by the addon failed (see errno, syscall).'),
-  GW_ERR_NS_SETNS_FAILED: def('GW_ERR_NS_SETNS_FAILED', 'Entering a namespace on a throw-away thread failed.'),
+  GW_ERR_NATIVE_LOAD: def(
+    'GW_ERR_NATIVE_LOAD',
+    'The C addon could not be loaded from any path tried.',
+  ),
+  GW_ERR_NATIVE_ARGUMENT: def(
+    'GW_ERR_NATIVE_ARGUMENT',
+    'A native wrapper was called with an invalid argument.',
+  ),
+  GW_ERR_NATIVE_SYSCALL: def(
+    'GW_ERR_NATIVE_SYSCALL',
+    'A system call made by the addon failed (see errno, syscall).',
+  ),
+  GW_ERR_NS_SETNS_FAILED: def(
+    'GW_ERR_NS_SETNS_FAILED',
+    'Entering a namespace on a throw-away thread failed.',
+  ),
   GW_ERR_NS_IOCTL_FAILED: def('GW_ERR_NS_IOCTL_FAILED', 'An nsfs ioctl (NS_GET_*) failed.'),
-  GW_ERR_NS_OPEN_FAILED: def('GW_ERR_NS_OPEN_FAILED', 'A namespace reference (nsfs path or fd) could not be opened.'),
-  GW_ERR_FILE_IN_ROOT: def('GW_ERR_FILE_IN_ROOT', 'A file below a process root could not be read safely (openat2 RESOLVE_IN_ROOT).'),
-  GW_ERR_FILE_TOO_LARGE: def('GW_ERR_FILE_TOO_LARGE', 'A file was larger than the byte cap allowed for it.'),
-  GW_ERR_FILE_NOT_REGULAR: def('GW_ERR_FILE_NOT_REGULAR', 'A path that must be a regular file is something else (fifo, device, directory).'),
-  GW_ERR_FILE_BINARY: def('GW_ERR_FILE_BINARY', 'A configuration file that must be text contains NUL bytes.'),
+  GW_ERR_NS_OPEN_FAILED: def(
+    'GW_ERR_NS_OPEN_FAILED',
+    'A namespace reference (nsfs path or fd) could not be opened.',
+  ),
+  GW_ERR_FILE_IN_ROOT: def(
+    'GW_ERR_FILE_IN_ROOT',
+    'A file below a process root could not be read safely (openat2 RESOLVE_IN_ROOT).',
+  ),
+  GW_ERR_FILE_TOO_LARGE: def(
+    'GW_ERR_FILE_TOO_LARGE',
+    'A file was larger than the byte cap allowed for it.',
+  ),
+  GW_ERR_FILE_NOT_REGULAR: def(
+    'GW_ERR_FILE_NOT_REGULAR',
+    'A path that must be a regular file is something else (fifo, device, directory).',
+  ),
+  GW_ERR_FILE_BINARY: def(
+    'GW_ERR_FILE_BINARY',
+    'A configuration file that must be text contains NUL bytes.',
+  ),
   // --- netlink codec and socket
-  GW_ERR_NETLINK_TRUNCATED: def('GW_ERR_NETLINK_TRUNCATED', 'A netlink message or attribute is shorter than its header says.'),
-  GW_ERR_NETLINK_MALFORMED: def('GW_ERR_NETLINK_MALFORMED', 'A netlink message or attribute violates the wire format.'),
-  GW_ERR_NETLINK_ERROR: def('GW_ERR_NETLINK_ERROR', 'The kernel answered a netlink request with an error (NLMSG_ERROR, errno, extack).'),
-  GW_ERR_NETLINK_DUMP_INTERRUPTED: def('GW_ERR_NETLINK_DUMP_INTERRUPTED', 'A netlink dump stayed inconsistent (NLM_F_DUMP_INTR) after all retries.'),
-  GW_ERR_NETLINK_SOCKET: def('GW_ERR_NETLINK_SOCKET', 'A netlink socket could not be opened or used.'),
+  GW_ERR_NETLINK_TRUNCATED: def(
+    'GW_ERR_NETLINK_TRUNCATED',
+    'A netlink message or attribute is shorter than its header says.',
+  ),
+  GW_ERR_NETLINK_MALFORMED: def(
+    'GW_ERR_NETLINK_MALFORMED',
+    'A netlink message or attribute violates the wire format.',
+  ),
+  GW_ERR_NETLINK_ERROR: def(
+    'GW_ERR_NETLINK_ERROR',
+    'The kernel answered a netlink request with an error (NLMSG_ERROR, errno, extack).',
+  ),
+  GW_ERR_NETLINK_DUMP_INTERRUPTED: def(
+    'GW_ERR_NETLINK_DUMP_INTERRUPTED',
+    'A netlink dump stayed inconsistent (NLM_F_DUMP_INTR) after all retries.',
+  ),
+  GW_ERR_NETLINK_SOCKET: def(
+    'GW_ERR_NETLINK_SOCKET',
+    'A netlink socket could not be opened or used.',
+  ),
   // --- procfs
-  GW_ERR_PROCFS_UNAVAILABLE: def('GW_ERR_PROCFS_UNAVAILABLE', 'No usable procfs at the given root: discovery cannot run at all.'),
-  GW_ERR_PROCFS_READ: def('GW_ERR_PROCFS_READ', 'A procfs file could not be read (process gone, permission denied, …).'),
+  GW_ERR_PROCFS_UNAVAILABLE: def(
+    'GW_ERR_PROCFS_UNAVAILABLE',
+    'No usable procfs at the given root: discovery cannot run at all.',
+  ),
+  GW_ERR_PROCFS_READ: def(
+    'GW_ERR_PROCFS_READ',
+    'A procfs file could not be read (process gone, permission denied, …).',
+  ),
   GW_ERR_PROCFS_PARSE: def('GW_ERR_PROCFS_PARSE', 'A procfs file has content that does not parse.'),
   // --- namespace discovery
-  GW_ERR_NS_ACCESS: def('GW_ERR_NS_ACCESS', 'A namespace of a process could not be inspected (EACCES, EPERM, gone).'),
-  GW_ERR_NS_BINDMOUNT: def('GW_ERR_NS_BINDMOUNT', 'A bind-mounted namespace could not be resolved or opened.'),
-  GW_ERR_NS_MOUNTNS_UNREACHABLE: def('GW_ERR_NS_MOUNTNS_UNREACHABLE', 'A mount namespace has no process through which its mounts can be read.'),
-  GW_ERR_NS_HIERARCHY: def('GW_ERR_NS_HIERARCHY', 'The parent or owner of a namespace could not be determined.'),
-  GW_ERR_NS_FD_SOCKET: def('GW_ERR_NS_FD_SOCKET', 'The network namespace of a socket fd could not be determined.'),
+  GW_ERR_NS_ACCESS: def(
+    'GW_ERR_NS_ACCESS',
+    'A namespace of a process could not be inspected (EACCES, EPERM, gone).',
+  ),
+  GW_ERR_NS_BINDMOUNT: def(
+    'GW_ERR_NS_BINDMOUNT',
+    'A bind-mounted namespace could not be resolved or opened.',
+  ),
+  GW_ERR_NS_MOUNTNS_UNREACHABLE: def(
+    'GW_ERR_NS_MOUNTNS_UNREACHABLE',
+    'A mount namespace has no process through which its mounts can be read.',
+  ),
+  GW_ERR_NS_HIERARCHY: def(
+    'GW_ERR_NS_HIERARCHY',
+    'The parent or owner of a namespace could not be determined.',
+  ),
+  GW_ERR_NS_FD_SOCKET: def(
+    'GW_ERR_NS_FD_SOCKET',
+    'The network namespace of a socket fd could not be determined.',
+  ),
   // --- network discovery
-  GW_ERR_NETWORK_NETNS_UNREACHABLE: def('GW_ERR_NETWORK_NETNS_UNREACHABLE', 'No netlink socket could be opened inside a network namespace.'),
-  GW_ERR_NETWORK_DUMP: def('GW_ERR_NETWORK_DUMP', 'A netlink dump (links, addresses, routes, rules) failed in a network namespace.'),
-  GW_ERR_NETWORK_RELATION: def('GW_ERR_NETWORK_RELATION', 'A relation between interfaces could not be resolved (peer vanished, unknown NSID).'),
-  GW_ERR_NETWORK_ETHTOOL: def('GW_ERR_NETWORK_ETHTOOL', 'Driver information of a physical interface could not be read.'),
-  GW_ERR_PORTS_DUMP: def('GW_ERR_PORTS_DUMP', 'A sock_diag dump of TCP/UDP sockets failed in a network namespace.'),
-  GW_ERR_PORTS_SERVICES: def('GW_ERR_PORTS_SERVICES', 'The services database (/etc/services) could not be read; service names stay empty.'),
-  GW_ERR_NETWORK_TUNTAP: def('GW_ERR_NETWORK_TUNTAP', 'The interface or network namespace of a TAP/TUN fd held by a process could not be determined.'),
+  GW_ERR_NETWORK_NETNS_UNREACHABLE: def(
+    'GW_ERR_NETWORK_NETNS_UNREACHABLE',
+    'No netlink socket could be opened inside a network namespace.',
+  ),
+  GW_ERR_NETWORK_DUMP: def(
+    'GW_ERR_NETWORK_DUMP',
+    'A netlink dump (links, addresses, routes, rules) failed in a network namespace.',
+  ),
+  GW_ERR_NETWORK_RELATION: def(
+    'GW_ERR_NETWORK_RELATION',
+    'A relation between interfaces could not be resolved (peer vanished, unknown NSID).',
+  ),
+  GW_ERR_NETWORK_ETHTOOL: def(
+    'GW_ERR_NETWORK_ETHTOOL',
+    'Driver information of a physical interface could not be read.',
+  ),
+  GW_ERR_PORTS_DUMP: def(
+    'GW_ERR_PORTS_DUMP',
+    'A sock_diag dump of TCP/UDP sockets failed in a network namespace.',
+  ),
+  GW_ERR_PORTS_SERVICES: def(
+    'GW_ERR_PORTS_SERVICES',
+    'The services database (/etc/services) could not be read; service names stay empty.',
+  ),
+  GW_ERR_NETWORK_TUNTAP: def(
+    'GW_ERR_NETWORK_TUNTAP',
+    'The interface or network namespace of a TAP/TUN fd held by a process could not be determined.',
+  ),
   // --- container engines
-  GW_ERR_ENGINE_UNREACHABLE: def('GW_ERR_ENGINE_UNREACHABLE', 'A container engine API socket could not be connected to or timed out.'),
-  GW_ERR_ENGINE_API: def('GW_ERR_ENGINE_API', 'A container engine answered with an error status or a malformed reply.'),
-  GW_ERR_ENGINE_UNCONFIRMED: def('GW_ERR_ENGINE_UNCONFIRMED', 'A process looked like an engine but no listening socket of it answered the engine API.'),
-  GW_ERR_ENGINE_SYNC_TIMEOUT: def('GW_ERR_ENGINE_SYNC_TIMEOUT', 'A newly found engine had not listed its containers within the discovery wait.'),
-  GW_ERR_CONTAINER_PROCESS: def('GW_ERR_CONTAINER_PROCESS', 'The initial process of an engine container is not in the discovered process table; the container is not shown as a tenant.'),
+  GW_ERR_ENGINE_UNREACHABLE: def(
+    'GW_ERR_ENGINE_UNREACHABLE',
+    'A container engine API socket could not be connected to or timed out.',
+  ),
+  GW_ERR_ENGINE_API: def(
+    'GW_ERR_ENGINE_API',
+    'A container engine answered with an error status or a malformed reply.',
+  ),
+  GW_ERR_ENGINE_UNCONFIRMED: def(
+    'GW_ERR_ENGINE_UNCONFIRMED',
+    'A process looked like an engine but no listening socket of it answered the engine API.',
+  ),
+  GW_ERR_ENGINE_SYNC_TIMEOUT: def(
+    'GW_ERR_ENGINE_SYNC_TIMEOUT',
+    'A newly found engine had not listed its containers within the discovery wait.',
+  ),
+  GW_ERR_CONTAINER_PROCESS: def(
+    'GW_ERR_CONTAINER_PROCESS',
+    'The initial process of an engine container is not in the discovered process table; the container is not shown as a tenant.',
+  ),
   // --- decorators
-  GW_ERR_DECORATOR_FAILED: def('GW_ERR_DECORATOR_FAILED', 'A decorator failed as a whole; the labels it would have added are missing.'),
-  GW_ERR_DECORATOR_TIMEOUT: def('GW_ERR_DECORATOR_TIMEOUT', 'A decorator did not finish within the decorators\' time budget; its changes were dropped.'),
-  GW_ERR_DECORATOR_CONFIG: def('GW_ERR_DECORATOR_CONFIG', 'An engine network configuration file (e.g. a CNI conflist) could not be read or parsed.'),
+  GW_ERR_DECORATOR_FAILED: def(
+    'GW_ERR_DECORATOR_FAILED',
+    'A decorator failed as a whole; the labels it would have added are missing.',
+  ),
+  GW_ERR_DECORATOR_TIMEOUT: def(
+    'GW_ERR_DECORATOR_TIMEOUT',
+    "A decorator did not finish within the decorators' time budget; its changes were dropped.",
+  ),
+  GW_ERR_DECORATOR_CONFIG: def(
+    'GW_ERR_DECORATOR_CONFIG',
+    'An engine network configuration file (e.g. a CNI conflist) could not be read or parsed.',
+  ),
   // --- discovery orchestration, CLI, API
-  GW_ERR_DISCOVERY_PHASE: def('GW_ERR_DISCOVERY_PHASE', 'A discovery phase failed as a whole; its results are missing.'),
+  GW_ERR_DISCOVERY_PHASE: def(
+    'GW_ERR_DISCOVERY_PHASE',
+    'A discovery phase failed as a whole; its results are missing.',
+  ),
   GW_ERR_CLI_USAGE: def('GW_ERR_CLI_USAGE', 'The command line is invalid.'),
-  GW_ERR_API_INVALID: def('GW_ERR_API_INVALID', 'A v1 document failed its own consistency check (dangling reference).'),
+  GW_ERR_API_INVALID: def(
+    'GW_ERR_API_INVALID',
+    'A v1 document failed its own consistency check (dangling reference).',
+  ),
 } as const;
 
 /** Union of all registered error codes. */
@@ -126,8 +243,15 @@ Object.defineProperty(NativeError.prototype, 'name', { value: 'NativeError' });
 export class NamespaceError extends ProjectError {
   readonly op: string;
   readonly ref: string;
-  constructor(code: ErrorCode, message: string, fields: { op: string; ref: string } & ProjectErrorOptions) {
-    super(code, message, { ...fields, details: { op: fields.op, ref: fields.ref, ...fields.details } });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { op: string; ref: string } & ProjectErrorOptions,
+  ) {
+    super(code, message, {
+      ...fields,
+      details: { op: fields.op, ref: fields.ref, ...fields.details },
+    });
     this.op = fields.op;
     this.ref = fields.ref;
   }
@@ -143,11 +267,22 @@ export class NetlinkError extends ProjectError {
   constructor(
     code: ErrorCode,
     message: string,
-    fields: { errno: number; family: string; msgType?: number; extack?: string } & ProjectErrorOptions,
+    fields: {
+      errno: number;
+      family: string;
+      msgType?: number;
+      extack?: string;
+    } & ProjectErrorOptions,
   ) {
     super(code, message, {
       ...fields,
-      details: { errno: fields.errno, family: fields.family, msgType: fields.msgType, extack: fields.extack, ...fields.details },
+      details: {
+        errno: fields.errno,
+        family: fields.family,
+        msgType: fields.msgType,
+        extack: fields.extack,
+        ...fields.details,
+      },
     });
     this.errno = fields.errno;
     this.extack = fields.extack;
@@ -169,7 +304,12 @@ export class DecodeError extends ProjectError {
   ) {
     super(code, message, {
       ...fields,
-      details: { family: fields.family, offset: fields.offset, attrType: fields.attrType, ...fields.details },
+      details: {
+        family: fields.family,
+        offset: fields.offset,
+        attrType: fields.attrType,
+        ...fields.details,
+      },
     });
     this.family = fields.family;
     this.offset = fields.offset;
@@ -200,7 +340,12 @@ export class EngineError extends ProjectError {
   ) {
     super(code, message, {
       ...fields,
-      details: { engine: fields.engine, endpoint: fields.endpoint, status: fields.status, ...fields.details },
+      details: {
+        engine: fields.engine,
+        endpoint: fields.endpoint,
+        status: fields.status,
+        ...fields.details,
+      },
     });
     this.engine = fields.engine;
     this.endpoint = fields.endpoint;
@@ -212,8 +357,15 @@ Object.defineProperty(EngineError.prototype, 'name', { value: 'EngineError' });
 /** An error at the HTTP boundary with the status it maps to. */
 export class ApiError extends ProjectError {
   readonly statusCode: number;
-  constructor(code: ErrorCode, message: string, fields: { statusCode: number } & ProjectErrorOptions) {
-    super(code, message, { ...fields, details: { statusCode: fields.statusCode, ...fields.details } });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { statusCode: number } & ProjectErrorOptions,
+  ) {
+    super(code, message, {
+      ...fields,
+      details: { statusCode: fields.statusCode, ...fields.details },
+    });
     this.statusCode = fields.statusCode;
   }
 }

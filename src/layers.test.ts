@@ -27,9 +27,13 @@ describe('layer zones', () => {
     ['src/cli/probe.ts', '../server/index.js'],
     ['src/model/probe.ts', '../network/index.js'],
     ['src/errors.ts', './model/network.js'],
-  ])('%s may not import %s', async (file, imp) => {
-    expect(await restricted(file, imp)).toBe(true);
-  }, 30_000);
+  ])(
+    '%s may not import %s',
+    async (file, imp) => {
+      expect(await restricted(file, imp)).toBe(true);
+    },
+    30_000,
+  );
 
   it.each([
     ['src/network/probe.ts', '../netlink/index.js'],
@@ -38,7 +42,11 @@ describe('layer zones', () => {
     ['src/discovery/probe.ts', '../network/index.js'],
     ['src/cli/probe.ts', '../discovery/index.js'],
     ['src/netlink/probe.ts', '../native/index.js'],
-  ])('%s may import %s', async (file, imp) => {
-    expect(await restricted(file, imp)).toBe(false);
-  }, 30_000);
+  ])(
+    '%s may import %s',
+    async (file, imp) => {
+      expect(await restricted(file, imp)).toBe(false);
+    },
+    30_000,
+  );
 });

@@ -19,7 +19,11 @@ export function run(cmd, args, input = '') {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err.trim()}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -55,24 +59,39 @@ export class BenchHost {
     this.netns.push(...plan.netns);
     await run('ip', ['-batch', '-'], batch(top.map((x) => `netns add ${x}`)));
     await run('ip', ['-n', plan.hub, '-batch', '-'], batch(plan.hubCmds));
-    await pool([...plan.nsCmds], 6, ([ns, lines]) => run('ip', ['-n', ns, '-batch', '-'], batch(lines)));
+    await pool([...plan.nsCmds], 6, ([ns, lines]) =>
+      run('ip', ['-n', ns, '-batch', '-'], batch(lines)),
+    );
     for (const chain of plan.chainHeads) {
       const c = chainCommands(chain);
       // nsenter switches only the netns (ip -n / ip netns exec would also give ip a private
       // mount namespace, where the new netns' bind mount would not be visible on the host).
-      await run('nsenter', [`--net=/run/netns/${chain.head}`, 'ip', '-batch', '-'], batch(c.inHead));
-      await run('nsenter', [`--net=/run/netns/${chain.members[0]}`, 'ip', '-batch', '-'], batch(c.inC1));
+      await run(
+        'nsenter',
+        [`--net=/run/netns/${chain.head}`, 'ip', '-batch', '-'],
+        batch(c.inHead),
+      );
+      await run(
+        'nsenter',
+        [`--net=/run/netns/${chain.members[0]}`, 'ip', '-batch', '-'],
+        batch(c.inC1),
+      );
       await run('ip', ['-n', chain.members[1], '-batch', '-'], batch(c.inC2));
     }
-    for (const ns of plan.sleepers) this.#startSleeper(['ip', 'netns', 'exec', ns, 'sleep', '100000']);
+    for (const ns of plan.sleepers)
+      this.#startSleeper(['ip', 'netns', 'exec', ns, 'sleep', '100000']);
     for (let j = 0; j < plan.processOnly; j++) {
       const pid = this.#startSleeper(['unshare', '--net', 'sleep', '100000']);
       await waitForOwnNetns(pid);
-      await run('ip', ['-n', plan.hub, '-batch', '-'], batch([
-        `link add pv${j} type veth peer name eth0 netns ${pid}`,
-        `link set pv${j} master br0`,
-        `link set pv${j} up`,
-      ]));
+      await run(
+        'ip',
+        ['-n', plan.hub, '-batch', '-'],
+        batch([
+          `link add pv${j} type veth peer name eth0 netns ${pid}`,
+          `link set pv${j} master br0`,
+          `link set pv${j} up`,
+        ]),
+      );
     }
     return plan;
   }
@@ -97,9 +116,14 @@ export class BenchHost {
         // already gone
       }
     }
-    const existing = this.netns.filter((x) => x.startsWith(this.prefix) && existsSync(`/run/netns/${x}`));
+    const existing = this.netns.filter(
+      (x) => x.startsWith(this.prefix) && existsSync(`/run/netns/${x}`),
+    );
     if (existing.length > 0) {
-      spawnSync('ip', ['-force', '-batch', '-'], { input: batch(existing.map((x) => `netns del ${x}`)), stdio: ['pipe', 'ignore', 'ignore'] });
+      spawnSync('ip', ['-force', '-batch', '-'], {
+        input: batch(existing.map((x) => `netns del ${x}`)),
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
     }
   }
 }

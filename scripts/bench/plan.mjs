@@ -41,7 +41,11 @@ export function planHost(n, prefix) {
   nsCmds.set(hub, ['link set lo up']);
   for (let k = 0; k < bridges; k++) {
     hubCmds.push(`link add br${k} type bridge`);
-    cmds(hub).push(`link set br${k} up`, `addr add 10.${64 + k}.0.1/16 dev br${k}`, `addr add fd00:${k}::1/64 dev br${k} nodad`);
+    cmds(hub).push(
+      `link set br${k} up`,
+      `addr add 10.${64 + k}.0.1/16 dev br${k}`,
+      `addr add fd00:${k}::1/64 dev br${k} nodad`,
+    );
   }
   const chainHeads = [];
   let budget = n - 1; // netns still to create after the hub
@@ -67,12 +71,21 @@ export function planHost(n, prefix) {
       `route add ::/0 via fd00:${k}::1 metric 1024`,
     );
     if (i % 10 === 0) {
-      hubCmds.push(`link add mvh${i} link br${k} type macvlan mode bridge`, `link set mvh${i} netns ${leaf}`);
+      hubCmds.push(
+        `link add mvh${i} link br${k} type macvlan mode bridge`,
+        `link set mvh${i} netns ${leaf}`,
+      );
       cmds(leaf).push(`link set mvh${i} name mv0`, 'link set mv0 up');
     }
     if (i % 10 === 5) {
-      cmds(leaf).push(`link add vx0 type vxlan id ${1000 + i} local ${v4} dev eth0 dstport 4789`, 'link set vx0 up');
-      hubCmds.push(`link add vxh${i} type vxlan id ${5000 + i} local 10.${64 + k}.0.1 dev br${k} dstport 4790`, `link set vxh${i} netns ${leaf}`);
+      cmds(leaf).push(
+        `link add vx0 type vxlan id ${1000 + i} local ${v4} dev eth0 dstport 4789`,
+        'link set vx0 up',
+      );
+      hubCmds.push(
+        `link add vxh${i} type vxlan id ${5000 + i} local 10.${64 + k}.0.1 dev br${k} dstport 4790`,
+        `link set vxh${i} netns ${leaf}`,
+      );
     }
     if (i % 20 === 7 && budget >= 2) {
       const c1 = `${leaf}-c1`;
@@ -97,10 +110,30 @@ export function planHost(n, prefix) {
 export function chainCommands(chain) {
   const [c1, c2] = chain.members;
   return {
-    inHead: [`netns add ${c1}`, 'link add ch1 type veth peer name up0', `link set up0 netns ${c1}`, 'link set ch1 up', 'addr add 10.250.1.1/30 dev ch1'],
-    inC1: [`netns add ${c2}`, 'link set lo up', 'link set up0 up', 'addr add 10.250.1.2/30 dev up0', 'link add ch2 type veth peer name dn0',
-      `link set dn0 netns ${c2}`, 'link set ch2 up', 'addr add 10.250.2.1/30 dev ch2', 'route add default via 10.250.1.1'],
-    inC2: ['link set lo up', 'link set dn0 up', 'addr add 10.250.2.2/30 dev dn0', 'route add default via 10.250.2.1'],
+    inHead: [
+      `netns add ${c1}`,
+      'link add ch1 type veth peer name up0',
+      `link set up0 netns ${c1}`,
+      'link set ch1 up',
+      'addr add 10.250.1.1/30 dev ch1',
+    ],
+    inC1: [
+      `netns add ${c2}`,
+      'link set lo up',
+      'link set up0 up',
+      'addr add 10.250.1.2/30 dev up0',
+      'link add ch2 type veth peer name dn0',
+      `link set dn0 netns ${c2}`,
+      'link set ch2 up',
+      'addr add 10.250.2.1/30 dev ch2',
+      'route add default via 10.250.1.1',
+    ],
+    inC2: [
+      'link set lo up',
+      'link set dn0 up',
+      'addr add 10.250.2.2/30 dev dn0',
+      'route add default via 10.250.2.1',
+    ],
   };
 }
 

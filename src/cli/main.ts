@@ -16,7 +16,9 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command();
   program
     .name('ghostwire')
-    .description('Discover Linux virtual networking: namespaces, interfaces, wiring, addresses, routes.')
+    .description(
+      'Discover Linux virtual networking: namespaces, interfaces, wiring, addresses, routes.',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -32,7 +34,10 @@ export function buildProgram(io: CliIo): Command {
     .hook('preAction', async () => {
       const { configureDefaultDiscoveryContext } = await import('../discovery/index.js');
       // one-shot commands close the context after one discovery: list engines once, watch nothing
-      configureDefaultDiscoveryContext({ engineWaitMs: program.opts<{ engineWait: number }>().engineWait, watch: false });
+      configureDefaultDiscoveryContext({
+        engineWaitMs: program.opts<{ engineWait: number }>().engineWait,
+        watch: false,
+      });
     });
   for (const c of COMMANDS) c.register(program, io);
   return program;

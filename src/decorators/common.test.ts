@@ -4,13 +4,27 @@ import { EngineError } from '../errors.js';
 import { ENGINE_TYPES, type ContainerModel, type Engine } from '../model/container.js';
 import type { NamespaceModel } from '../model/namespace.js';
 import type { NetworkNamespace, Nif } from '../model/network.js';
-import { applyDecoration, decorateEngines, engineNetns, socketPathOf, stringLabels } from './common.js';
+import {
+  applyDecoration,
+  decorateEngines,
+  engineNetns,
+  socketPathOf,
+  stringLabels,
+} from './common.js';
 import type { DecoratorContext } from './decorator.js';
 
 function netns(ino: number, names: string[]): NetworkNamespace {
   const nifs = new Map<number, Nif>();
-  names.forEach((name, i) => nifs.set(i + 1, { name, index: i + 1, alias: '', labels: {} } as unknown as Nif));
-  return { ns: { id: { dev: 4, ino } }, nifs, routes: [], rules: [], nsids: new Map() } as unknown as NetworkNamespace;
+  names.forEach((name, i) =>
+    nifs.set(i + 1, { name, index: i + 1, alias: '', labels: {} } as unknown as Nif),
+  );
+  return {
+    ns: { id: { dev: 4, ino } },
+    nifs,
+    routes: [],
+    rules: [],
+    nsids: new Map(),
+  } as unknown as NetworkNamespace;
 }
 const engine = (pid: number, type: Engine['type'] = ENGINE_TYPES.docker): Engine => ({
   id: `e${pid}`,
@@ -21,8 +35,18 @@ const engine = (pid: number, type: Engine['type'] = ENGINE_TYPES.docker): Engine
   prefix: '',
 });
 
-function ctx(engines: Engine[], nets: NetworkNamespace[], netOfPid: Record<number, number>, signal = new AbortController().signal): DecoratorContext {
-  const processes = new Map(Object.entries(netOfPid).map(([pid, ino]) => [Number(pid), { namespaces: { net: { id: { dev: 4, ino } } } }]));
+function ctx(
+  engines: Engine[],
+  nets: NetworkNamespace[],
+  netOfPid: Record<number, number>,
+  signal = new AbortController().signal,
+): DecoratorContext {
+  const processes = new Map(
+    Object.entries(netOfPid).map(([pid, ino]) => [
+      Number(pid),
+      { namespaces: { net: { id: { dev: 4, ino } } } },
+    ]),
+  );
   return {
     namespaces: { processes } as unknown as NamespaceModel,
     network: { netns: new Map(nets.map((n) => [n.ns.id.ino, n])) },
@@ -50,7 +74,13 @@ describe('decorator helpers', () => {
     const nif = n.nifs.get(2);
     if (nif === undefined) throw new Error('fixture');
     nif.labels['keep'] = 'me';
-    expect(applyDecoration(n, { nifName: 'docker0', network: 'bridge', labels: { 'gostwire/network/name': 'bridge' } })).toBe(nif);
+    expect(
+      applyDecoration(n, {
+        nifName: 'docker0',
+        network: 'bridge',
+        labels: { 'gostwire/network/name': 'bridge' },
+      }),
+    ).toBe(nif);
     expect(nif.alias).toBe('bridge');
     expect(nif.labels).toEqual({ keep: 'me', 'gostwire/network/name': 'bridge' });
     expect(applyDecoration(n, { nifName: 'br-nope', network: 'x', labels: {} })).toBeUndefined();
@@ -71,20 +101,40 @@ describe('decorateEngines', () => {
     const engines = [engine(10), engine(20), engine(30), engine(40, ENGINE_TYPES.podman)];
     const c = ctx(engines, [hostNs, innerNs], { 10: 1, 20: 2, 30: 1, 40: 1 });
     const problems = await decorateEngines(c, 'test', ENGINE_TYPES.docker, (e) => {
-      if (e.pid === 30) return Promise.reject(new EngineError('GW_ERR_ENGINE_UNREACHABLE', 'gone', { engine: 'docker', endpoint: e.apiPath }));
-      return Promise.resolve({ decorations: [{ nifName: 'docker0', network: `net-of-${e.pid}`, labels: {} }], problems: [] });
+      if (e.pid === 30)
+        return Promise.reject(
+          new EngineError('GW_ERR_ENGINE_UNREACHABLE', 'gone', {
+            engine: 'docker',
+            endpoint: e.apiPath,
+          }),
+        );
+      return Promise.resolve({
+        decorations: [{ nifName: 'docker0', network: `net-of-${e.pid}`, labels: {} }],
+        problems: [],
+      });
     });
     expect(hostNs.nifs.get(2)?.alias).toBe('net-of-10');
     expect(innerNs.nifs.get(2)?.alias).toBe('net-of-20');
-    expect(problems).toEqual([{ code: 'GW_ERR_ENGINE_UNREACHABLE', message: 'test: gone', subject: 'engine:docker.com:pid 30' }]);
+    expect(problems).toEqual([
+      {
+        code: 'GW_ERR_ENGINE_UNREACHABLE',
+        message: 'test: gone',
+        subject: 'engine:docker.com:pid 30',
+      },
+    ]);
   });
 
   it('reports an engine whose netns is not in the network model', async () => {
     const c = ctx([engine(10)], [], {});
     const problems = await decorateEngines(c, 'test', ENGINE_TYPES.docker, () =>
-      Promise.resolve({ decorations: [{ nifName: 'docker0', network: 'bridge', labels: {} }], problems: [] }),
+      Promise.resolve({
+        decorations: [{ nifName: 'docker0', network: 'bridge', labels: {} }],
+        problems: [],
+      }),
     );
-    expect(problems.map((p) => [p.code, p.subject])).toEqual([['GW_ERR_DECORATOR_FAILED', 'engine:docker.com:pid 10']]);
+    expect(problems.map((p) => [p.code, p.subject])).toEqual([
+      ['GW_ERR_DECORATOR_FAILED', 'engine:docker.com:pid 10'],
+    ]);
   });
 
   it('does not touch the model once the context is aborted', async () => {
@@ -93,7 +143,10 @@ describe('decorateEngines', () => {
     const c = ctx([engine(10)], [n], { 10: 1 }, ac.signal);
     const problems = await decorateEngines(c, 'test', ENGINE_TYPES.docker, () => {
       ac.abort();
-      return Promise.resolve({ decorations: [{ nifName: 'docker0', network: 'late', labels: { a: 'b' } }], problems: [] });
+      return Promise.resolve({
+        decorations: [{ nifName: 'docker0', network: 'late', labels: { a: 'b' } }],
+        problems: [],
+      });
     });
     expect(problems).toEqual([]);
     expect(n.nifs.get(2)?.alias).toBe('');

@@ -44,7 +44,10 @@ export function socketPathOf(engine: Engine): string | undefined {
  * namespace), else from `<procRoot>/<pid>/ns/net`'s inode (processes started after the
  * namespace scan). Undefined when the netns is not in the network model.
  */
-export function engineNetns(ctx: Pick<DecoratorContext, 'namespaces' | 'network' | 'procRoot'>, engine: Engine): NetworkNamespace | undefined {
+export function engineNetns(
+  ctx: Pick<DecoratorContext, 'namespaces' | 'network' | 'procRoot'>,
+  engine: Engine,
+): NetworkNamespace | undefined {
   const ns = ctx.namespaces.processes.get(engine.pid)?.namespaces.net;
   if (ns !== undefined) return ctx.network.netns.get(ns.id.ino);
   try {
@@ -77,7 +80,8 @@ export function applyDecoration(netns: NetworkNamespace, d: NifDecoration): Nif 
 export function stringLabels(labels: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return out;
-  for (const [k, v] of Object.entries(labels as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(labels as Record<string, unknown>))
+    if (typeof v === 'string') out[k] = v;
   return out;
 }
 

@@ -31,8 +31,19 @@ export {
 } from './common.js';
 export { DEFAULT_API_TIMEOUT_MS, DEFAULT_DECORATOR_TIMEOUT_MS, runDecoratorList } from './run.js';
 export { dockernet, dockerNetworkDecorations, bridgeName } from './dockernet/index.js';
-export { podmannet, podmanNetworkDecorations, libpodNetworks, type LibpodNetwork } from './podmannet/index.js';
-export { nerdctlnet, createNerdctlnet, nerdctlDecoration, readNerdctlDecorations, type NerdctlFiles } from './nerdctlnet/index.js';
+export {
+  podmannet,
+  podmanNetworkDecorations,
+  libpodNetworks,
+  type LibpodNetwork,
+} from './podmannet/index.js';
+export {
+  nerdctlnet,
+  createNerdctlnet,
+  nerdctlDecoration,
+  readNerdctlDecorations,
+  type NerdctlFiles,
+} from './nerdctlnet/index.js';
 export {
   kind,
   kindMarks,

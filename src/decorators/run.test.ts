@@ -29,7 +29,11 @@ describe('runDecoratorList', () => {
         return [{ code: 'GW_ERR_DECORATOR_CONFIG', message: 'a1', subject: 'x' }];
       },
     };
-    const b: Decorator = { name: 'b', description: 'b', decorate: () => Promise.resolve([{ code: 'GW_ERR_ENGINE_API', message: 'b1', subject: 'y' }]) };
+    const b: Decorator = {
+      name: 'b',
+      description: 'b',
+      decorate: () => Promise.resolve([{ code: 'GW_ERR_ENGINE_API', message: 'b1', subject: 'y' }]),
+    };
     const problems = await runDecoratorList(input(), [a, b]);
     expect(problems.map((p) => p.message)).toEqual(['a1', 'b1']);
     expect(seen[0]?.procRoot).toBe('/proc');
@@ -51,12 +55,25 @@ describe('runDecoratorList', () => {
         throw new TypeError('boom');
       },
     };
-    const good: Decorator = { name: 'good', description: '', decorate: () => ((ran = true), Promise.resolve([])) };
+    const good: Decorator = {
+      name: 'good',
+      description: '',
+      decorate: () => ((ran = true), Promise.resolve([])),
+    };
     const problems = await runDecoratorList(input(), [bad, worse, good]);
     expect(ran).toBe(true);
     expect(problems).toEqual([
-      { code: 'GW_ERR_DECORATOR_FAILED', message: 'decorator bad failed: socket gone', subject: 'decorator:bad', cause: 'GW_ERR_ENGINE_UNREACHABLE' },
-      { code: 'GW_ERR_DECORATOR_FAILED', message: 'decorator worse failed: boom', subject: 'decorator:worse' },
+      {
+        code: 'GW_ERR_DECORATOR_FAILED',
+        message: 'decorator bad failed: socket gone',
+        subject: 'decorator:bad',
+        cause: 'GW_ERR_ENGINE_UNREACHABLE',
+      },
+      {
+        code: 'GW_ERR_DECORATOR_FAILED',
+        message: 'decorator worse failed: boom',
+        subject: 'decorator:worse',
+      },
     ]);
   });
 
@@ -74,16 +91,24 @@ describe('runDecoratorList', () => {
     const t0 = Date.now();
     const problems = await runDecoratorList(input({ timeoutMs: 50 }), [slow, fast]);
     expect(Date.now() - t0).toBeLessThan(1000);
-    expect(problems.map((p) => [p.code, p.subject])).toEqual([['GW_ERR_DECORATOR_TIMEOUT', 'decorator:slow']]);
+    expect(problems.map((p) => [p.code, p.subject])).toEqual([
+      ['GW_ERR_DECORATOR_TIMEOUT', 'decorator:slow'],
+    ]);
     expect(ctxOfSlow?.signal.aborted).toBe(true);
     expect(ctxOfSlow?.apiTimeoutMs).toBe(50); // capped at the budget
   });
 
   it('a caller abort ends the run early', async () => {
     const ac = new AbortController();
-    const slow: Decorator = { name: 'slow', description: '', decorate: () => new Promise(() => undefined) };
+    const slow: Decorator = {
+      name: 'slow',
+      description: '',
+      decorate: () => new Promise(() => undefined),
+    };
     setTimeout(() => ac.abort(), 10);
-    const problems = await runDecoratorList(input({ signal: ac.signal, timeoutMs: 60_000 }), [slow]);
+    const problems = await runDecoratorList(input({ signal: ac.signal, timeoutMs: 60_000 }), [
+      slow,
+    ]);
     expect(problems.map((p) => p.code)).toEqual(['GW_ERR_DECORATOR_TIMEOUT']);
     const pre = await runDecoratorList(input({ signal: ac.signal }), [slow]);
     expect(pre.map((p) => p.code)).toEqual(['GW_ERR_DECORATOR_TIMEOUT']);

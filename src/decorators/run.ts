@@ -16,7 +16,8 @@ export const DEFAULT_DECORATOR_TIMEOUT_MS = 5_000;
 /** Default timeout per engine API call (ms). */
 export const DEFAULT_API_TIMEOUT_MS = 3_000;
 
-type Outcome = { readonly kind: 'done'; readonly problems: Problem[] } | { readonly kind: 'timeout' };
+type Outcome =
+  { readonly kind: 'done'; readonly problems: Problem[] } | { readonly kind: 'timeout' };
 
 /**
  * Runs `decorators` over the models in `input` and returns all problems. Never throws for a
@@ -24,7 +25,10 @@ type Outcome = { readonly kind: 'done'; readonly problems: Problem[] } | { reado
  * unfinished decorators are reported and their later changes are suppressed by the context's
  * abort signal.
  */
-export async function runDecoratorList(input: DecoratorInput, decorators: readonly Decorator[]): Promise<Problem[]> {
+export async function runDecoratorList(
+  input: DecoratorInput,
+  decorators: readonly Decorator[],
+): Promise<Problem[]> {
   const timeoutMs = input.timeoutMs ?? DEFAULT_DECORATOR_TIMEOUT_MS;
   const controller = new AbortController();
   const onCallerAbort = (): void => controller.abort(input.signal?.reason);
@@ -71,7 +75,11 @@ export async function runDecoratorList(input: DecoratorInput, decorators: readon
 
 function failedProblem(d: Decorator, e: unknown): Problem {
   const cause = errorCode(e);
-  const p = { code: 'GW_ERR_DECORATOR_FAILED' as const, message: `decorator ${d.name} failed: ${errorMessage(e)}`, subject: `decorator:${d.name}` };
+  const p = {
+    code: 'GW_ERR_DECORATOR_FAILED' as const,
+    message: `decorator ${d.name} failed: ${errorMessage(e)}`,
+    subject: `decorator:${d.name}`,
+  };
   return cause === undefined ? p : { ...p, cause };
 }
 

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { ENGINE_TYPES, PREFIX_LABEL, type Container, type ContainerModel, type Engine } from '../model/container.js';
+import {
+  ENGINE_TYPES,
+  PREFIX_LABEL,
+  type Container,
+  type ContainerModel,
+  type Engine,
+} from '../model/container.js';
 import type { NamespaceModel, Process } from '../model/namespace.js';
 import { NS_TYPES } from '../model/namespace.js';
 import type { ProcessTenant, Tenant } from '../model/tenant.js';
@@ -18,7 +24,14 @@ import { buildScenario, makeNamespace, makeProcess } from './scenario.js';
 
 const DETAILS = { capBnd: undefined, affinity: [], status: 'running' as const };
 
-const engine: Engine = { id: 'E1', type: ENGINE_TYPES.docker, version: '20.10.24', pid: 50, apiPath: 'unix:///proc/50/root/run/docker.sock', prefix: '' };
+const engine: Engine = {
+  id: 'E1',
+  type: ENGINE_TYPES.docker,
+  version: '20.10.24',
+  pid: 50,
+  apiPath: 'unix:///proc/50/root/run/docker.sock',
+  prefix: '',
+};
 
 function container(name: string, pid: number, over: Partial<Container> = {}): Container {
   return {
@@ -56,13 +69,22 @@ function world(): { model: NamespaceModel; procs: Map<number, Process> } {
   const c1 = makeProcess(70, shim, 'sleep', ['sleep', '1d'], { net: contNet, pid: pid1 });
   const shim2 = makeProcess(62, init, 'containerd-shim', ['shim'], { net: hostNet, pid: pid1 });
   const c2 = makeProcess(71, shim2, 'sleep', ['sleep', '2d'], { net: contNet, pid: pid1 });
-  const procs = new Map([init, kthreadd, dockerd, shim, hostCont, c1, shim2, c2].map((p) => [p.pid, p]));
+  const procs = new Map(
+    [init, kthreadd, dockerd, shim, hostCont, c1, shim2, c2].map((p) => [p.pid, p]),
+  );
   const byType = {
     ...(Object.fromEntries(NS_TYPES.map((t) => [t, []])) as unknown as NamespaceModel['byType']),
     net: [hostNet, contNet, emptyNet],
     pid: [pid1],
   };
-  const model: NamespaceModel = { processes: procs, namespaces: new Map(), byType, own: {}, initial: { net: hostNet }, socketOwners: new Map() };
+  const model: NamespaceModel = {
+    processes: procs,
+    namespaces: new Map(),
+    byType,
+    own: {},
+    initial: { net: hostNet },
+    socketOwners: new Map(),
+  };
   return { model, procs };
 }
 
@@ -70,24 +92,41 @@ function world(): { model: NamespaceModel; procs: Map<number, Process> } {
 function plainTenants(model: NamespaceModel): Map<number, Tenant[]> {
   const out = new Map<number, Tenant[]>();
   for (const ns of model.byType.net) {
-    if (ns.processes.length === 0) out.set(ns.id.ino, [{ type: 'bindmount', name: ns.ref.join(':'), netns: ns, refs: ns.ref }]);
+    if (ns.processes.length === 0)
+      out.set(ns.id.ino, [{ type: 'bindmount', name: ns.ref.join(':'), netns: ns, refs: ns.ref }]);
     else
       out.set(
         ns.id.ino,
         ns.leaders
           .filter((p) => p.pid !== 2)
-          .map((p): Tenant => ({ type: 'proc', name: `${p.comm}(${p.pid})`, netns: ns, process: p, details: DETAILS })),
+          .map((p): Tenant => ({
+            type: 'proc',
+            name: `${p.comm}(${p.pid})`,
+            netns: ns,
+            process: p,
+            details: DETAILS,
+          })),
       );
   }
   return out;
 }
 
-const build = (p: Process, netns: ProcessTenant['netns']): ProcessTenant => ({ type: 'proc', name: `${p.comm}(${p.pid})`, netns, process: p, details: DETAILS });
+const build = (p: Process, netns: ProcessTenant['netns']): ProcessTenant => ({
+  type: 'proc',
+  name: `${p.comm}(${p.pid})`,
+  netns,
+  process: p,
+  details: DETAILS,
+});
 
 function summary(tenants: ReadonlyMap<number, readonly Tenant[]>): Record<number, string[]> {
   const out: Record<number, string[]> = {};
   for (const [ino, list] of tenants) {
-    out[ino] = list.map((t) => (t.type === 'proc' ? `${t.process.pid}:${t.name}${t.container === undefined ? '' : '*'}` : `bmnt:${t.name}`));
+    out[ino] = list.map((t) =>
+      t.type === 'proc'
+        ? `${t.process.pid}:${t.name}${t.container === undefined ? '' : '*'}`
+        : `bmnt:${t.name}`,
+    );
   }
   return out;
 }
@@ -115,7 +154,12 @@ describe('mergeContainerTenants', () => {
     const { model } = world();
     const plain = plainTenants(model);
     const before = summary(plain);
-    const r = mergeContainerTenants(plain, { engines: [engine], containers: [container('hostnet', 61)], groups: [] }, model, build);
+    const r = mergeContainerTenants(
+      plain,
+      { engines: [engine], containers: [container('hostnet', 61)], groups: [] },
+      model,
+      build,
+    );
     expect(summary(plain)).toEqual(before);
     expect(r.value.get(100)?.map((t) => (t.type === 'proc' ? t.process.pid : 0))).toEqual([1, 61]);
   });
@@ -125,7 +169,15 @@ describe('mergeContainerTenants', () => {
     const other: Engine = { ...engine, id: 'E2', type: ENGINE_TYPES.cri };
     const r = mergeContainerTenants(
       plainTenants(model),
-      { engines: [engine, other], containers: [container('k', 2), container('a', 70), container('b', 70, { engine: other, type: other.type })], groups: [] },
+      {
+        engines: [engine, other],
+        containers: [
+          container('k', 2),
+          container('a', 70),
+          container('b', 70, { engine: other, type: other.type }),
+        ],
+        groups: [],
+      },
       model,
       build,
     );
@@ -135,7 +187,16 @@ describe('mergeContainerTenants', () => {
 
   it('records containers whose process is unknown as GW_ERR_CONTAINER_PROCESS', () => {
     const { model } = world();
-    const r = mergeContainerTenants(plainTenants(model), { engines: [engine], containers: [container('gone', 999), container('untranslated', 0)], groups: [] }, model, build);
+    const r = mergeContainerTenants(
+      plainTenants(model),
+      {
+        engines: [engine],
+        containers: [container('gone', 999), container('untranslated', 0)],
+        groups: [],
+      },
+      model,
+      build,
+    );
     expect(r.problems.map((p) => [p.code, p.subject])).toEqual([
       ['GW_ERR_CONTAINER_PROCESS', 'container id-gone'],
       ['GW_ERR_CONTAINER_PROCESS', 'container id-untranslated'],
@@ -147,7 +208,11 @@ describe('mergeContainerTenants', () => {
     const { model } = world();
     const r = mergeContainerTenants(
       plainTenants(model),
-      { engines: [engine], containers: [container('hostnet', 61), container('web', 70)], groups: [] },
+      {
+        engines: [engine],
+        containers: [container('hostnet', 61), container('web', 70)],
+        groups: [],
+      },
       model,
       () => {
         throw new Error('boom');
@@ -162,16 +227,30 @@ describe('mergeContainerTenants', () => {
 describe('tenantsWithContainers', () => {
   it('returns the plain phase result untouched without containers', () => {
     const { model } = world();
-    const plain = { value: plainTenants(model), problems: [{ code: 'GW_ERR_PROCFS_READ' as const, message: 'm', subject: 's' }] };
+    const plain = {
+      value: plainTenants(model),
+      problems: [{ code: 'GW_ERR_PROCFS_READ' as const, message: 'm', subject: 's' }],
+    };
     expect(tenantsWithContainers(model, emptyContainerModel(), () => plain)).toBe(plain);
     expect(tenantsWithContainers(model, undefined, () => plain)).toBe(plain);
   });
 
   it('merges and keeps the plain phase problems first', () => {
     const { model } = world();
-    const plain = { value: plainTenants(model), problems: [{ code: 'GW_ERR_PROCFS_READ' as const, message: 'm', subject: 's' }] };
-    const r = tenantsWithContainers(model, { engines: [engine], containers: [container('web', 70), container('x', 4242)], groups: [] }, () => plain, '/nonexistent');
-    expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_PROCFS_READ', 'GW_ERR_CONTAINER_PROCESS']);
+    const plain = {
+      value: plainTenants(model),
+      problems: [{ code: 'GW_ERR_PROCFS_READ' as const, message: 'm', subject: 's' }],
+    };
+    const r = tenantsWithContainers(
+      model,
+      { engines: [engine], containers: [container('web', 70), container('x', 4242)], groups: [] },
+      () => plain,
+      '/nonexistent',
+    );
+    expect(r.problems.map((p) => p.code)).toEqual([
+      'GW_ERR_PROCFS_READ',
+      'GW_ERR_CONTAINER_PROCESS',
+    ]);
     expect(summary(r.value)[200]).toEqual(['70:web*', '71:sleep(71)']);
   });
 });
@@ -188,14 +267,19 @@ describe('DiscoveryContext', () => {
 
   it('creates one tracker lazily, hands out none once closed', async () => {
     const ctx = new DiscoveryContext({ engineWaitMs: 10 });
-    const [a, b] = await Promise.all([ctx.engineTracker('/nonexistent'), ctx.engineTracker('/nonexistent')]);
+    const [a, b] = await Promise.all([
+      ctx.engineTracker('/nonexistent'),
+      ctx.engineTracker('/nonexistent'),
+    ]);
     expect(a).toBeDefined();
     expect(a).toBe(b);
     ctx.close();
     expect(ctx.closed).toBe(true);
     expect(await ctx.engineTracker('/nonexistent')).toBeUndefined();
     const { model } = world();
-    expect((await discoverContainers(ctx, model, '/nonexistent')).value).toEqual(emptyContainerModel());
+    expect((await discoverContainers(ctx, model, '/nonexistent')).value).toEqual(
+      emptyContainerModel(),
+    );
   });
 
   it('does not hand out a tracker when closed while it is being created', async () => {
@@ -233,9 +317,15 @@ describe('runDiscovery with the containers phase', () => {
       namespaces: () => ({ value: s.namespaces, problems: [] }),
       network: async () => {
         await new Promise((r) => setTimeout(r, 20));
-        return { value: s.network, problems: [{ code: 'GW_ERR_NETWORK_DUMP', message: 'n', subject: 'net' }] };
+        return {
+          value: s.network,
+          problems: [{ code: 'GW_ERR_NETWORK_DUMP', message: 'n', subject: 'net' }],
+        };
       },
-      tenants: (_ns, _o, containers) => ({ value: containers?.containers.length ? new Map() : s.tenants, problems: [] }),
+      tenants: (_ns, _o, containers) => ({
+        value: containers?.containers.length ? new Map() : s.tenants,
+        problems: [],
+      }),
       dns: () => ({ value: s.dns, problems: [] }),
       tuntap: () => ({ value: s.tunTapProcessors, problems: [] }),
       ports: async () => ({ value: s.ports, problems: [] }),
@@ -243,7 +333,11 @@ describe('runDiscovery with the containers phase', () => {
       ...over,
     };
   }
-  const model: ContainerModel = { engines: [engine], containers: [container('web', 2345)], groups: [] };
+  const model: ContainerModel = {
+    engines: [engine],
+    containers: [container('web', 2345)],
+    groups: [],
+  };
 
   it('runs containers concurrently with network, then decorators, then tenants with the containers', async () => {
     const order: string[] = [];
@@ -251,7 +345,10 @@ describe('runDiscovery with the containers phase', () => {
       phases({
         containers: async () => {
           order.push('containers');
-          return { value: model, problems: [{ code: 'GW_ERR_ENGINE_SYNC_TIMEOUT', message: 'c', subject: 'pid 50' }] };
+          return {
+            value: model,
+            problems: [{ code: 'GW_ERR_ENGINE_SYNC_TIMEOUT', message: 'c', subject: 'pid 50' }],
+          };
         },
         decorate: async (_ns, network, containers) => {
           order.push(`decorate:${network.netns.size}:${containers.containers.length}`);
@@ -266,7 +363,11 @@ describe('runDiscovery with the containers phase', () => {
     expect(order).toEqual(['containers', 'decorate:3:1', 'tenants:1']);
     expect(r.containers).toBe(model);
     // network problems first, then containers, then decorators: deterministic order
-    expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_NETWORK_DUMP', 'GW_ERR_ENGINE_SYNC_TIMEOUT', 'GW_ERR_DECORATOR_FAILED']);
+    expect(r.problems.map((p) => p.code)).toEqual([
+      'GW_ERR_NETWORK_DUMP',
+      'GW_ERR_ENGINE_SYNC_TIMEOUT',
+      'GW_ERR_DECORATOR_FAILED',
+    ]);
     expect(r.timings.containersMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -280,7 +381,9 @@ describe('runDiscovery with the containers phase', () => {
     );
     expect(r.containers).toEqual(emptyContainerModel());
     expect(r.tenants.size).toBe(3);
-    expect(r.problems.find((p) => p.subject === 'phase:containers')?.code).toBe('GW_ERR_DISCOVERY_PHASE');
+    expect(r.problems.find((p) => p.subject === 'phase:containers')?.code).toBe(
+      'GW_ERR_DISCOVERY_PHASE',
+    );
   });
 
   it('without a containers phase the model is empty', async () => {

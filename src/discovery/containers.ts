@@ -85,8 +85,12 @@ export class DiscoveryContext {
       const o: EngineTrackerOptions = {
         procRoot,
         ...(this.#opts.engineWaitMs === undefined ? {} : { waitMs: this.#opts.engineWaitMs }),
-        ...(this.#opts.probeTimeoutMs === undefined ? {} : { probeTimeoutMs: this.#opts.probeTimeoutMs }),
-        ...(this.#opts.onContainersChange === undefined ? {} : { onChange: this.#opts.onContainersChange }),
+        ...(this.#opts.probeTimeoutMs === undefined
+          ? {}
+          : { probeTimeoutMs: this.#opts.probeTimeoutMs }),
+        ...(this.#opts.onContainersChange === undefined
+          ? {}
+          : { onChange: this.#opts.onContainersChange }),
         ...(this.#opts.watch === undefined ? {} : { watch: this.#opts.watch }),
       };
       const t = new Tracker(o);
@@ -182,7 +186,12 @@ export function mergeContainerTenants(
     const p = c.pid > 0 ? namespaces.processes.get(c.pid) : undefined;
     const netns = p?.namespaces.net;
     if (p === undefined || netns === undefined) {
-      problems.push(containerProcessProblem(c, p === undefined ? 'is not in the process table' : 'has no readable network namespace'));
+      problems.push(
+        containerProcessProblem(
+          c,
+          p === undefined ? 'is not in the process table' : 'has no readable network namespace',
+        ),
+      );
       continue;
     }
     if (isKthreadd(p)) continue;
@@ -236,9 +245,18 @@ export function tenantsWithContainers(
   let reader: TenantDetailsReader | undefined;
   const merged = mergeContainerTenants(plain.value, containers, namespaces, (p, netns) => {
     reader ??= new TenantDetailsReader({ procRoot });
-    return { type: 'proc', name: `${p.comm}(${p.pid})`, netns, process: p, details: reader.read(p) };
+    return {
+      type: 'proc',
+      name: `${p.comm}(${p.pid})`,
+      netns,
+      process: p,
+      details: reader.read(p),
+    };
   });
-  return { value: merged.value, problems: [...plain.problems, ...(reader?.problems ?? []), ...merged.problems] };
+  return {
+    value: merged.value,
+    problems: [...plain.problems, ...(reader?.problems ?? []), ...merged.problems],
+  };
 }
 
 /**

@@ -2,12 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { buildScenario } from './scenario.js';
 import { ProcfsError, ProjectError } from '../errors.js';
-import { EMPTY_HOST, emptyNamespaceModel, nowNs, runDiscovery, type DiscoveryPhases } from './discover.js';
+import {
+  EMPTY_HOST,
+  emptyNamespaceModel,
+  nowNs,
+  runDiscovery,
+  type DiscoveryPhases,
+} from './discover.js';
 
 function phases(over: Partial<DiscoveryPhases> = {}): DiscoveryPhases {
   const s = buildScenario();
   return {
-    namespaces: () => ({ value: s.namespaces, problems: [{ code: 'GW_ERR_NS_ACCESS', message: 'm', subject: 'pid 9' }] }),
+    namespaces: () => ({
+      value: s.namespaces,
+      problems: [{ code: 'GW_ERR_NS_ACCESS', message: 'm', subject: 'pid 9' }],
+    }),
     network: async () => ({ value: s.network, problems: [] }),
     tenants: () => ({ value: s.tenants, problems: [] }),
     dns: () => ({ value: s.dns, problems: [] }),
@@ -37,12 +46,18 @@ describe('runDiscovery', () => {
       tenants: (ns) => {
         order.push('tenants');
         expect(ns).toBe(s.namespaces);
-        return { value: s.tenants, problems: [{ code: 'GW_ERR_PROCFS_READ', message: 't', subject: 'pid 1' }] };
+        return {
+          value: s.tenants,
+          problems: [{ code: 'GW_ERR_PROCFS_READ', message: 't', subject: 'pid 1' }],
+        };
       },
       dns: (tenants) => {
         order.push('dns');
         expect(tenants).toBe(s.tenants);
-        return { value: s.dns, problems: [{ code: 'GW_ERR_FILE_TOO_LARGE', message: 'd', subject: 'pid 1 /etc/hosts' }] };
+        return {
+          value: s.dns,
+          problems: [{ code: 'GW_ERR_FILE_TOO_LARGE', message: 'd', subject: 'pid 1 /etc/hosts' }],
+        };
       },
       tuntap: (_ns, net) => {
         order.push('tuntap');
@@ -52,7 +67,10 @@ describe('runDiscovery', () => {
       ports: async (_ns, _net, tenants) => {
         order.push('ports');
         expect(tenants).toBe(s.tenants);
-        return { value: s.ports, problems: [{ code: 'GW_ERR_PORTS_DUMP', message: 'p', subject: 'netns:[1]' }] };
+        return {
+          value: s.ports,
+          problems: [{ code: 'GW_ERR_PORTS_DUMP', message: 'p', subject: 'netns:[1]' }],
+        };
       },
       namespaces: () => ({ value: s.namespaces, problems: [] }),
       network: async () => ({ value: s.network, problems: [] }),
@@ -61,7 +79,11 @@ describe('runDiscovery', () => {
     expect(r.dns).toBe(s.dns);
     expect(r.tunTapProcessors).toBe(s.tunTapProcessors);
     expect(r.ports).toBe(s.ports);
-    expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_PROCFS_READ', 'GW_ERR_FILE_TOO_LARGE', 'GW_ERR_PORTS_DUMP']);
+    expect(r.problems.map((p) => p.code)).toEqual([
+      'GW_ERR_PROCFS_READ',
+      'GW_ERR_FILE_TOO_LARGE',
+      'GW_ERR_PORTS_DUMP',
+    ]);
     expect(r.timings.portsMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -83,23 +105,30 @@ describe('runDiscovery', () => {
     expect(r.dns.size).toBe(0);
     expect(r.tunTapProcessors.size).toBe(0);
     expect(r.ports.size).toBe(0);
-    expect(r.problems.slice(1).map((p) => p.subject)).toEqual(['phase:dns', 'phase:tuntap', 'phase:ports']);
+    expect(r.problems.slice(1).map((p) => p.subject)).toEqual([
+      'phase:dns',
+      'phase:tuntap',
+      'phase:ports',
+    ]);
   });
 
   it('passes the namespace model to the network and tenant phases', async () => {
     const seen: unknown[] = [];
     const p = phases();
-    await runDiscovery({
-      ...p,
-      network: async (ns, o) => {
-        seen.push(ns, o);
-        return p.network(ns, o);
+    await runDiscovery(
+      {
+        ...p,
+        network: async (ns, o) => {
+          seen.push(ns, o);
+          return p.network(ns, o);
+        },
+        tenants: (ns, o) => {
+          seen.push(ns);
+          return p.tenants(ns, o);
+        },
       },
-      tenants: (ns, o) => {
-        seen.push(ns);
-        return p.tenants(ns, o);
-      },
-    }, { procRoot: '/x' });
+      { procRoot: '/x' },
+    );
     expect(seen[0]).toBe(seen[2]);
     expect(seen[1]).toEqual({ procRoot: '/x' });
   });
@@ -119,8 +148,17 @@ describe('runDiscovery', () => {
     expect(r.tenants.size).toBe(3);
     expect(r.host).toEqual(EMPTY_HOST);
     expect(r.problems.slice(1)).toEqual([
-      { code: 'GW_ERR_DISCOVERY_PHASE', message: 'network phase failed: boom', subject: 'phase:network', cause: 'GW_ERR_NETWORK_DUMP' },
-      { code: 'GW_ERR_DISCOVERY_PHASE', message: 'host phase failed: no host', subject: 'phase:host' },
+      {
+        code: 'GW_ERR_DISCOVERY_PHASE',
+        message: 'network phase failed: boom',
+        subject: 'phase:network',
+        cause: 'GW_ERR_NETWORK_DUMP',
+      },
+      {
+        code: 'GW_ERR_DISCOVERY_PHASE',
+        message: 'host phase failed: no host',
+        subject: 'phase:host',
+      },
     ]);
   });
 
@@ -130,7 +168,13 @@ describe('runDiscovery', () => {
         namespaces: () => {
           throw new Error('x');
         },
-        network: async (ns) => ({ value: { netns: new Map() }, problems: ns.byType.net.length === 0 ? [] : [{ code: 'GW_ERR_NETWORK_DUMP', message: '', subject: '' }] }),
+        network: async (ns) => ({
+          value: { netns: new Map() },
+          problems:
+            ns.byType.net.length === 0
+              ? []
+              : [{ code: 'GW_ERR_NETWORK_DUMP', message: '', subject: '' }],
+        }),
       }),
     );
     expect(r.namespaces.byType.net).toEqual([]);

@@ -32,17 +32,35 @@ export interface DiscoverOptions {
 
 /** The phase functions the orchestrator runs (injectable for tests). */
 export interface DiscoveryPhases {
-  namespaces(opts: DiscoverOptions): PhaseResult<NamespaceModel> | Promise<PhaseResult<NamespaceModel>>;
+  namespaces(
+    opts: DiscoverOptions,
+  ): PhaseResult<NamespaceModel> | Promise<PhaseResult<NamespaceModel>>;
   network(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<NetworkModel>>;
   /** Container engines and their containers; runs concurrently with `network`. */
-  containers?(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<ContainerModel>>;
+  containers?(
+    namespaces: NamespaceModel,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<ContainerModel>>;
   /** Decorators over the network and container models (after both); resolves to their problems. */
-  decorate?(namespaces: NamespaceModel, network: NetworkModel, containers: ContainerModel, opts: DiscoverOptions): Promise<Problem[]>;
+  decorate?(
+    namespaces: NamespaceModel,
+    network: NetworkModel,
+    containers: ContainerModel,
+    opts: DiscoverOptions,
+  ): Promise<Problem[]>;
   /** Tenants per netns; engine containers become tenants of the netns of their initial process. */
-  tenants(namespaces: NamespaceModel, opts: DiscoverOptions, containers?: ContainerModel): PhaseResult<TenantModel>;
+  tenants(
+    namespaces: NamespaceModel,
+    opts: DiscoverOptions,
+    containers?: ContainerModel,
+  ): PhaseResult<TenantModel>;
   /** DNS configuration per tenant process PID. */
   dns(tenants: TenantModel, opts: DiscoverOptions): PhaseResult<ReadonlyMap<number, DnsConfig>>;
-  tuntap(namespaces: NamespaceModel, network: NetworkModel, opts: DiscoverOptions): PhaseResult<TunTapProcessors>;
+  tuntap(
+    namespaces: NamespaceModel,
+    network: NetworkModel,
+    opts: DiscoverOptions,
+  ): PhaseResult<TunTapProcessors>;
   ports(
     namespaces: NamespaceModel,
     network: NetworkModel,
@@ -53,16 +71,35 @@ export interface DiscoveryPhases {
 }
 
 /** Codes that mean "discovery cannot run at all": these are thrown, never recorded. */
-export const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['GW_ERR_PROCFS_UNAVAILABLE', 'GW_ERR_NATIVE_LOAD']);
+export const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'GW_ERR_PROCFS_UNAVAILABLE',
+  'GW_ERR_NATIVE_LOAD',
+]);
 
 /** An empty namespace model (when the namespace phase failed as a whole). */
 export function emptyNamespaceModel(): NamespaceModel {
-  const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<NsType, Namespace[]>;
-  return { processes: new Map(), namespaces: new Map(), byType, own: {}, initial: {}, socketOwners: new Map() };
+  const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<
+    NsType,
+    Namespace[]
+  >;
+  return {
+    processes: new Map(),
+    namespaces: new Map(),
+    byType,
+    own: {},
+    initial: {},
+    socketOwners: new Map(),
+  };
 }
 
 /** An empty host-facts record (when reading host facts failed as a whole). */
-export const EMPTY_HOST: HostInfo = { hostname: '', osrelName: '', osrelVersion: '', kernelVersion: '', cpus: undefined };
+export const EMPTY_HOST: HostInfo = {
+  hostname: '',
+  osrelName: '',
+  osrelVersion: '',
+  kernelVersion: '',
+  cpus: undefined,
+};
 
 // Wall clock in ns: Date gives ms, hrtime gives the sub-ms part (monotonic offset fixed at load).
 const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
@@ -74,7 +111,11 @@ export function nowNs(): bigint {
 
 function phaseProblem(phase: string, e: unknown): Problem {
   const cause = e instanceof ProjectError ? e.code : undefined;
-  const base = { code: 'GW_ERR_DISCOVERY_PHASE' as const, message: `${phase} phase failed: ${errorMessage(e)}`, subject: `phase:${phase}` };
+  const base = {
+    code: 'GW_ERR_DISCOVERY_PHASE' as const,
+    message: `${phase} phase failed: ${errorMessage(e)}`,
+    subject: `phase:${phase}`,
+  };
   return cause === undefined ? base : { ...base, cause };
 }
 
@@ -107,7 +148,10 @@ async function runPhase<T>(
  * Runs one discovery with the given phases. Never throws for a failing phase (see module doc);
  * throws the phase's error for {@link FATAL_CODES}.
  */
-export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOptions = {}): Promise<DiscoveryResult> {
+export async function runDiscovery(
+  phases: DiscoveryPhases,
+  opts: DiscoverOptions = {},
+): Promise<DiscoveryResult> {
   const startedAtNs = nowNs();
   const t0 = performance.now();
   const problems: Problem[] = [];
@@ -128,11 +172,19 @@ export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOption
   // so the problem order stays deterministic
   const containerProblems: Problem[] = [];
   let containersMs = 0;
-  const containersDone = runPhase('containers', containerProblems, emptyContainerModel(), async () => {
-    const r = phases.containers === undefined ? { value: emptyContainerModel(), problems: [] } : await phases.containers(namespaces, opts);
-    containersMs = performance.now() - t1;
-    return r;
-  });
+  const containersDone = runPhase(
+    'containers',
+    containerProblems,
+    emptyContainerModel(),
+    async () => {
+      const r =
+        phases.containers === undefined
+          ? { value: emptyContainerModel(), problems: [] }
+          : await phases.containers(namespaces, opts);
+      containersMs = performance.now() - t1;
+      return r;
+    },
+  );
 
   let network: NetworkModel;
   try {
@@ -148,17 +200,31 @@ export async function runDiscovery(phases: DiscoveryPhases, opts: DiscoverOption
   problems.push(...containerProblems);
   if (phases.decorate !== undefined) {
     const decorate = phases.decorate;
-    await runPhase('decorators', problems, undefined, async () => ({ value: undefined, problems: await decorate(namespaces, network, containers, opts) }));
+    await runPhase('decorators', problems, undefined, async () => ({
+      value: undefined,
+      problems: await decorate(namespaces, network, containers, opts),
+    }));
   }
   const t2 = performance.now();
 
-  const tenants = await runPhase<TenantModel>('tenants', problems, new Map(), () => phases.tenants(namespaces, opts, containers));
+  const tenants = await runPhase<TenantModel>('tenants', problems, new Map(), () =>
+    phases.tenants(namespaces, opts, containers),
+  );
   const t3 = performance.now();
-  const dns = await runPhase<ReadonlyMap<number, DnsConfig>>('dns', problems, new Map(), () => phases.dns(tenants, opts));
+  const dns = await runPhase<ReadonlyMap<number, DnsConfig>>('dns', problems, new Map(), () =>
+    phases.dns(tenants, opts),
+  );
   const tDns = performance.now();
-  const tunTapProcessors = await runPhase<TunTapProcessors>('tuntap', problems, new Map(), () => phases.tuntap(namespaces, network, opts));
+  const tunTapProcessors = await runPhase<TunTapProcessors>('tuntap', problems, new Map(), () =>
+    phases.tuntap(namespaces, network, opts),
+  );
   const tTun = performance.now();
-  const ports = await runPhase<ReadonlyMap<number, readonly Port[]>>('ports', problems, new Map(), () => phases.ports(namespaces, network, tenants, opts));
+  const ports = await runPhase<ReadonlyMap<number, readonly Port[]>>(
+    'ports',
+    problems,
+    new Map(),
+    () => phases.ports(namespaces, network, tenants, opts),
+  );
   const tPorts = performance.now();
 
   let host: HostInfo;

@@ -7,9 +7,22 @@ import { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
 
 describe('parseCpuRanges', () => {
   it.each([
-    ['0-3,8', [[0, 3], [8, 8]]],
+    [
+      '0-3,8',
+      [
+        [0, 3],
+        [8, 8],
+      ],
+    ],
     ['0\n', [[0, 0]]],
-    ['0-1,3-5,7', [[0, 1], [3, 5], [7, 7]]],
+    [
+      '0-1,3-5,7',
+      [
+        [0, 1],
+        [3, 5],
+        [7, 7],
+      ],
+    ],
     ['', []],
   ])('parses %j', (text, want) => {
     expect(parseCpuRanges(text)).toEqual(want);
@@ -21,7 +34,9 @@ describe('parseCpuRanges', () => {
 
 describe('parseOsRelease', () => {
   it('parses quoted and unquoted values, skips comments', () => {
-    const m = parseOsRelease('# c\nNAME="Debian GNU/Linux"\nVERSION_ID=12\nPRETTY=\'x y\'\nESC="a \\"b\\""\nbroken line\n');
+    const m = parseOsRelease(
+      '# c\nNAME="Debian GNU/Linux"\nVERSION_ID=12\nPRETTY=\'x y\'\nESC="a \\"b\\""\nbroken line\n',
+    );
     expect(m.get('NAME')).toBe('Debian GNU/Linux');
     expect(m.get('VERSION_ID')).toBe('12');
     expect(m.get('PRETTY')).toBe('x y');
@@ -47,15 +62,28 @@ describe('readHostInfo', () => {
     writeFileSync(join(proc, 'version'), 'Linux version 9.9\n');
     writeFileSync(join(sys, 'devices/system/cpu/online'), '0-1,4\n');
     expect(readHostInfo({ procRoot: proc, sysfsRoot: sys, hostname: () => 'h1' })).toEqual({
-      hostname: 'h1', osrelName: 'Test OS', osrelVersion: '1 (x)', kernelVersion: 'Linux version 9.9\n', cpus: [[0, 1], [4, 4]],
+      hostname: 'h1',
+      osrelName: 'Test OS',
+      osrelVersion: '1 (x)',
+      kernelVersion: 'Linux version 9.9\n',
+      cpus: [
+        [0, 1],
+        [4, 4],
+      ],
     });
   });
 
   it('leaves cpus undefined when the file is missing or malformed', () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-host-'));
-    expect(readHostInfo({ procRoot: join(dir, 'p'), sysfsRoot: join(dir, 's'), hostname: () => 'h' }).cpus).toBeUndefined();
+    expect(
+      readHostInfo({ procRoot: join(dir, 'p'), sysfsRoot: join(dir, 's'), hostname: () => 'h' })
+        .cpus,
+    ).toBeUndefined();
     mkdirSync(join(dir, 's/devices/system/cpu'), { recursive: true });
     writeFileSync(join(dir, 's/devices/system/cpu/online'), 'garbage');
-    expect(readHostInfo({ procRoot: join(dir, 'p'), sysfsRoot: join(dir, 's'), hostname: () => 'h' }).cpus).toBeUndefined();
+    expect(
+      readHostInfo({ procRoot: join(dir, 'p'), sysfsRoot: join(dir, 's'), hostname: () => 'h' })
+        .cpus,
+    ).toBeUndefined();
   });
 });

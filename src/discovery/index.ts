@@ -13,7 +13,12 @@ import type { DiscoveryResult } from '../model/discovery.js';
 import { discoverNamespaces } from '../namespaces/index.js';
 import { discoverNetwork } from '../network/index.js';
 import { readHostInfo } from './host.js';
-import { decorateWithEngines, defaultDiscoveryContext, discoverContainers, tenantsWithContainers } from './containers.js';
+import {
+  decorateWithEngines,
+  defaultDiscoveryContext,
+  discoverContainers,
+  tenantsWithContainers,
+} from './containers.js';
 import { runDiscovery, type DiscoverOptions, type DiscoveryPhases } from './discover.js';
 import { discoverPortsPhase } from './ports-phase.js';
 import { discoverTenantDns, discoverTunTapProcessors } from './tenant-phases.js';
@@ -22,8 +27,19 @@ import { discoverTenants } from './tenants.js';
 export type { DiscoverOptions, DiscoveryPhases } from './discover.js';
 export { runDiscovery, FATAL_CODES, emptyNamespaceModel, nowNs } from './discover.js';
 export { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
-export { discoverTenants, isKthreadd, netnsRefPaths, selectTenants, type DiscoverTenantsOptions, type ReadTenantDetails } from './tenants.js';
-export { discoverTenantDns, discoverTunTapProcessors, type TenantDnsOptions } from './tenant-phases.js';
+export {
+  discoverTenants,
+  isKthreadd,
+  netnsRefPaths,
+  selectTenants,
+  type DiscoverTenantsOptions,
+  type ReadTenantDetails,
+} from './tenants.js';
+export {
+  discoverTenantDns,
+  discoverTunTapProcessors,
+  type TenantDnsOptions,
+} from './tenant-phases.js';
 export { discoverPortsPhase, type PortsPhaseOptions } from './ports-phase.js';
 export type { DiscoveryResult, DiscoveryTimings, HostInfo } from '../model/discovery.js';
 export {
@@ -44,14 +60,30 @@ export {
 export const DEFAULT_PHASES: DiscoveryPhases = {
   namespaces: (opts) => discoverNamespaces({ procRoot: opts.procRoot ?? '/proc' }),
   network: (namespaces, opts) =>
-    discoverNetwork(namespaces, { procRoot: opts.procRoot ?? '/proc', sysfsRoot: opts.sysfsRoot ?? '/sys' }),
-  containers: (namespaces, opts) => discoverContainers(opts.context ?? defaultDiscoveryContext(), namespaces, opts.procRoot ?? '/proc'),
-  decorate: (namespaces, network, containers, opts) => decorateWithEngines(namespaces, network, containers, opts.procRoot ?? '/proc'),
+    discoverNetwork(namespaces, {
+      procRoot: opts.procRoot ?? '/proc',
+      sysfsRoot: opts.sysfsRoot ?? '/sys',
+    }),
+  containers: (namespaces, opts) =>
+    discoverContainers(
+      opts.context ?? defaultDiscoveryContext(),
+      namespaces,
+      opts.procRoot ?? '/proc',
+    ),
+  decorate: (namespaces, network, containers, opts) =>
+    decorateWithEngines(namespaces, network, containers, opts.procRoot ?? '/proc'),
   tenants: (namespaces, opts, containers) =>
-    tenantsWithContainers(namespaces, containers, () => discoverTenants(namespaces, { procRoot: opts.procRoot ?? '/proc' }), opts.procRoot ?? '/proc'),
+    tenantsWithContainers(
+      namespaces,
+      containers,
+      () => discoverTenants(namespaces, { procRoot: opts.procRoot ?? '/proc' }),
+      opts.procRoot ?? '/proc',
+    ),
   dns: (tenants, opts) => discoverTenantDns(tenants, { procRoot: opts.procRoot ?? '/proc' }),
-  tuntap: (namespaces, network, opts) => discoverTunTapProcessors(namespaces, network, { procRoot: opts.procRoot ?? '/proc' }),
-  ports: (namespaces, network, tenants, opts) => discoverPortsPhase(namespaces, network, tenants, { procRoot: opts.procRoot ?? '/proc' }),
+  tuntap: (namespaces, network, opts) =>
+    discoverTunTapProcessors(namespaces, network, { procRoot: opts.procRoot ?? '/proc' }),
+  ports: (namespaces, network, tenants, opts) =>
+    discoverPortsPhase(namespaces, network, tenants, { procRoot: opts.procRoot ?? '/proc' }),
   host: (opts) => readHostInfo(opts),
 };
 
@@ -64,10 +96,15 @@ export function assertProcfs(procRoot: string): void {
   try {
     entries = readdirSync(procRoot);
   } catch (e: unknown) {
-    throw new ProcfsError('GW_ERR_PROCFS_UNAVAILABLE', `no procfs at ${procRoot}`, { path: procRoot, cause: e });
+    throw new ProcfsError('GW_ERR_PROCFS_UNAVAILABLE', `no procfs at ${procRoot}`, {
+      path: procRoot,
+      cause: e,
+    });
   }
   if (!entries.some((n) => /^\d+$/.test(n))) {
-    throw new ProcfsError('GW_ERR_PROCFS_UNAVAILABLE', `no process directories below ${procRoot}`, { path: procRoot });
+    throw new ProcfsError('GW_ERR_PROCFS_UNAVAILABLE', `no process directories below ${procRoot}`, {
+      path: procRoot,
+    });
   }
 }
 

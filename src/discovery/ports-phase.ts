@@ -27,5 +27,8 @@ export function discoverPortsPhase(
   opts: PortsPhaseOptions = {},
 ): Promise<PhaseResult<Map<number, Port[]>>> {
   const byPid = tenantsByPid(tenants);
-  return discoverPorts(namespaces, network, { ...opts, tenantOf: (leader) => byPid.get(leader.pid) });
+  return discoverPorts(namespaces, network, {
+    ...opts,
+    tenantOf: (leader) => byPid.get(leader.pid),
+  });
 }

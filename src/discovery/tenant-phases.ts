@@ -15,16 +15,26 @@ import { toProblem, type PhaseResult, type Problem } from '../model/problem.js';
 import type { DnsConfig, TunTapProcessors } from '../model/tenant-details.js';
 import { tenantProcess, type TenantModel } from '../model/tenant.js';
 import { TenantDnsReader, type DnsReaderOptions } from '../network/tenants/dns-reader.js';
-import { findTunTapProcessors, tunNifsOf, type TunTapOptions } from '../network/tuntap/processors.js';
+import {
+  findTunTapProcessors,
+  tunNifsOf,
+  type TunTapOptions,
+} from '../network/tuntap/processors.js';
 
 /** Options of {@link discoverTenantDns}. */
-export type TenantDnsOptions = Pick<DnsReaderOptions, 'procRoot' | 'caps' | 'native' | 'rootIdentity'>;
+export type TenantDnsOptions = Pick<
+  DnsReaderOptions,
+  'procRoot' | 'caps' | 'native' | 'rootIdentity'
+>;
 
 /**
  * Reads the DNS configuration of every tenant that has a process, keyed by that process's PID.
  * Pseudo tenants (bind mounts) have no process and no entry.
  */
-export function discoverTenantDns(tenants: TenantModel, opts: TenantDnsOptions = {}): PhaseResult<Map<number, DnsConfig>> {
+export function discoverTenantDns(
+  tenants: TenantModel,
+  opts: TenantDnsOptions = {},
+): PhaseResult<Map<number, DnsConfig>> {
   const reader = new TenantDnsReader(opts);
   const value = new Map<number, DnsConfig>();
   const problems: Problem[] = [];
@@ -59,7 +69,13 @@ export function discoverTunTapProcessors(
   } catch (e: unknown) {
     return {
       value: new Map(),
-      problems: [{ code: 'GW_ERR_NETWORK_TUNTAP', message: `TAP/TUN processors not discovered: ${errorMessage(e)}`, subject: 'tuntap' }],
+      problems: [
+        {
+          code: 'GW_ERR_NETWORK_TUNTAP',
+          message: `TAP/TUN processors not discovered: ${errorMessage(e)}`,
+          subject: 'tuntap',
+        },
+      ],
     };
   }
 }

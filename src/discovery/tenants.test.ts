@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeNamespace, makeNamespaceModel, makeProcess } from './scenario.js';
-import { tenantLeader, tenantProcess, tenantsByPid, type Tenant, type TenantProcessDetails } from '../model/tenant.js';
+import {
+  tenantLeader,
+  tenantProcess,
+  tenantsByPid,
+  type Tenant,
+  type TenantProcessDetails,
+} from '../model/tenant.js';
 import { discoverTenants, selectTenants } from './tenants.js';
 
 const NO_DETAILS: TenantProcessDetails = { capBnd: undefined, affinity: [], status: 'running' };
@@ -22,7 +28,13 @@ function model() {
   const a = makeProcess(60, init, 'sleep', ['sleep', 'inf'], { net: other });
   makeProcess(50, init, 'unshare', ['unshare', '-n'], { net: other });
   makeProcess(61, a, 'child', [], { net: other });
-  return { m: makeNamespaceModel([host, other, bm, fdOnly], [], { net: host }), host, other, bm, fdOnly };
+  return {
+    m: makeNamespaceModel([host, other, bm, fdOnly], [], { net: host }),
+    host,
+    other,
+    bm,
+    fdOnly,
+  };
 }
 
 describe('selectTenants', () => {
@@ -36,8 +48,16 @@ describe('selectTenants', () => {
   it('names process-less netns by their reference paths joined by ":"', () => {
     const { m } = model();
     const t = selectTenants(m, () => NO_DETAILS);
-    expect(t.get(300)).toEqual([expect.objectContaining({ type: 'bindmount', name: '/proc/1/root:/run/netns/x', refs: ['/proc/1/root', '/run/netns/x'] })]);
-    expect(t.get(400)).toEqual([expect.objectContaining({ type: 'bindmount', name: '/proc/7/fd/3' })]);
+    expect(t.get(300)).toEqual([
+      expect.objectContaining({
+        type: 'bindmount',
+        name: '/proc/1/root:/run/netns/x',
+        refs: ['/proc/1/root', '/run/netns/x'],
+      }),
+    ]);
+    expect(t.get(400)).toEqual([
+      expect.objectContaining({ type: 'bindmount', name: '/proc/7/fd/3' }),
+    ]);
   });
 
   it('attaches the details read for each process tenant', () => {
@@ -66,7 +86,10 @@ describe('discoverTenants', () => {
       writeFileSync(join(dir ?? '', rel), text);
     };
     // hybrid host: v2 at /sys/fs/cgroup/unified, v1 freezer next to it
-    put('proc/self/mountinfo', '37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n');
+    put(
+      'proc/self/mountinfo',
+      '37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n',
+    );
     put('proc/1/status', 'Name:\tsystemd\nCapBnd:\t000001ffffffffff\nCpus_allowed_list:\t0-2,5\n');
     put('proc/1/cgroup', '0::/x\n');
     put('sys/fs/cgroup/unified/x/cgroup.events', 'populated 1\nfrozen 1\n');
@@ -75,12 +98,24 @@ describe('discoverTenants', () => {
     put('sys/fs/cgroup/freezer/freezer.state', 'THAWED\n');
     const { m } = model();
     const r = discoverTenants(m, { procRoot: join(dir, 'proc'), cgroupPrefix: dir });
-    expect(r.value.get(100)?.[0]).toMatchObject({ name: 'systemd(1)', details: { capBnd: 0x1ffffffffffn, affinity: [[0, 2], [5, 5]], status: 'paused' } });
+    expect(r.value.get(100)?.[0]).toMatchObject({
+      name: 'systemd(1)',
+      details: {
+        capBnd: 0x1ffffffffffn,
+        affinity: [
+          [0, 2],
+          [5, 5],
+        ],
+        status: 'paused',
+      },
+    });
     expect(r.value.get(200)?.map((t) => (t.type === 'proc' ? t.details : undefined))).toEqual([
       { capBnd: undefined, affinity: [], status: 'running' },
       { capBnd: undefined, affinity: [], status: 'running' }, // pid 60 has no procfs entry: vanished, silent
     ]);
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 50 (unshare)' })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 50 (unshare)' }),
+    ]);
   });
 });
 
@@ -97,7 +132,12 @@ describe('tenant helpers', () => {
   const details = { capBnd: undefined, affinity: [], status: 'running' } as const;
   const t1: Tenant = { type: 'proc', name: 'systemd(1)', netns: host, process: init, details };
   const t2: Tenant = { type: 'proc', name: 'nginx(21)', netns: cont, process: nginx, details };
-  const bm: Tenant = { type: 'bindmount', name: '/run/netns/x', netns: makeNamespace('net', 3), refs: ['/run/netns/x'] };
+  const bm: Tenant = {
+    type: 'bindmount',
+    name: '/run/netns/x',
+    netns: makeNamespace('net', 3),
+    refs: ['/run/netns/x'],
+  };
 
   it('walks up to the leader of the netns', () => {
     expect(tenantLeader(session)).toBe(init);
@@ -109,7 +149,13 @@ describe('tenant helpers', () => {
   it('knows the process of a tenant and indexes tenants by PID', () => {
     expect(tenantProcess(t2)).toBe(nginx);
     expect(tenantProcess(bm)).toBeUndefined();
-    const byPid = tenantsByPid(new Map([[1, [t1]], [2, [t2]], [3, [bm]]]));
+    const byPid = tenantsByPid(
+      new Map([
+        [1, [t1]],
+        [2, [t2]],
+        [3, [bm]],
+      ]),
+    );
     expect([...byPid.keys()].sort((a, b) => a - b)).toEqual([1, 21]);
     expect(byPid.get(tenantLeader(worker).pid)).toBe(t2);
   });

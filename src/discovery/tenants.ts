@@ -34,7 +34,10 @@ export type ReadTenantDetails = (p: Process) => TenantProcessDetails;
  * Selects the tenants of every network namespace in `model`. Process tenants are sorted by
  * PID. Only netns of the namespace model are considered.
  */
-export function selectTenants(model: NamespaceModel, readDetails: ReadTenantDetails): Map<number, Tenant[]> {
+export function selectTenants(
+  model: NamespaceModel,
+  readDetails: ReadTenantDetails,
+): Map<number, Tenant[]> {
   const out = new Map<number, Tenant[]>();
   for (const ns of model.byType.net) {
     const tenants: Tenant[] = [];
@@ -44,7 +47,13 @@ export function selectTenants(model: NamespaceModel, readDetails: ReadTenantDeta
     } else {
       const leaders = [...ns.leaders].filter((p) => !isKthreadd(p)).sort((a, b) => a.pid - b.pid);
       for (const p of leaders) {
-        tenants.push({ type: 'proc', name: `${p.comm}(${p.pid})`, netns: ns, process: p, details: readDetails(p) });
+        tenants.push({
+          type: 'proc',
+          name: `${p.comm}(${p.pid})`,
+          netns: ns,
+          process: p,
+          details: readDetails(p),
+        });
       }
     }
     out.set(ns.id.ino, tenants);
@@ -60,7 +69,10 @@ export type DiscoverTenantsOptions = TenantDetailsOptions;
  * with one {@link TenantDetailsReader} (cgroup mounts located once). Problems of single
  * processes are collected; a vanished process just has empty facts.
  */
-export function discoverTenants(model: NamespaceModel, opts: DiscoverTenantsOptions = {}): PhaseResult<TenantModel> {
+export function discoverTenants(
+  model: NamespaceModel,
+  opts: DiscoverTenantsOptions = {},
+): PhaseResult<TenantModel> {
   const reader = new TenantDetailsReader(opts);
   const value = selectTenants(model, reader.read);
   return { value, problems: reader.problems };

@@ -49,12 +49,12 @@ describe('resolveInRoot and findCandidates on a fake procfs', () => {
   });
 
   it('orders well-known sockets first and drops ttrpc', () => {
-    expect(orderSockets('dockerd', ['/a/libnetwork/1.sock', '/a/docker.sock', '/a/metrics.sock'])).toEqual([
-      '/a/docker.sock',
-      '/a/libnetwork/1.sock',
-      '/a/metrics.sock',
+    expect(
+      orderSockets('dockerd', ['/a/libnetwork/1.sock', '/a/docker.sock', '/a/metrics.sock']),
+    ).toEqual(['/a/docker.sock', '/a/libnetwork/1.sock', '/a/metrics.sock']);
+    expect(orderSockets('containerd', ['/r/containerd.sock.ttrpc', '/r/containerd.sock'])).toEqual([
+      '/r/containerd.sock',
     ]);
-    expect(orderSockets('containerd', ['/r/containerd.sock.ttrpc', '/r/containerd.sock'])).toEqual(['/r/containerd.sock']);
   });
 
   it('needs name, executable and a listening socket', () => {
@@ -68,8 +68,12 @@ describe('resolveInRoot and findCandidates on a fake procfs', () => {
       writeFileSync(join(p, 'net', 'unix'), HEADER + unix);
       fds.forEach((t, i) => symlinkSync(t, join(p, 'fd', String(i + 3))));
     };
-    const line = (ino: number, path: string): string => `0000000000000000: 00000002 00000000 00010000 0001 01 ${ino} ${path}\n`;
-    mk(10, '/usr/sbin/dockerd', line(1, '/var/run/docker.sock') + line(2, '/run/other.sock'), ['socket:[1]', 'pipe:[5]']);
+    const line = (ino: number, path: string): string =>
+      `0000000000000000: 00000002 00000000 00010000 0001 01 ${ino} ${path}\n`;
+    mk(10, '/usr/sbin/dockerd', line(1, '/var/run/docker.sock') + line(2, '/run/other.sock'), [
+      'socket:[1]',
+      'pipe:[5]',
+    ]);
     mk(11, '/usr/bin/sleep', line(1, '/var/run/docker.sock'), ['socket:[1]']); // comm dockerd, wrong exe
     mk(12, '/tmp/x/dockerd', line(3, '/run/sub/x.sock'), ['pipe:[7]']); // right exe, no own listener
     mk(13, '/usr/bin/containerd (deleted)', line(4, '/run/sub/x.sock'), ['socket:[4]']);

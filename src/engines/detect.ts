@@ -52,14 +52,17 @@ export function parseUnixListeners(text: string): Map<number, string> {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line === undefined || line.length === 0) continue;
-    const m = /^\s*\S+\s+\S+\s+\S+\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+\S+\s+(\d+)(?: (.*))?$/.exec(line);
+    const m = /^\s*\S+\s+\S+\s+\S+\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+\S+\s+(\d+)(?: (.*))?$/.exec(
+      line,
+    );
     if (m === null) continue;
     const flags = parseInt(m[1] ?? '', 16);
     const type = parseInt(m[2] ?? '', 16);
     const ino = Number(m[3]);
     const path = m[4]?.trim();
     if ((flags & SO_ACCEPTCON) === 0 || type !== SOCK_STREAM) continue;
-    if (path === undefined || path === '' || path.startsWith('@') || !path.startsWith('/')) continue;
+    if (path === undefined || path === '' || path.startsWith('@') || !path.startsWith('/'))
+      continue;
     out.set(ino, path);
   }
   return out;

@@ -12,7 +12,14 @@ import protobuf from 'protobufjs';
 import { EngineError, errorMessage } from '../errors.js';
 
 /** protobufjs conversion used for every decoded message: plain objects, numbers, defaults. */
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: Number, bytes: Buffer, defaults: true, arrays: true, objects: true };
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: Number,
+  bytes: Buffer,
+  defaults: true,
+  arrays: true,
+  objects: true,
+};
 
 /** Parses `.proto` texts into one root (throws on syntax errors: a programmer error). */
 export function parseProto(texts: readonly string[]): protobuf.Root {
@@ -172,12 +179,23 @@ export class GrpcConnection {
 
   #wrap(e: unknown, method: string): EngineError {
     if (e instanceof EngineError) return e;
-    const status = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'number' ? e.code : undefined;
-    const unreachable = status === undefined || status === grpc.status.UNAVAILABLE || status === grpc.status.DEADLINE_EXCEEDED;
+    const status =
+      typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'number'
+        ? e.code
+        : undefined;
+    const unreachable =
+      status === undefined ||
+      status === grpc.status.UNAVAILABLE ||
+      status === grpc.status.DEADLINE_EXCEEDED;
     return new EngineError(
       unreachable ? 'GW_ERR_ENGINE_UNREACHABLE' : 'GW_ERR_ENGINE_API',
       `${this.#engine} ${method}: ${errorMessage(e)}`,
-      { engine: this.#engine, endpoint: this.endpoint, ...(status === undefined ? {} : { status }), cause: e },
+      {
+        engine: this.#engine,
+        endpoint: this.endpoint,
+        ...(status === undefined ? {} : { status }),
+        cause: e,
+      },
     );
   }
 }

@@ -20,7 +20,13 @@ export {
   type EngineProcess,
 } from './detect.js';
 export { probeCandidate, type ProbeOptions, type ProbeResult, type ProbedEngine } from './probe.js';
-export { buildContainerModel, groupContainers, translatePid, type EngineSnapshot, type SamePidns } from './stack.js';
+export {
+  buildContainerModel,
+  groupContainers,
+  translatePid,
+  type EngineSnapshot,
+  type SamePidns,
+} from './stack.js';
 export { EngineTracker, starttimeOf, type EngineTrackerOptions } from './tracker.js';
 export {
   EngineWatcher,
@@ -32,7 +38,13 @@ export {
   type WatcherOptions,
   type WatcherState,
 } from './watcher.js';
-export { DockerClient, type DockerContainerInspect, type DockerNetwork, type DockerVersion, type DockerInfo } from './docker/client.js';
+export {
+  DockerClient,
+  type DockerContainerInspect,
+  type DockerNetwork,
+  type DockerVersion,
+  type DockerInfo,
+} from './docker/client.js';
 export { DockerAdapter } from './docker/adapter.js';
 // Types only: the gRPC clients (and @grpc/grpc-js, protobufjs) load lazily when a containerd or
 // CRI-O candidate is probed (probe.ts); import the classes from their modules when needed.

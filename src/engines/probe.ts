@@ -63,16 +63,24 @@ function engineHostname(pid: number, procRoot: string): string {
   return `pid-${pid}`;
 }
 
-async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number): Promise<ProbedEngine[]> {
+async function probeDocker(
+  c: EngineCandidate,
+  socket: string,
+  timeoutMs: number,
+): Promise<ProbedEngine[]> {
   const podman = c.comm === 'podman';
   const client = new DockerClient(socket, { engine: podman ? 'podman' : 'docker', timeoutMs });
   try {
     const n = await client.negotiate();
     if (podman !== (n.libpodVersion !== undefined)) {
-      throw new EngineError('GW_ERR_ENGINE_UNCONFIRMED', `${socket} answers, but not as ${c.comm}`, {
-        engine: c.comm,
-        endpoint: client.endpoint,
-      });
+      throw new EngineError(
+        'GW_ERR_ENGINE_UNCONFIRMED',
+        `${socket} answers, but not as ${c.comm}`,
+        {
+          engine: c.comm,
+          endpoint: client.endpoint,
+        },
+      );
     }
     const type = podman ? ENGINE_TYPES.podman : ENGINE_TYPES.docker;
     // podman's compat /info takes ~300 ms and its `ID` is a fresh random UUID on every call, so
@@ -83,7 +91,11 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
       {
         id: typeof info.ID === 'string' && info.ID !== '' ? info.ID : `${type}:${c.pid}`,
         type,
-        version: podman ? (n.libpodVersion ?? '') : typeof info.ServerVersion === 'string' ? info.ServerVersion : '',
+        version: podman
+          ? (n.libpodVersion ?? '')
+          : typeof info.ServerVersion === 'string'
+            ? info.ServerVersion
+            : '',
         pid: c.pid,
         apiPath: client.endpoint,
         adapter,
@@ -95,8 +107,16 @@ async function probeDocker(c: EngineCandidate, socket: string, timeoutMs: number
   }
 }
 
-async function probeCri(c: EngineCandidate, socket: string, timeoutMs: number, procRoot: string): Promise<ProbedEngine> {
-  const [{ CriClient }, { CriAdapter }] = await Promise.all([import('./cri/client.js'), import('./cri/adapter.js')]);
+async function probeCri(
+  c: EngineCandidate,
+  socket: string,
+  timeoutMs: number,
+  procRoot: string,
+): Promise<ProbedEngine> {
+  const [{ CriClient }, { CriAdapter }] = await Promise.all([
+    import('./cri/client.js'),
+    import('./cri/adapter.js'),
+  ]);
   const client = new CriClient(socket, { timeoutMs });
   try {
     const v = await client.version();
@@ -115,7 +135,12 @@ async function probeCri(c: EngineCandidate, socket: string, timeoutMs: number, p
   }
 }
 
-async function probeContainerd(c: EngineCandidate, socket: string, timeoutMs: number, procRoot: string): Promise<ProbedEngine[]> {
+async function probeContainerd(
+  c: EngineCandidate,
+  socket: string,
+  timeoutMs: number,
+  procRoot: string,
+): Promise<ProbedEngine[]> {
   const [{ ContainerdClient }, { ContainerdAdapter }] = await Promise.all([
     import('./containerd/client.js'),
     import('./containerd/adapter.js'),
@@ -152,7 +177,10 @@ async function probeContainerd(c: EngineCandidate, socket: string, timeoutMs: nu
 }
 
 /** Probes the candidate's sockets in order until one answers as the expected engine. */
-export async function probeCandidate(c: EngineCandidate, options: ProbeOptions = {}): Promise<ProbeResult> {
+export async function probeCandidate(
+  c: EngineCandidate,
+  options: ProbeOptions = {},
+): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? 3_000;
   const procRoot = options.procRoot ?? '/proc';
   const errors: string[] = [];

@@ -10,7 +10,10 @@ import type { TrackedContainer } from './watcher.js';
  *                                              └ 210 inner dockerd (inner pid 20) … 220 shim (inner 30) ─ 230 app (inner 40)
  *  and 300 shim ─ 301 web (compose project "shop", host PID namespace of the engine). */
 function table(): Map<number, EngineProcess> {
-  const p = (pid: number, ppid: number, comm: string, nspid: number[]): [number, EngineProcess] => [pid, { pid, ppid, comm, starttime: pid, nspid }];
+  const p = (pid: number, ppid: number, comm: string, nspid: number[]): [number, EngineProcess] => [
+    pid,
+    { pid, ppid, comm, starttime: pid, nspid },
+  ];
   return new Map([
     p(1, 0, 'init', [1]),
     p(100, 1, 'dockerd', [100]),
@@ -23,10 +26,22 @@ function table(): Map<number, EngineProcess> {
     p(301, 300, 'httpd', [301]),
   ]);
 }
-const c = (id: string, name: string, pid: number, labels: Record<string, string> = {}): TrackedContainer => ({ id, name, labels, pid, paused: false, privileged: false });
-const engine = (pid: number, id: string): EngineSnapshot['engine'] => ({ id, type: 'docker.com', version: '1', pid, apiPath: `unix:///proc/${pid}/root/run/docker.sock` });
+const c = (
+  id: string,
+  name: string,
+  pid: number,
+  labels: Record<string, string> = {},
+): TrackedContainer => ({ id, name, labels, pid, paused: false, privileged: false });
+const engine = (pid: number, id: string): EngineSnapshot['engine'] => ({
+  id,
+  type: 'docker.com',
+  version: '1',
+  pid,
+  apiPath: `unix:///proc/${pid}/root/run/docker.sock`,
+});
 // processes 201, 210 and 220 share the DinD PID namespace; everything else is the host's
-const samePidns = (a: number, b: number): boolean => [201, 210, 220].includes(a) === [201, 210, 220].includes(b);
+const samePidns = (a: number, b: number): boolean =>
+  [201, 210, 220].includes(a) === [201, 210, 220].includes(b);
 
 describe('translatePid', () => {
   it('maps an engine-local PID to the host PID via NSpid', () => {
@@ -39,10 +54,16 @@ describe('translatePid', () => {
 describe('buildContainerModel', () => {
   it('stacks the inner engine under its container, prefixes labels, translates PIDs, groups compose projects', () => {
     const snaps: EngineSnapshot[] = [
-      { engine: engine(210, 'inner'), containers: [c('i1', 'app', 40, { 'com.docker.compose.project': 'inner' })] },
+      {
+        engine: engine(210, 'inner'),
+        containers: [c('i1', 'app', 40, { 'com.docker.compose.project': 'inner' })],
+      },
       {
         engine: engine(100, 'outer'),
-        containers: [c('o1', 'dind', 201), c('o2', 'shop_web_1', 301, { 'com.docker.compose.project': 'shop' })],
+        containers: [
+          c('o1', 'dind', 201),
+          c('o2', 'shop_web_1', 301, { 'com.docker.compose.project': 'shop' }),
+        ],
       },
     ];
     const m = buildContainerModel(snaps, table(), samePidns);
@@ -51,9 +72,16 @@ describe('buildContainerModel', () => {
       ['inner', 'dind'],
     ]);
     const app = m.containers.find((x) => x.id === 'i1');
-    expect(app).toMatchObject({ pid: 230, enginePid: 40, prefix: 'dind', labels: { [PREFIX_LABEL]: 'dind' } });
+    expect(app).toMatchObject({
+      pid: 230,
+      enginePid: 40,
+      prefix: 'dind',
+      labels: { [PREFIX_LABEL]: 'dind' },
+    });
     expect(m.containers.find((x) => x.id === 'o2')?.labels[PREFIX_LABEL]).toBe('');
-    expect(m.groups.map((g) => [g.type, g.name, g.engine.id, g.containers.map((x) => x.id)])).toEqual([
+    expect(
+      m.groups.map((g) => [g.type, g.name, g.engine.id, g.containers.map((x) => x.id)]),
+    ).toEqual([
       ['com.docker.compose.project', 'shop', 'outer', ['o2']],
       ['com.docker.compose.project', 'inner', 'inner', ['i1']],
     ]);

@@ -68,7 +68,10 @@ export function translatePid(
 }
 
 /** Groups of one engine's containers. */
-export function groupContainers(engine: Engine, containers: readonly Container[]): ContainerGroup[] {
+export function groupContainers(
+  engine: Engine,
+  containers: readonly Container[],
+): ContainerGroup[] {
   const groups = new Map<string, { name: string; type: GroupType; containers: Container[] }>();
   const add = (type: GroupType, name: string, c: Container): void => {
     const key = `${type}\u0000${name}`;
@@ -84,7 +87,8 @@ export function groupContainers(engine: Engine, containers: readonly Container[]
     if (project !== undefined && project !== '') add(GROUP_TYPES.composeProject, project, c);
     const ns = c.labels[K8S_POD_NAMESPACE_LABEL];
     const name = c.labels[K8S_POD_NAME_LABEL];
-    if (ns !== undefined && ns !== '' && name !== undefined && name !== '') add(GROUP_TYPES.k8sPod, `${ns}/${name}`, c);
+    if (ns !== undefined && ns !== '' && name !== undefined && name !== '')
+      add(GROUP_TYPES.k8sPod, `${ns}/${name}`, c);
     if (c.pod !== undefined && c.pod !== '') add(GROUP_TYPES.podmanPod, c.pod, c);
   }
   return [...groups.values()]
@@ -101,7 +105,9 @@ export function buildContainerModel(
   processes: ReadonlyMap<number, EngineProcess>,
   samePidns: SamePidns,
 ): ContainerModel {
-  const ordered = [...snapshots].sort((a, b) => a.engine.pid - b.engine.pid || a.engine.type.localeCompare(b.engine.type));
+  const ordered = [...snapshots].sort(
+    (a, b) => a.engine.pid - b.engine.pid || a.engine.type.localeCompare(b.engine.type),
+  );
   // 1. host PIDs
   const hostPids = ordered.map((s) => {
     const ep = processes.get(s.engine.pid);
@@ -121,7 +127,8 @@ export function buildContainerModel(
     s.containers.forEach((c, j) => {
       const hp = hostPids[i]?.[j] ?? 0;
       const parent = processes.get(hp)?.ppid;
-      if (parent !== undefined && parent > 1 && !byPid.has(parent) && !enginePids.has(parent)) byPid.set(parent, { snap: i, c });
+      if (parent !== undefined && parent > 1 && !byPid.has(parent) && !enginePids.has(parent))
+        byPid.set(parent, { snap: i, c });
     }),
   );
   // 3. enclosing container per engine

@@ -100,17 +100,31 @@ export class EngineTracker {
    * Prunes vanished engines, detects and probes new ones (waiting at most `waitMs` for their
    * first sync) and returns the container model read from memory, with problems.
    */
-  async update(processes: ReadonlyMap<number, EngineProcess>): Promise<PhaseResult<ContainerModel>> {
+  async update(
+    processes: ReadonlyMap<number, EngineProcess>,
+  ): Promise<PhaseResult<ContainerModel>> {
     const problems: Problem[] = [];
     if (this.#closed) return { value: this.snapshot(processes), problems };
     this.#prune(processes);
     const deadline = Date.now() + (this.#opts.waitMs ?? 2_000);
-    const candidates = findCandidates(processes.values(), this.#procRoot, (pid, st) => this.#entries.has(`${pid}:${st}`));
+    const candidates = findCandidates(processes.values(), this.#procRoot, (pid, st) =>
+      this.#entries.has(`${pid}:${st}`),
+    );
     const jobs = candidates.map((c) => {
       const key = `${c.pid}:${c.starttime}`;
       let job = this.#probing.get(key);
       if (job === undefined) {
-        job = this.#adopt(key, c.pid, c.starttime, () => probeCandidate(c, { timeoutMs: this.#opts.probeTimeoutMs ?? 3_000, procRoot: this.#procRoot }), deadline);
+        job = this.#adopt(
+          key,
+          c.pid,
+          c.starttime,
+          () =>
+            probeCandidate(c, {
+              timeoutMs: this.#opts.probeTimeoutMs ?? 3_000,
+              procRoot: this.#procRoot,
+            }),
+          deadline,
+        );
         this.#probing.set(key, job);
         void job.finally(() => this.#probing.delete(key));
       }
@@ -162,7 +176,9 @@ export class EngineTracker {
     try {
       result = await probe();
     } catch (e: unknown) {
-      return [{ code: 'GW_ERR_ENGINE_UNCONFIRMED', message: errorMessage(e), subject: `pid ${pid}` }];
+      return [
+        { code: 'GW_ERR_ENGINE_UNCONFIRMED', message: errorMessage(e), subject: `pid ${pid}` },
+      ];
     }
     if (this.#closed || starttimeOf(pid, this.#procRoot) !== starttime) {
       for (const pe of result.engines) pe.adapter.close();
@@ -174,7 +190,9 @@ export class EngineTracker {
       const { adapter, ...engine } = pe;
       const watcher = new EngineWatcher(adapter, {
         isAlive,
-        ...(this.#opts.backoffInitialMs === undefined ? {} : { backoffInitialMs: this.#opts.backoffInitialMs }),
+        ...(this.#opts.backoffInitialMs === undefined
+          ? {}
+          : { backoffInitialMs: this.#opts.backoffInitialMs }),
         ...(this.#opts.backoffMaxMs === undefined ? {} : { backoffMaxMs: this.#opts.backoffMaxMs }),
         ...(this.#opts.onChange === undefined ? {} : { onChange: this.#opts.onChange }),
         ...(this.#opts.watch === undefined ? {} : { watch: this.#opts.watch }),
@@ -183,7 +201,9 @@ export class EngineTracker {
     });
     this.#entries.set(key, { pid, starttime, watched });
     const problems = [...result.problems];
-    const synced = await Promise.all(watched.map((w) => w.watcher.waitSynced(Math.max(0, deadline - Date.now()))));
+    const synced = await Promise.all(
+      watched.map((w) => w.watcher.waitSynced(Math.max(0, deadline - Date.now()))),
+    );
     synced.forEach((ok, i) => {
       const w = watched[i];
       if (!ok && w !== undefined) {
@@ -211,7 +231,10 @@ export class EngineTracker {
 
   #samePidns(a: number, b: number): boolean {
     try {
-      return readlinkSync(`${this.#procRoot}/${a}/ns/pid`) === readlinkSync(`${this.#procRoot}/${b}/ns/pid`);
+      return (
+        readlinkSync(`${this.#procRoot}/${a}/ns/pid`) ===
+        readlinkSync(`${this.#procRoot}/${b}/ns/pid`)
+      );
     } catch {
       return false;
     }

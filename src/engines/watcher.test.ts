@@ -2,10 +2,30 @@
 /** @module engines/watcher.test */
 import { describe, expect, it } from 'vitest';
 import { ENGINE_TYPES } from '../model/container.js';
-import { EngineWatcher, type EngineAdapter, type Subscription, type TrackedContainer, type WatchEvent } from './watcher.js';
+import {
+  EngineWatcher,
+  type EngineAdapter,
+  type Subscription,
+  type TrackedContainer,
+  type WatchEvent,
+} from './watcher.js';
 
-const c1: TrackedContainer = { id: 'c1', name: 'one', labels: {}, pid: 101, paused: false, privileged: false };
-const c2: TrackedContainer = { id: 'c2', name: 'two', labels: {}, pid: 102, paused: false, privileged: false };
+const c1: TrackedContainer = {
+  id: 'c1',
+  name: 'one',
+  labels: {},
+  pid: 101,
+  paused: false,
+  privileged: false,
+};
+const c2: TrackedContainer = {
+  id: 'c2',
+  name: 'two',
+  labels: {},
+  pid: 102,
+  paused: false,
+  privileged: false,
+};
 
 /** Fake adapter recording its calls; `emit` sends an event on the open subscription. */
 class FakeAdapter implements EngineAdapter {
@@ -53,7 +73,12 @@ describe('EngineWatcher', () => {
     a.containers.set(c2.id, c2);
     a.emit({ kind: 'changed', id: c2.id });
     await tick();
-    expect(w.containers().map((c) => c.id).sort()).toEqual(['c1', 'c2']);
+    expect(
+      w
+        .containers()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['c1', 'c2']);
     w.close();
     expect(a.calls).toContain('unsubscribe');
     expect(a.closed).toBe(true);
@@ -80,7 +105,11 @@ describe('EngineWatcher', () => {
     const a = new FakeAdapter();
     a.listFailures = 1;
     const errors: unknown[] = [];
-    const w = new EngineWatcher(a, { watch: false, backoffInitialMs: 1, onError: (e) => errors.push(e) });
+    const w = new EngineWatcher(a, {
+      watch: false,
+      backoffInitialMs: 1,
+      onError: (e) => errors.push(e),
+    });
     expect(await w.waitSynced(1_000)).toBe(true);
     expect(a.calls).toEqual(['list', 'list']);
     expect(errors).toHaveLength(1);

@@ -202,7 +202,10 @@ export class EngineWatcher {
         const ids = new Map<string, WatchEvent>();
         for (const e of batch) ids.set(e.id, e);
         const results = await Promise.all(
-          [...ids.values()].map(async (e) => [e.id, e.kind === 'gone' ? undefined : await this.adapter.inspect(e.id)] as const),
+          [...ids.values()].map(
+            async (e) =>
+              [e.id, e.kind === 'gone' ? undefined : await this.adapter.inspect(e.id)] as const,
+          ),
         );
         if (gen !== this.#generation) return;
         for (const [id, c] of results) {

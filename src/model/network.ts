@@ -9,7 +9,15 @@
 import type { Namespace } from './namespace.js';
 
 /** RFC 2863 operational states, in kernel numbering (IF_OPER_*). */
-export const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'] as const;
+export const OPER_STATES = [
+  'UNKNOWN',
+  'NOTPRESENT',
+  'DOWN',
+  'LOWERLAYERDOWN',
+  'TESTING',
+  'DORMANT',
+  'UP',
+] as const;
 export type OperState = (typeof OPER_STATES)[number];
 
 /** ethtool driver information (ETHTOOL_GDRVINFO); empty strings where the driver reports none. */
@@ -57,7 +65,12 @@ export type NifKindData =
     }
   | { readonly kind: 'macvlan' | 'macvtap'; readonly mode: string; readonly flags?: number }
   | { readonly kind: 'ipvlan' | 'ipvtap'; readonly mode: string; readonly flags?: number }
-  | { readonly kind: 'vlan'; readonly vid: number; readonly protocol: number; readonly flags?: number }
+  | {
+      readonly kind: 'vlan';
+      readonly vid: number;
+      readonly protocol: number;
+      readonly flags?: number;
+    }
   | {
       readonly kind: 'vxlan';
       readonly vni: number;
@@ -93,7 +106,13 @@ export type NifKindData =
       readonly multiQueue?: boolean;
       readonly numQueues?: number;
     }
-  | { readonly kind: 'bond'; readonly mode: number; readonly modeName: string; readonly activeSlave?: number; readonly miimon?: number }
+  | {
+      readonly kind: 'bond';
+      readonly mode: number;
+      readonly modeName: string;
+      readonly activeSlave?: number;
+      readonly miimon?: number;
+    }
   | { readonly kind: 'vrf'; readonly table: number }
   | { readonly kind: 'wireguard' }
   | { readonly kind: 'other'; readonly name: string };
@@ -164,8 +183,19 @@ export interface Nif {
 
 /** Fields a nif gets from relation resolution, ethtool/sysfs and decorators (empty when new). */
 type NifLaterFields =
-  | 'driverInfo' | 'sriovRole' | 'addresses' | 'labels' | 'master' | 'ports' | 'peer' | 'lower'
-  | 'uppers' | 'underlay' | 'overlays' | 'pf' | 'vfs';
+  | 'driverInfo'
+  | 'sriovRole'
+  | 'addresses'
+  | 'labels'
+  | 'master'
+  | 'ports'
+  | 'peer'
+  | 'lower'
+  | 'uppers'
+  | 'underlay'
+  | 'overlays'
+  | 'pf'
+  | 'vfs';
 
 /** What a nif is made from: everything the link message itself says. */
 export type NifLinkFields = Omit<Nif, NifLaterFields>;

@@ -32,17 +32,29 @@ describe('readNsfsMounts', () => {
       .map((m) => ({ root: m.root, mountPoint: m.mountPoint }));
     const got = readNsfsMounts(7, root);
     expect(got).toEqual(want);
-    expect(got.map((m) => m.mountPoint)).toEqual(['/run/netns/blue', '/run/netns/with - nsfs x', '/run/mntns/a']);
+    expect(got.map((m) => m.mountPoint)).toEqual([
+      '/run/netns/blue',
+      '/run/netns/with - nsfs x',
+      '/run/mntns/a',
+    ]);
   });
 
   it('handles a last line without newline and a file without nsfs', () => {
-    expect(readNsfsMounts(8, fakeProc(8, '40 22 0:4 net:[1] /run/netns/a rw - nsfs nsfs rw')).length).toBe(1);
+    expect(
+      readNsfsMounts(8, fakeProc(8, '40 22 0:4 net:[1] /run/netns/a rw - nsfs nsfs rw')).length,
+    ).toBe(1);
     expect(readNsfsMounts(9, fakeProc(9, '22 1 0:21 / / rw - ext4 /dev/vda rw\n'))).toEqual([]);
   });
 
   it('throws GW_ERR_PROCFS_READ for a missing file and GW_ERR_PROCFS_PARSE for a broken nsfs line', () => {
-    expect(() => readNsfsMounts(4242, tmp)).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_READ' }));
-    expect(() => readNsfsMounts(10, fakeProc(10, 'x - nsfs nsfs rw\n'))).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }));
-    expect(() => readNsfsMounts(11, fakeProc(11, '40 22 0:4 net:[1] - nsfs nsfs rw\n'))).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }));
+    expect(() => readNsfsMounts(4242, tmp)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_READ' }),
+    );
+    expect(() => readNsfsMounts(10, fakeProc(10, 'x - nsfs nsfs rw\n'))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }),
+    );
+    expect(() => readNsfsMounts(11, fakeProc(11, '40 22 0:4 net:[1] - nsfs nsfs rw\n'))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE' }),
+    );
   });
 });

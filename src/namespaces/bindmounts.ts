@@ -40,9 +40,12 @@ function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats):
     return { pid: task.tid, root: `${ctx.procRoot}/${task.tid}/root`, release: noop };
   }
   if (ctx.procRoot !== '/proc') {
-    throw new Error(`process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`);
+    throw new Error(
+      `process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`,
+    );
   }
-  if (mntns.ref.length === 0) throw new Error('mount namespace without processes and without reference');
+  if (mntns.ref.length === 0)
+    throw new Error('mount namespace without processes and without reference');
   stats.helpers += mntns.ref.length;
   return viewByRef(mntns.ref, mntns.id.ino);
 }
@@ -52,7 +55,9 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
   const ownMnt = safeOwnMntIno(ctx);
   const visited = new Set<string>();
   const listings: DirListings = new Map();
-  const queue = [...ctx.namespaces.values()].filter((n) => n.type === 'mnt').sort((a, b) => a.id.ino - b.id.ino);
+  const queue = [...ctx.namespaces.values()]
+    .filter((n) => n.type === 'mnt')
+    .sort((a, b) => a.id.ino - b.id.ino);
   while (queue.length > 0) {
     const mntns = queue.shift() as Namespace;
     const key = `${mntns.id.dev}:${mntns.id.ino}`;
@@ -74,7 +79,8 @@ export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats)
         ctx.problem(toProblem(e, `mnt:[${mntns.id.ino}]`, 'GW_ERR_NS_BINDMOUNT'));
         continue;
       }
-      const isHelper = mntns.ealdorman === undefined && !mntns.sources.some((s) => s.kind === 'task');
+      const isHelper =
+        mntns.ealdorman === undefined && !mntns.sources.some((s) => s.kind === 'task');
       const resolver = new RootResolver(view.root, listings);
       for (const m of mounts) {
         const link = parseNsLink(m.root);
@@ -134,10 +140,13 @@ export function readNsfsMounts(pid: number, procRoot: string): NsfsMount[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e: unknown) {
-    throw new ProcfsError('GW_ERR_PROCFS_READ', `cannot read ${path}: ${errorMessage(e)}`, { path, cause: e });
+    throw new ProcfsError('GW_ERR_PROCFS_READ', `cannot read ${path}: ${errorMessage(e)}`, {
+      path,
+      cause: e,
+    });
   }
   const out: NsfsMount[] = [];
-  for (let i = text.indexOf(NSFS_MARK); i >= 0; ) {
+  for (let i = text.indexOf(NSFS_MARK); i >= 0;) {
     const start = text.lastIndexOf('\n', i) + 1;
     let end = text.indexOf('\n', i);
     if (end < 0) end = text.length;
@@ -150,9 +159,16 @@ export function readNsfsMounts(pid: number, procRoot: string): NsfsMount[] {
     const rootEnd = f >= 0 ? text.indexOf(' ', f) : -1;
     const mpEnd = rootEnd >= 0 ? text.indexOf(' ', rootEnd + 1) : -1;
     if (f < 0 || rootEnd < 0 || mpEnd < 0 || mpEnd >= i) {
-      throw new ProcfsError('GW_ERR_PROCFS_PARSE', `cannot parse ${path}: malformed line "${text.slice(start, end)}"`, { path });
+      throw new ProcfsError(
+        'GW_ERR_PROCFS_PARSE',
+        `cannot parse ${path}: malformed line "${text.slice(start, end)}"`,
+        { path },
+      );
     }
-    out.push({ root: unescapeOctal(text.slice(f, rootEnd)), mountPoint: unescapeOctal(text.slice(rootEnd + 1, mpEnd)) });
+    out.push({
+      root: unescapeOctal(text.slice(f, rootEnd)),
+      mountPoint: unescapeOctal(text.slice(rootEnd + 1, mpEnd)),
+    });
     i = text.indexOf(NSFS_MARK, end);
   }
   return out;

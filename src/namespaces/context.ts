@@ -6,7 +6,13 @@
  * list, with the "get or create" primitive every source uses.
  */
 import { statSync } from 'node:fs';
-import type { Namespace, NamespaceId, NamespaceSource, NsType, Process } from '../model/namespace.js';
+import type {
+  Namespace,
+  NamespaceId,
+  NamespaceSource,
+  NsType,
+  Process,
+} from '../model/namespace.js';
 import { newNamespace, nsKey } from '../model/namespace.js';
 import type { Problem } from '../model/problem.js';
 

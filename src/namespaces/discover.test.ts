@@ -1,12 +1,28 @@
 // SPDX-License-Identifier: MIT
 /** Unit tests of namespace discovery against the fake procfs tree `basic`, with fake syscalls. */
-import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Namespace, NamespaceModel } from '../model/namespace.js';
-import { createPidTranslator, discoverNamespaces, howFound, netnsDisplayName, refLabel, type NsSyscalls } from './index.js';
+import {
+  createPidTranslator,
+  discoverNamespaces,
+  howFound,
+  netnsDisplayName,
+  refLabel,
+  type NsSyscalls,
+} from './index.js';
 import { resolveInRoot } from './open.js';
 
 const ROOT = fileURLToPath(new URL('../../test/fixtures/proc/basic', import.meta.url));
@@ -55,9 +71,16 @@ describe('discoverNamespaces on a fake procfs', () => {
     const p42 = model.processes.get(42);
     expect(p42?.comm).toBe('a) (b c');
     expect(p42?.parent?.pid).toBe(1);
-    expect(model.processes.get(1)?.children.map((c) => c.pid).sort()).toEqual([42, 50]);
+    expect(
+      model.processes
+        .get(1)
+        ?.children.map((c) => c.pid)
+        .sort(),
+    ).toEqual([42, 50]);
     expect(model.processes.get(43)?.tids).toEqual([43, 44]);
-    expect(problems.filter((p) => p.subject === 'pid 61').map((p) => p.code)).toEqual(['GW_ERR_PROCFS_PARSE']);
+    expect(problems.filter((p) => p.subject === 'pid 61').map((p) => p.code)).toEqual([
+      'GW_ERR_PROCFS_PARSE',
+    ]);
     expect(problems.some((p) => p.subject === 'pid 60')).toBe(false);
   });
 
@@ -72,7 +95,9 @@ describe('discoverNamespaces on a fake procfs', () => {
     expect(netnsDisplayName(cont)).toBe('a) (b c(42)');
     expect(ns(model, 'pid', 4026532400).leaders.map((p) => p.pid)).toEqual([50]);
     expect(model.processes.get(43)?.namespaces.user).toBe(ns(model, 'user', 4026532300));
-    expect(model.byType.net.map((n) => n.id.ino)).toEqual([...model.byType.net.map((n) => n.id.ino)].sort((a, b) => a - b));
+    expect(model.byType.net.map((n) => n.id.ino)).toEqual(
+      [...model.byType.net.map((n) => n.id.ino)].sort((a, b) => a - b),
+    );
     expect(model.own.net).toBe(host);
     expect(model.initial.pid?.id.ino).toBe(4026531836);
   });
@@ -96,7 +121,9 @@ describe('discoverNamespaces on a fake procfs', () => {
     // 5001 is listed in pid 1's net/unix, so only 5002 is probed.
     expect(calls).toEqual(['pidfdOpen 42', 'getfd 6']);
     const viaSocket = ns(model, 'net', FAKE_NETNS_INO);
-    expect(viaSocket.sources).toEqual([{ kind: 'socket', pid: 42, fd: 6, path: `${ROOT}/42/fd/6` }]);
+    expect(viaSocket.sources).toEqual([
+      { kind: 'socket', pid: 42, fd: 6, path: `${ROOT}/42/fd/6` },
+    ]);
     expect(fdCount()).toBe(before);
   });
 
@@ -118,8 +145,17 @@ describe('discoverNamespaces on a fake procfs', () => {
   });
 
   it('skips sources when asked', () => {
-    const { value } = discoverNamespaces({ procRoot: ROOT, hierarchy: false, fdScan: false, bindMounts: false });
-    expect([...value.namespaces.values()].some((n) => n.id.ino === 4026532999 || n.id.ino === 4026532100)).toBe(false);
+    const { value } = discoverNamespaces({
+      procRoot: ROOT,
+      hierarchy: false,
+      fdScan: false,
+      bindMounts: false,
+    });
+    expect(
+      [...value.namespaces.values()].some(
+        (n) => n.id.ino === 4026532999 || n.id.ino === 4026532100,
+      ),
+    ).toBe(false);
     expect(value.socketOwners.size).toBe(0);
   });
 
@@ -145,4 +181,3 @@ describe('resolveInRoot / refLabel', () => {
     expect(refLabel([])).toBe('(hidden)');
   });
 });
-

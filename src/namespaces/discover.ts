@@ -60,7 +60,9 @@ export let lastDiscoveryStats: DiscoveryStats | undefined;
  * GW_ERR_PROCFS_PARSE). Throws `GW_ERR_PROCFS_UNAVAILABLE` when procRoot cannot be listed.
  * Every fd it opens is closed before it returns; helper processes are killed.
  */
-export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseResult<NamespaceModel> {
+export function discoverNamespaces(
+  opts: DiscoverNamespacesOptions = {},
+): PhaseResult<NamespaceModel> {
   const procRoot = opts.procRoot ?? '/proc';
   const ctx = new DiscoveryContext(procRoot);
   const timings: Record<string, number> = {};
@@ -81,10 +83,14 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseR
   try {
     readProcessTable(ctx, opts.tasks ?? false);
   } catch (e: unknown) {
-    throw new ProcfsError('GW_ERR_PROCFS_UNAVAILABLE', `no usable procfs at ${procRoot}: ${errorMessage(e)}`, {
-      path: procRoot,
-      cause: e,
-    });
+    throw new ProcfsError(
+      'GW_ERR_PROCFS_UNAVAILABLE',
+      `no usable procfs at ${procRoot}: ${errorMessage(e)}`,
+      {
+        path: procRoot,
+        cause: e,
+      },
+    );
   }
   lap('processes');
   discoverProcNamespaces(ctx);
@@ -96,13 +102,15 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseR
   computeLeaders(ctx);
 
   let sys: NsSyscalls | undefined = opts.syscalls;
-  const wantsNative = (opts.hierarchy ?? true) || ((opts.fdScan ?? true) && (opts.socketNetns ?? true));
+  const wantsNative =
+    (opts.hierarchy ?? true) || ((opts.fdScan ?? true) && (opts.socketNetns ?? true));
   if (sys === undefined && wantsNative) {
     if (isNativeAvailable()) sys = NATIVE_SYSCALLS;
     else {
       ctx.problem({
         code: 'GW_ERR_NATIVE_LOAD',
-        message: 'native addon not available: no hierarchy, owners or socket netns (run npm run build:native)',
+        message:
+          'native addon not available: no hierarchy, owners or socket netns (run npm run build:native)',
         subject: 'namespaces',
       });
     }
@@ -134,7 +142,10 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): PhaseR
 }
 
 function buildModel(ctx: DiscoveryContext): NamespaceModel {
-  const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<NsType, Namespace[]>;
+  const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<
+    NsType,
+    Namespace[]
+  >;
   for (const ns of ctx.namespaces.values()) byType[ns.type].push(ns);
   for (const t of NS_TYPES) byType[t].sort((a, b) => a.id.ino - b.id.ino);
   const own: Partial<Record<NsType, Namespace>> = {};
@@ -152,5 +163,12 @@ function buildModel(ctx: DiscoveryContext): NamespaceModel {
     const first = pid1?.namespaces[t] ?? mine;
     if (first !== undefined) initial[t] = first;
   }
-  return { processes: ctx.processes, namespaces: ctx.namespaces, byType, own, initial, socketOwners: ctx.socketOwners };
+  return {
+    processes: ctx.processes,
+    namespaces: ctx.namespaces,
+    byType,
+    own,
+    initial,
+    socketOwners: ctx.socketOwners,
+  };
 }

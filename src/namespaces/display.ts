@@ -27,7 +27,8 @@ export function refLabel(ref: readonly string[]): string {
  * their type and inode.
  */
 export function netnsDisplayName(ns: Namespace): string {
-  if (ns.ealdorman !== undefined) return processLabel(ns.ealdorman) + (ns.leaders.length > 1 ? ', …' : '');
+  if (ns.ealdorman !== undefined)
+    return processLabel(ns.ealdorman) + (ns.leaders.length > 1 ? ', …' : '');
   if (ns.ref.length > 0) return refLabel(ns.ref);
   return nsLabel(ns);
 }

@@ -4,7 +4,16 @@
  * when that saves more probes than it costs), on a temp copy of the fake procfs `basic` where
  * pid 43 gets its own netns with a `net/unix` table and pid 42 holds extra sockets listed there.
  */
-import { cpSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +70,13 @@ describe('socket netns probe cost rule', () => {
     // 6 unaccounted ≤ 16: probing them is cheaper than reading pid 43's tables.
     const calls = probeCalls(procWithExtraSockets(5));
     expect(calls[0]).toBe('pidfdOpen 42');
-    expect(calls.slice(1).sort()).toEqual(['getfd 100', 'getfd 101', 'getfd 102', 'getfd 103', 'getfd 104', 'getfd 6']);
+    expect(calls.slice(1).sort()).toEqual([
+      'getfd 100',
+      'getfd 101',
+      'getfd 102',
+      'getfd 103',
+      'getfd 104',
+      'getfd 6',
+    ]);
   });
 });

@@ -54,7 +54,11 @@ interface SocketFd {
 /**
  * Scans all fds. Returns the socket fds (one per distinct inode) for an optional probe.
  */
-export function scanFds(ctx: DiscoveryContext, stats: FdScanStats, sys: NsSyscalls | undefined): SocketFd[] {
+export function scanFds(
+  ctx: DiscoveryContext,
+  stats: FdScanStats,
+  sys: NsSyscalls | undefined,
+): SocketFd[] {
   const root = ctx.procRoot;
   const firstHolder = new Map<number, SocketFd>();
   const nsfsPaths: SocketFd[] = [];
@@ -85,11 +89,17 @@ export function scanFds(ctx: DiscoveryContext, stats: FdScanStats, sys: NsSyscal
         const owners = ctx.socketOwners.get(target.ino);
         if (owners === undefined) ctx.socketOwners.set(target.ino, [proc.pid]);
         else if (owners[owners.length - 1] !== proc.pid) owners.push(proc.pid);
-        if (!firstHolder.has(target.ino)) firstHolder.set(target.ino, { pid: proc.pid, fd, ino: target.ino });
-      } else if (target.kind === 'path' && ctx.nsfsDev !== 0 && !target.path.endsWith(' (deleted)')) {
+        if (!firstHolder.has(target.ino))
+          firstHolder.set(target.ino, { pid: proc.pid, fd, ino: target.ino });
+      } else if (
+        target.kind === 'path' &&
+        ctx.nsfsDev !== 0 &&
+        !target.path.endsWith(' (deleted)')
+      ) {
         stats.pathStats++;
         const st = statSync(`${root}/${proc.pid}/fd/${fd}`, { throwIfNoEntry: false });
-        if (st !== undefined && st.dev === ctx.nsfsDev) nsfsPaths.push({ pid: proc.pid, fd, ino: st.ino });
+        if (st !== undefined && st.dev === ctx.nsfsDev)
+          nsfsPaths.push({ pid: proc.pid, fd, ino: st.ino });
       }
     }
   }
@@ -98,7 +108,11 @@ export function scanFds(ctx: DiscoveryContext, stats: FdScanStats, sys: NsSyscal
 }
 
 /** Adds a namespace held by an fd opened through a bind mount (type via NS_GET_NSTYPE). */
-function addPathHeldNamespace(ctx: DiscoveryContext, h: SocketFd, sys: NsSyscalls | undefined): void {
+function addPathHeldNamespace(
+  ctx: DiscoveryContext,
+  h: SocketFd,
+  sys: NsSyscalls | undefined,
+): void {
   const path = `${ctx.procRoot}/${h.pid}/fd/${h.fd}`;
   const known = ctx.get({ dev: ctx.nsfsDev, ino: h.ino });
   let type = known?.type;
@@ -120,7 +134,8 @@ function addPathHeldNamespace(ctx: DiscoveryContext, h: SocketFd, sys: NsSyscall
         closeSync(fd);
       }
     } catch (e: unknown) {
-      if (!isVanished(e) && sysErrorCode(e) !== 'ENOENT') ctx.problem(toProblem(e, path, 'GW_ERR_NS_ACCESS'));
+      if (!isVanished(e) && sysErrorCode(e) !== 'ENOENT')
+        ctx.problem(toProblem(e, path, 'GW_ERR_NS_ACCESS'));
       return;
     }
     if (type === undefined) return;
@@ -145,7 +160,13 @@ export function probeSocketNetns(
   // then, only for sockets still unaccounted, the tables of the other netns with processes.
   const tables = new Map<Namespace, Set<number> | undefined>();
   const tableOf = (ns: Namespace): Set<number> | undefined => {
-    if (!tables.has(ns)) tables.set(ns, ns.ealdorman === undefined ? undefined : readNetnsSocketInodes(ns.ealdorman.pid, ctx.procRoot));
+    if (!tables.has(ns))
+      tables.set(
+        ns,
+        ns.ealdorman === undefined
+          ? undefined
+          : readNetnsSocketInodes(ns.ealdorman.pid, ctx.procRoot),
+      );
     return tables.get(ns);
   };
   let rest = sockets.filter((s) => {
@@ -154,7 +175,9 @@ export function probeSocketNetns(
   });
   if (rest.length > 0) {
     // Reading the other netns's tables pays only when it saves more probes than it costs.
-    const others = [...ctx.namespaces.values()].filter((ns) => ns.type === 'net' && ns.ealdorman !== undefined && !tables.has(ns));
+    const others = [...ctx.namespaces.values()].filter(
+      (ns) => ns.type === 'net' && ns.ealdorman !== undefined && !tables.has(ns),
+    );
     if (rest.length > maxProbes || rest.length > PROBES_PER_TABLE_READ * others.length) {
       for (const ns of others) {
         if (rest.length === 0) break;
@@ -197,7 +220,8 @@ export function probeSocketNetns(
         }
         const path = `${ctx.procRoot}/${pid}/fd/${s.fd}`;
         const { ns } = ctx.getOrCreate('net', netns);
-        if (ns.processes.length === 0) ctx.addSource(ns, { kind: 'socket', pid, fd: s.fd, path }, [path]);
+        if (ns.processes.length === 0)
+          ctx.addSource(ns, { kind: 'socket', pid, fd: s.fd, path }, [path]);
       }
     } finally {
       closeSync(pidfd);
@@ -206,7 +230,12 @@ export function probeSocketNetns(
 }
 
 /** Netns inode of socket `fd` of the pidfd's process; 'gone' if the fd was closed meanwhile. */
-function socketNetnsOf(pidfd: number, fd: number, sys: NsSyscalls, stats: FdScanStats): number | 'gone' | Error {
+function socketNetnsOf(
+  pidfd: number,
+  fd: number,
+  sys: NsSyscalls,
+  stats: FdScanStats,
+): number | 'gone' | Error {
   let sock: number;
   try {
     sock = sys.pidfdGetfd(pidfd, fd);

@@ -51,7 +51,8 @@ function walkParents(ctx: DiscoveryContext, sys: NsSyscalls, start: Namespace, f
       try {
         pfd = sys.getParent(cur);
       } catch (e: unknown) {
-        if (!isTop(e)) ctx.problem(toProblem(e, `${child.type}:[${child.id.ino}]`, 'GW_ERR_NS_HIERARCHY'));
+        if (!isTop(e))
+          ctx.problem(toProblem(e, `${child.type}:[${child.id.ino}]`, 'GW_ERR_NS_HIERARCHY'));
         return;
       }
       if (cur !== fd) closeSync(cur);
@@ -59,7 +60,8 @@ function walkParents(ctx: DiscoveryContext, sys: NsSyscalls, start: Namespace, f
       const parent = nsOfFd(ctx, pfd, child.type);
       child.parent = parent;
       parent.children.push(child);
-      if (parent.type === 'user' && parent.ownerUid === undefined) setOwnerUid(ctx, sys, parent, pfd);
+      if (parent.type === 'user' && parent.ownerUid === undefined)
+        setOwnerUid(ctx, sys, parent, pfd);
       if (parent.type === 'pid' && parent.owner === undefined) setOwner(ctx, sys, parent, pfd);
       child = parent;
     }
@@ -106,7 +108,9 @@ function setOwner(ctx: DiscoveryContext, sys: NsSyscalls, ns: Namespace, fd: num
 export function discoverHierarchy(ctx: DiscoveryContext, sys: NsSyscalls): void {
   const order: NsType[] = ['user', 'pid', 'mnt', 'cgroup', 'uts', 'ipc', 'net', 'time'];
   for (const type of order) {
-    const list = [...ctx.namespaces.values()].filter((n) => n.type === type && !n.hidden && n.ref.length > 0);
+    const list = [...ctx.namespaces.values()].filter(
+      (n) => n.type === type && !n.hidden && n.ref.length > 0,
+    );
     for (const ns of list) {
       let fd: number;
       try {

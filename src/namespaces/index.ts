@@ -7,9 +7,28 @@
  * ownership; plus opening namespaces by reference, PID translation and display helpers.
  * See docs/namespaces.md.
  */
-export { discoverNamespaces, lastDiscoveryStats, type DiscoverNamespacesOptions, type DiscoveryStats } from './discover.js';
-export { openNamespace, openRef, resolveInRoot, spawnMountHelper, viewByRef, type MountNsView } from './open.js';
+export {
+  discoverNamespaces,
+  lastDiscoveryStats,
+  type DiscoverNamespacesOptions,
+  type DiscoveryStats,
+} from './discover.js';
+export {
+  openNamespace,
+  openRef,
+  resolveInRoot,
+  spawnMountHelper,
+  viewByRef,
+  type MountNsView,
+} from './open.js';
 export { createPidTranslator, type PidTranslator } from './pidmap.js';
-export { netnsDisplayName, nsLabel, processLabel, refLabel, sourceLabel, howFound } from './display.js';
+export {
+  netnsDisplayName,
+  nsLabel,
+  processLabel,
+  refLabel,
+  sourceLabel,
+  howFound,
+} from './display.js';
 export { NATIVE_SYSCALLS, NSIO, sysErrorCode, type NsSyscalls } from './syscalls.js';
 export { TYPE_ORDER } from './proc-ns.js';

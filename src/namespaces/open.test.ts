@@ -47,7 +47,9 @@ describe('RootResolver', () => {
 
   it('handles an unlistable directory by the full walk', () => {
     const r = new RootResolver(join(tmp, 'does-not-exist'));
-    expect(r.resolve('/run/netns/a')).toBe(resolveInRoot(join(tmp, 'does-not-exist'), '/run/netns/a'));
+    expect(r.resolve('/run/netns/a')).toBe(
+      resolveInRoot(join(tmp, 'does-not-exist'), '/run/netns/a'),
+    );
   });
 });
 
@@ -65,7 +67,8 @@ describe('RootResolver with shared listings', () => {
     expect(ra.resolve('/run/netns/x')).toBe(`${a}/run/netns/x`);
     expect(ra.resolve('/run/netns/evil')).toBe(resolveInRoot(a, '/run/netns/evil'));
     expect(shared.size).toBe(1);
-    for (const p of ['/run/netns/x', '/run/netns/evil', '/run/netns/none']) expect(rb.resolve(p), p).toBe(resolveInRoot(b, p));
+    for (const p of ['/run/netns/x', '/run/netns/evil', '/run/netns/none'])
+      expect(rb.resolve(p), p).toBe(resolveInRoot(b, p));
     expect(rb.resolve('/run/netns/x')).toBe(`${b}/run/netns/x`);
     expect(shared.size).toBe(1);
   });

@@ -50,7 +50,8 @@ export function resolveInRoot(root: string, path: string): string {
       done.push(c);
       continue;
     }
-    if (++links > MAX_SYMLINKS) throw new Error(`too many symlinks resolving ${path} below ${root}`);
+    if (++links > MAX_SYMLINKS)
+      throw new Error(`too many symlinks resolving ${path} below ${root}`);
     const parts = target.split('/').filter((x) => x !== '' && x !== '.');
     if (target.startsWith('/')) done.length = 0;
     todo.unshift(...parts);
@@ -93,7 +94,8 @@ export class RootResolver {
   resolve(path: string): string {
     const cut = path.lastIndexOf('/');
     const last = path.slice(cut + 1);
-    if (cut < 0 || last === '' || last === '.' || last === '..') return resolveInRoot(this.root, path);
+    if (cut < 0 || last === '' || last === '.' || last === '..')
+      return resolveInRoot(this.root, path);
     const dir = path.slice(0, cut);
     let rdir = this.#dirs.get(dir);
     if (rdir === undefined) {
@@ -159,16 +161,24 @@ function sleepMs(ms: number): void {
  * namespace than ours if `expectIno` is undefined). Throws `GW_ERR_NS_MOUNTNS_UNREACHABLE`
  * when nsenter fails (no CAP_SYS_ADMIN, bad path) or times out.
  */
-export function spawnMountHelper(nsPath: string, expectIno?: number, timeoutMs = 3000): MountNsView {
+export function spawnMountHelper(
+  nsPath: string,
+  expectIno?: number,
+  timeoutMs = 3000,
+): MountNsView {
   let child: ChildProcess;
   try {
     child = spawn('nsenter', [`--mount=${nsPath}`, '--', 'sleep', '300'], { stdio: 'ignore' });
   } catch (e: unknown) {
-    throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', `cannot start nsenter: ${errorMessage(e)}`, {
-      op: 'spawn',
-      ref: nsPath,
-      cause: e,
-    });
+    throw new NamespaceError(
+      'GW_ERR_NS_MOUNTNS_UNREACHABLE',
+      `cannot start nsenter: ${errorMessage(e)}`,
+      {
+        op: 'spawn',
+        ref: nsPath,
+        cause: e,
+      },
+    );
   }
   const pid = child.pid;
   child.on('error', () => undefined); // ENOENT of nsenter arrives async; handled by the wait below
@@ -178,10 +188,14 @@ export function spawnMountHelper(nsPath: string, expectIno?: number, timeoutMs =
   };
   if (pid === undefined) {
     release();
-    throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', 'cannot start nsenter (not installed?)', {
-      op: 'spawn',
-      ref: nsPath,
-    });
+    throw new NamespaceError(
+      'GW_ERR_NS_MOUNTNS_UNREACHABLE',
+      'cannot start nsenter (not installed?)',
+      {
+        op: 'spawn',
+        ref: nsPath,
+      },
+    );
   }
   const own = safeReadlink('/proc/self/ns/mnt');
   const want = expectIno === undefined ? undefined : `mnt:[${expectIno}]`;
@@ -189,15 +203,20 @@ export function spawnMountHelper(nsPath: string, expectIno?: number, timeoutMs =
   for (;;) {
     const now = safeReadlink(`/proc/${pid}/ns/mnt`);
     if (now === undefined || isZombie(pid)) break; // nsenter failed and exited
-    if (want === undefined ? now !== own : now === want) return { pid, root: `/proc/${pid}/root`, release };
+    if (want === undefined ? now !== own : now === want)
+      return { pid, root: `/proc/${pid}/root`, release };
     if (Date.now() > deadline) break;
     sleepMs(2);
   }
   release();
-  throw new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', `helper could not join mount namespace ${nsPath}`, {
-    op: 'setns',
-    ref: nsPath,
-  });
+  throw new NamespaceError(
+    'GW_ERR_NS_MOUNTNS_UNREACHABLE',
+    `helper could not join mount namespace ${nsPath}`,
+    {
+      op: 'setns',
+      ref: nsPath,
+    },
+  );
 }
 
 function safeReadlink(p: string): string | undefined {
@@ -255,7 +274,11 @@ export function viewByRef(ref: readonly string[], expectIno?: number): MountNsVi
 /** {@link openNamespace} on a bare reference. */
 export function openRef(ref: readonly string[], type: NsType | 'namespace' = 'namespace'): number {
   if (ref.length === 0) {
-    throw new NamespaceError('GW_ERR_NS_OPEN_FAILED', `${type} namespace has no reference (hidden)`, { op: 'open', ref: '' });
+    throw new NamespaceError(
+      'GW_ERR_NS_OPEN_FAILED',
+      `${type} namespace has no reference (hidden)`,
+      { op: 'open', ref: '' },
+    );
   }
   const display = ref.join(' » ');
   if (ref.length === 1) return openPath(ref[0] as string, display);
@@ -278,10 +301,14 @@ function openPath(path: string, display: string): number {
   try {
     return openSync(path, 'r');
   } catch (e: unknown) {
-    throw new NamespaceError('GW_ERR_NS_OPEN_FAILED', `cannot open namespace ${display}: ${errorMessage(e)}`, {
-      op: 'open',
-      ref: display,
-      cause: e,
-    });
+    throw new NamespaceError(
+      'GW_ERR_NS_OPEN_FAILED',
+      `cannot open namespace ${display}: ${errorMessage(e)}`,
+      {
+        op: 'open',
+        ref: display,
+        cause: e,
+      },
+    );
   }
 }

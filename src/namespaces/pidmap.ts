@@ -22,11 +22,16 @@ export interface PidTranslator {
 /** Builds the translation index over all processes of `model`. */
 export function createPidTranslator(model: NamespaceModel): PidTranslator {
   // index: pidns → (pid in that ns → [levels, nspid])
-  const index = new Map<Namespace, Map<number, { levels: (Namespace | undefined)[]; nspid: readonly number[] }>>();
+  const index = new Map<
+    Namespace,
+    Map<number, { levels: (Namespace | undefined)[]; nspid: readonly number[] }>
+  >();
   const readerPidns = model.own.pid;
   for (const proc of model.processes.values()) {
     const nspid = proc.nspid.length > 0 ? proc.nspid : [proc.pid];
-    const levels: (Namespace | undefined)[] = new Array<Namespace | undefined>(nspid.length).fill(undefined);
+    const levels: (Namespace | undefined)[] = new Array<Namespace | undefined>(nspid.length).fill(
+      undefined,
+    );
     let ns = proc.namespaces.pid;
     for (let i = nspid.length - 1; i >= 0 && ns !== undefined; i--) {
       levels[i] = ns;

@@ -15,7 +15,11 @@ import { isVanished, readNsLink, sysCode } from '../procfs/index.js';
 import type { DiscoveryContext } from './context.js';
 
 /** Discovery order of types: user first, then pid, then the rest in model order. */
-export const TYPE_ORDER: readonly NsType[] = ['user', 'pid', ...NS_TYPES.filter((t) => t !== 'user' && t !== 'pid')];
+export const TYPE_ORDER: readonly NsType[] = [
+  'user',
+  'pid',
+  ...NS_TYPES.filter((t) => t !== 'user' && t !== 'pid'),
+];
 
 /**
  * Attaches every process to its namespaces. One problem (GW_ERR_NS_ACCESS) per process whose
@@ -74,7 +78,9 @@ export function discoverProcNamespaces(ctx: DiscoveryContext): void {
       }
       if (link.ino === proc.namespaces[type]?.id.ino) continue;
       const { ns } = ctx.getOrCreate(type, link.ino);
-      ctx.addSource(ns, { kind: 'for-children', pid: proc.pid }, [`${root}/${proc.pid}/ns/${name}`]);
+      ctx.addSource(ns, { kind: 'for-children', pid: proc.pid }, [
+        `${root}/${proc.pid}/ns/${name}`,
+      ]);
     }
   }
 }
@@ -103,7 +109,9 @@ function detach(ctx: DiscoveryContext, proc: Process): void {
 export function computeLeaders(ctx: DiscoveryContext): void {
   for (const ns of ctx.namespaces.values()) {
     if (ns.processes.length === 0) continue;
-    const leaders = ns.processes.filter((p) => p.parent === undefined || p.parent.namespaces[ns.type] !== ns);
+    const leaders = ns.processes.filter(
+      (p) => p.parent === undefined || p.parent.namespaces[ns.type] !== ns,
+    );
     leaders.sort((a, b) => a.starttime - b.starttime || a.pid - b.pid);
     ns.leaders = leaders;
     ns.ealdorman = leaders[0];
@@ -131,7 +139,9 @@ export function discoverTaskNamespaces(ctx: DiscoveryContext): void {
         }
         if (link.ino === own.id.ino) continue;
         const { ns } = ctx.getOrCreate(type, link.ino);
-        ctx.addSource(ns, { kind: 'task', pid: proc.pid, tid }, [`${root}/${proc.pid}/task/${tid}/ns/${type}`]);
+        ctx.addSource(ns, { kind: 'task', pid: proc.pid, tid }, [
+          `${root}/${proc.pid}/task/${tid}/ns/${type}`,
+        ]);
       }
     }
   }

@@ -5,7 +5,14 @@
  * The process table: every PID under procRoot with stat, cmdline and NSpid, linked into a tree
  * by PPID. Vanished processes are skipped silently; unparsable ones are recorded as problems.
  */
-import { isVanished, listPids, listTasks, readCmdline, readStat, readStatus } from '../procfs/index.js';
+import {
+  isVanished,
+  listPids,
+  listTasks,
+  readCmdline,
+  readStat,
+  readStatus,
+} from '../procfs/index.js';
 import { toProblem } from '../model/problem.js';
 import type { DiscoveryContext } from './context.js';
 

@@ -610,13 +610,23 @@ export function openFilesInNetns(
   const b = getNativeBinding();
   const native = b.openFilesInNetns?.bind(b);
   if (native === undefined && refs.some((r) => r !== null)) {
-    throw new NativeError('GW_ERR_NATIVE_LOAD', `${fn}: the loaded addon predates it (run npm run build:native)`, {
-      details: { op: fn },
-    });
+    throw new NativeError(
+      'GW_ERR_NATIVE_LOAD',
+      `${fn}: the loaded addon predates it (run npm run build:native)`,
+      {
+        details: { op: fn },
+      },
+    );
   }
-  const fail = (e: unknown, code: ErrorCode, what: string, details: Record<string, unknown>): NativeError =>
-    convert(e, code, what, details);
-  const results: Array<Array<number | NativeError> | undefined> = new Array<Array<number | NativeError> | undefined>(refs.length);
+  const fail = (
+    e: unknown,
+    code: ErrorCode,
+    what: string,
+    details: Record<string, unknown>,
+  ): NativeError => convert(e, code, what, details);
+  const results: Array<Array<number | NativeError> | undefined> = new Array<
+    Array<number | NativeError> | undefined
+  >(refs.length);
   const opened: number[] = [];
   const fds: number[] = [];
   const index: number[] = []; // fds[k] belongs to refs[index[k]]
@@ -627,7 +637,10 @@ export function openFilesInNetns(
           try {
             return openSync(p, 'r');
           } catch (e: unknown) {
-            return fail(e, 'GW_ERR_NATIVE_SYSCALL', `${fn}(current netns, ${p})`, { op: fn, path: p });
+            return fail(e, 'GW_ERR_NATIVE_SYSCALL', `${fn}(current netns, ${p})`, {
+              op: fn,
+              path: p,
+            });
           }
         });
       } else if (typeof r === 'string') {
@@ -637,7 +650,8 @@ export function openFilesInNetns(
           fds.push(fd);
           index.push(i);
         } catch (e: unknown) {
-          const err = e instanceof NativeError ? e : convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}(${r})`);
+          const err =
+            e instanceof NativeError ? e : convert(e, 'GW_ERR_NS_OPEN_FAILED', `${fn}(${r})`);
           results[i] = paths.map(() => err);
         }
       } else {
@@ -660,7 +674,9 @@ export function openFilesInNetns(
             ? item
             : fail(
                 item,
-                isRawError(item) && item.syscall === 'setns' ? 'GW_ERR_NS_SETNS_FAILED' : 'GW_ERR_NATIVE_SYSCALL',
+                isRawError(item) && item.syscall === 'setns'
+                  ? 'GW_ERR_NS_SETNS_FAILED'
+                  : 'GW_ERR_NATIVE_SYSCALL',
                 `${fn}(${refName(ref)}, ${paths[j] ?? '?'})`,
                 { op: fn, ref: refName(ref), path: paths[j] },
               ),
@@ -671,6 +687,14 @@ export function openFilesInNetns(
     for (const fd of opened) closeSync(fd);
   }
   return results.map(
-    (r, i) => r ?? paths.map(() => convert(new Error('no result'), 'GW_ERR_NATIVE_SYSCALL', `${fn}(${refName(refs[i] ?? null)})`)),
+    (r, i) =>
+      r ??
+      paths.map(() =>
+        convert(
+          new Error('no result'),
+          'GW_ERR_NATIVE_SYSCALL',
+          `${fn}(${refName(refs[i] ?? null)})`,
+        ),
+      ),
   );
 }

@@ -514,7 +514,10 @@ describe.skipIf(!IS_ROOT)('in a netns created by the test (root)', () => {
 
   it('opens per-netns procfs files from inside it, readable from the JS thread afterwards', () => {
     const DEV = '/proc/thread-self/net/dev';
-    const res = openFilesInNetns([path, null, path], [DEV, '/proc/thread-self/net/sockstat', '/nonexistent-gwt']);
+    const res = openFilesInNetns(
+      [path, null, path],
+      [DEV, '/proc/thread-self/net/sockstat', '/nonexistent-gwt'],
+    );
     const nifs = (fd: number | Error): string[] => {
       if (typeof fd !== 'number') throw fd;
       return readFileSync(fd, 'latin1')
@@ -527,7 +530,13 @@ describe.skipIf(!IS_ROOT)('in a netns created by the test (root)', () => {
       expect(res.length).toBe(3);
       expect(nifs(res[0]?.[0] as number)).toEqual(['lo']);
       expect(nifs(res[2]?.[0] as number)).toEqual(['lo']);
-      expect(nifs(res[1]?.[0] as number)).toEqual(readFileSync(DEV, 'latin1').split('\n').slice(2).map((l) => l.split(':')[0]?.trim() ?? '').filter((x) => x !== ''));
+      expect(nifs(res[1]?.[0] as number)).toEqual(
+        readFileSync(DEV, 'latin1')
+          .split('\n')
+          .slice(2)
+          .map((l) => l.split(':')[0]?.trim() ?? '')
+          .filter((x) => x !== ''),
+      );
       const sockstat = res[0]?.[1];
       if (typeof sockstat !== 'number') throw sockstat;
       expect(readFileSync(sockstat, 'latin1')).toMatch(/^TCP: inuse 0 /m);
@@ -542,14 +551,21 @@ describe.skipIf(!IS_ROOT)('in a netns created by the test (root)', () => {
 
 describe('openFilesInNetns', () => {
   it('rejects bad arguments and reports per-item setns/open failures', () => {
-    expect(caught(() => openFilesInNetns([null], []))).toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
-    expect(caught(() => openFilesInNetns([null], ['relative']))).toMatchObject({ code: 'GW_ERR_NATIVE_ARGUMENT' });
+    expect(caught(() => openFilesInNetns([null], []))).toMatchObject({
+      code: 'GW_ERR_NATIVE_ARGUMENT',
+    });
+    expect(caught(() => openFilesInNetns([null], ['relative']))).toMatchObject({
+      code: 'GW_ERR_NATIVE_ARGUMENT',
+    });
     expect(openFilesInNetns([], ['/proc/thread-self/net/dev'])).toEqual([]);
     const [uts] = openFilesInNetns(['/proc/self/ns/uts'], ['/proc/thread-self/net/dev']);
     // not a netns: setns(CLONE_NEWNET) fails with EINVAL (root) or EPERM (no CAP_SYS_ADMIN)
     expect(uts?.[0]).toMatchObject({ code: 'GW_ERR_NS_SETNS_FAILED', syscall: 'setns' });
     expect(['EINVAL', 'EPERM']).toContain((uts?.[0] as { sysCode?: string }).sysCode);
-    const [missing] = openFilesInNetns(['/nonexistent-gwt/ns'], ['/proc/thread-self/net/dev', '/proc/thread-self/net/sockstat']);
+    const [missing] = openFilesInNetns(
+      ['/nonexistent-gwt/ns'],
+      ['/proc/thread-self/net/dev', '/proc/thread-self/net/sockstat'],
+    );
     expect(missing).toHaveLength(2);
     expect(missing?.[0]).toMatchObject({ code: 'GW_ERR_NS_OPEN_FAILED' });
   });

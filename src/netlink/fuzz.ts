@@ -31,8 +31,25 @@ export function prng(seed: number): () => number {
   };
 }
 
-const DECODERS: ReadonlyArray<(m: NetlinkMessage) => unknown> = [decodeLink, decodeAddress, decodeRoute, decodeRule, decodeNsid];
-const TYPES = [C.RTM_NEWLINK, C.RTM_NEWADDR, C.RTM_NEWROUTE, C.RTM_NEWRULE, C.RTM_NEWNSID, NLMSG_ERROR, NLMSG_DONE, 1, 4, 0];
+const DECODERS: ReadonlyArray<(m: NetlinkMessage) => unknown> = [
+  decodeLink,
+  decodeAddress,
+  decodeRoute,
+  decodeRule,
+  decodeNsid,
+];
+const TYPES = [
+  C.RTM_NEWLINK,
+  C.RTM_NEWADDR,
+  C.RTM_NEWROUTE,
+  C.RTM_NEWRULE,
+  C.RTM_NEWNSID,
+  NLMSG_ERROR,
+  NLMSG_DONE,
+  1,
+  4,
+  0,
+];
 
 /** One input that made a decoder fail with an untyped error. */
 export interface FuzzFailure {
@@ -53,13 +70,19 @@ export interface FuzzStats {
 export function fuzzOne(input: Buffer): { ok: boolean; untyped?: string } {
   let ok = true;
   for (const decode of DECODERS) {
-    const spec: RequestSpec<unknown> = { message: Buffer.alloc(16), decode, family: 'rtnetlink', dump: true };
+    const spec: RequestSpec<unknown> = {
+      message: Buffer.alloc(16),
+      decode,
+      family: 'rtnetlink',
+      dump: true,
+    };
     try {
       decodeReply(input, spec);
     } catch (e: unknown) {
       if (e instanceof DecodeError || e instanceof NetlinkError) {
         // A typed error must be located, and a decoder bug must not hide behind one.
-        if (e instanceof DecodeError && e.cause !== undefined) return { ok: false, untyped: `wrapped: ${String(e.cause)}` };
+        if (e instanceof DecodeError && e.cause !== undefined)
+          return { ok: false, untyped: `wrapped: ${String(e.cause)}` };
         ok = false;
         continue;
       }
@@ -77,7 +100,11 @@ function randomMessage(rnd: () => number): Buffer {
   writeU16(b, TYPES[Math.floor(rnd() * TYPES.length)] ?? 0, 4);
   writeU16(b, Math.floor(rnd() * 0x400), 6);
   // Sprinkle plausible attribute headers so the walkers get exercised, not just rejected.
-  for (let off = 16 + 4 * Math.floor(rnd() * 4); off + 4 <= b.length; off += 4 + 4 * Math.floor(rnd() * 4)) {
+  for (
+    let off = 16 + 4 * Math.floor(rnd() * 4);
+    off + 4 <= b.length;
+    off += 4 + 4 * Math.floor(rnd() * 4)
+  ) {
     writeU16(b, Math.floor(rnd() * 24), off);
     writeU16(b, Math.floor(rnd() * 60) | (rnd() < 0.1 ? 0x8000 : 0), off + 2);
   }
@@ -93,8 +120,13 @@ function mutate(src: Buffer, rnd: () => number): Buffer {
     if (op === 0) b[at] = (b[at] ?? 0) ^ (1 << Math.floor(rnd() * 8));
     else if (op === 1) b[at] = Math.floor(rnd() * 256);
     else if (op === 2) b = b.subarray(0, at);
-    else if (op === 3 && at + 2 <= b.length) writeU16(b, [0, 1, 3, 4, 5, 8, 0xffff][Math.floor(rnd() * 7)] ?? 0, at & ~1);
-    else if (op === 4) b = Buffer.concat([b, Buffer.from(Array.from({ length: Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256)))]);
+    else if (op === 3 && at + 2 <= b.length)
+      writeU16(b, [0, 1, 3, 4, 5, 8, 0xffff][Math.floor(rnd() * 7)] ?? 0, at & ~1);
+    else if (op === 4)
+      b = Buffer.concat([
+        b,
+        Buffer.from(Array.from({ length: Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256))),
+      ]);
     else if (at + 4 <= b.length) writeU32(b, Math.floor(rnd() * 0x200), at & ~3);
   }
   return b;
@@ -104,7 +136,12 @@ function mutate(src: Buffer, rnd: () => number): Buffer {
  * Runs `iterations` inputs (alternating random messages and mutations of `corpus` entries) with
  * a fixed `seed`. Stops early when `deadline` (ms timestamp) passes.
  */
-export function runFuzz(options: { seed: number; iterations: number; corpus: readonly Buffer[]; deadline?: number }): FuzzStats {
+export function runFuzz(options: {
+  seed: number;
+  iterations: number;
+  corpus: readonly Buffer[];
+  deadline?: number;
+}): FuzzStats {
   const rnd = prng(options.seed);
   const failures: FuzzFailure[] = [];
   let decoded = 0;

@@ -17,11 +17,31 @@ export * as RT from './rtnetlink/constants.js';
 export { AttrCursor, parseAttributes, type RawAttribute } from './core/attr.js';
 export { MessageBuilder, setSequence, type HeaderFields } from './core/builder.js';
 export { align4, HOST_LE } from './core/bytes.js';
-export { decodeDoneMessage, decodeErrorMessage, errnoName, toNetlinkError } from './core/error-message.js';
-export { formatHex, formatIPv4, formatIPv6, formatMac, parseIp, parseIPv4, parseIPv6, parseMac } from './core/ip.js';
+export {
+  decodeDoneMessage,
+  decodeErrorMessage,
+  errnoName,
+  toNetlinkError,
+} from './core/error-message.js';
+export {
+  formatHex,
+  formatIPv4,
+  formatIPv6,
+  formatMac,
+  parseIp,
+  parseIPv4,
+  parseIPv6,
+  parseMac,
+} from './core/ip.js';
 export { parseMessages, readHeader } from './core/message.js';
 export { splitReply, type SplitReply } from './core/reply.js';
-export { decodeReply, type DecodedReply, type RequestResult, type RequestSpec, type SpecResult } from './core/request.js';
+export {
+  decodeReply,
+  type DecodedReply,
+  type RequestResult,
+  type RequestSpec,
+  type SpecResult,
+} from './core/request.js';
 
 export { buildGetAddrDump, decodeAddress } from './rtnetlink/addr.js';
 export {

@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { isNativeAvailable } from '../native/index.js';
 import { AF_INET } from './core/constants.js';
 import * as RT from './rtnetlink/constants.js';
-import { addrDumpRequest, linkDumpRequest, nsidDumpRequest, routeDumpRequest, ruleDumpRequest } from './rtnetlink/requests.js';
+import {
+  addrDumpRequest,
+  linkDumpRequest,
+  nsidDumpRequest,
+  routeDumpRequest,
+  ruleDumpRequest,
+} from './rtnetlink/requests.js';
 import { NetlinkSocket, transactBatch } from './socket.js';
 
 const native = isNativeAvailable();
@@ -42,12 +48,20 @@ describe.skipIf(!native)('netlink over the native addon (current netns)', () => 
       const bad = routeDumpRequest({ family: AF_INET });
       const badMsg = Buffer.from(bad.message);
       badMsg[16 + 1] = 8; // rtm_dst_len: rejected under strict checking
-      const reqs = [linkDumpRequest({ extMask: RT.RTEXT_FILTER_SKIP_STATS }), { ...bad, message: badMsg }, ruleDumpRequest()] as const;
-      const res = await transactBatch(socks.map((s) => ({ fd: s.fd, requests: reqs })), { parallelism: 2, timeoutMs: 5000 });
+      const reqs = [
+        linkDumpRequest({ extMask: RT.RTEXT_FILTER_SKIP_STATS }),
+        { ...bad, message: badMsg },
+        ruleDumpRequest(),
+      ] as const;
+      const res = await transactBatch(
+        socks.map((s) => ({ fd: s.fd, requests: reqs })),
+        { parallelism: 2, timeoutMs: 5000 },
+      );
       for (const [links, route, rules] of res) {
         expect(links.ok).toBe(true);
         expect(route.ok).toBe(false);
-        if (!route.ok) expect(route.error).toMatchObject({ code: 'GW_ERR_NETLINK_ERROR', errno: 22 });
+        if (!route.ok)
+          expect(route.error).toMatchObject({ code: 'GW_ERR_NETLINK_ERROR', errno: 22 });
         expect(rules.ok).toBe(true);
       }
     } finally {

@@ -26,10 +26,18 @@ import {
   type NsRef,
 } from '../native/index.js';
 import { setSequence } from './core/builder.js';
-import { decodeReply, type RequestResult, type RequestSpec, type SpecResult } from './core/request.js';
+import {
+  decodeReply,
+  type RequestResult,
+  type RequestSpec,
+  type SpecResult,
+} from './core/request.js';
 
 /** Signature of the native batch transport (injectable for tests). */
-export type Transport = (jobs: readonly NetlinkJob[], options: NetlinkTransactOptions) => Promise<NetlinkReply[][]>;
+export type Transport = (
+  jobs: readonly NetlinkJob[],
+  options: NetlinkTransactOptions,
+) => Promise<NetlinkReply[][]>;
 
 /** Options of {@link transactBatch}. */
 export interface BatchOptions {
@@ -50,7 +58,9 @@ export interface BatchJob<R extends readonly RequestSpec<unknown>[]> {
 }
 
 /** Per-request results of one job, in request order, typed per request. */
-export type BatchJobResult<R extends readonly RequestSpec<unknown>[]> = { -readonly [K in keyof R]: RequestResult<SpecResult<R[K]>> };
+export type BatchJobResult<R extends readonly RequestSpec<unknown>[]> = {
+  -readonly [K in keyof R]: RequestResult<SpecResult<R[K]>>;
+};
 
 let seqCounter = (Date.now() & 0x7fffffff) >>> 0;
 
@@ -66,11 +76,15 @@ const EINTR = 4;
 
 function asProjectError(e: unknown, family: string): ProjectError {
   if (e instanceof ProjectError) return e;
-  return new NetlinkError('GW_ERR_NETLINK_SOCKET', `${family}: ${e instanceof Error ? e.message : String(e)}`, {
-    errno: 0,
-    family,
-    cause: e,
-  });
+  return new NetlinkError(
+    'GW_ERR_NETLINK_SOCKET',
+    `${family}: ${e instanceof Error ? e.message : String(e)}`,
+    {
+      errno: 0,
+      family,
+      cause: e,
+    },
+  );
 }
 
 /**
@@ -91,7 +105,9 @@ export async function transactBatch<R extends readonly RequestSpec<unknown>[]>(
     ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   };
-  const results: RequestResult<unknown>[][] = jobs.map((j) => new Array<RequestResult<unknown>>(j.requests.length));
+  const results: RequestResult<unknown>[][] = jobs.map(
+    (j) => new Array<RequestResult<unknown>>(j.requests.length),
+  );
   // Pending work: [jobIndex, requestIndex] pairs still to (re)send.
   let pending: Array<[number, number]> = [];
   jobs.forEach((j, ji) => j.requests.forEach((_r, ri) => pending.push([ji, ri])));
@@ -126,7 +142,13 @@ export async function transactBatch<R extends readonly RequestSpec<unknown>[]>(
         const reply = jobReplies[n];
         const out = results[ji] as RequestResult<unknown>[];
         if (reply === undefined) {
-          out[ri] = { ok: false, error: asProjectError(new Error('transport returned no reply for this request'), spec.family) };
+          out[ri] = {
+            ok: false,
+            error: asProjectError(
+              new Error('transport returned no reply for this request'),
+              spec.family,
+            ),
+          };
           return;
         }
         if (reply.error !== undefined) {
@@ -176,7 +198,11 @@ export class NetlinkSocket {
   }
 
   /** Opens a netlink socket in `ns` (nsfs fd, nsfs path, or null = current netns). */
-  static open(ns: NsRef = null, protocol: number = NETLINK_ROUTE, options: BatchOptions = {}): NetlinkSocket {
+  static open(
+    ns: NsRef = null,
+    protocol: number = NETLINK_ROUTE,
+    options: BatchOptions = {},
+  ): NetlinkSocket {
     return new NetlinkSocket(openSocketIn(ns, AF_NETLINK, SOCK_RAW, protocol), options);
   }
 
@@ -187,9 +213,15 @@ export class NetlinkSocket {
 
   async #run<T>(spec: RequestSpec<T>): Promise<T[]> {
     if (this.#fd < 0) {
-      throw new NetlinkError('GW_ERR_NETLINK_SOCKET', `${spec.family}: socket is closed`, { errno: 9, family: spec.family });
+      throw new NetlinkError('GW_ERR_NETLINK_SOCKET', `${spec.family}: socket is closed`, {
+        errno: 9,
+        family: spec.family,
+      });
     }
-    const [results] = await transactBatch([{ fd: this.#fd, requests: [spec] as const }], this.#options);
+    const [results] = await transactBatch(
+      [{ fd: this.#fd, requests: [spec] as const }],
+      this.#options,
+    );
     const r = results?.[0];
     if (r === undefined) throw asProjectError(new Error('no result'), spec.family);
     if (!r.ok) throw r.error;

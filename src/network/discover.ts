@@ -19,7 +19,13 @@ import { errorErrno, errorMessage, type ErrorCode } from '../errors.js';
 import type { Namespace, NamespaceModel } from '../model/namespace.js';
 import type { NetworkModel, NetworkNamespace, Nif } from '../model/network.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
-import { AF_INET, NETLINK_ROUTE, SOCK_DGRAM, ethtoolIoctl, openSocketsIn } from '../native/index.js';
+import {
+  AF_INET,
+  NETLINK_ROUTE,
+  SOCK_DGRAM,
+  ethtoolIoctl,
+  openSocketsIn,
+} from '../native/index.js';
 import {
   addrDumpRequest,
   decodeLink,
@@ -79,7 +85,15 @@ export interface NetworkDiscoveryStats {
 
 let stats: NetworkDiscoveryStats = emptyStats();
 function emptyStats(): NetworkDiscoveryStats {
-  return { netns: 0, unreachable: 0, nsidPairs: 0, nsidPairsOpenAfterInference: 0, fingerprintQueries: 0, fdQueries: 0, timings: {} };
+  return {
+    netns: 0,
+    unreachable: 0,
+    nsidPairs: 0,
+    nsidPairsOpenAfterInference: 0,
+    fingerprintQueries: 0,
+    fdQueries: 0,
+    timings: {},
+  };
 }
 
 /** Counters of the most recent discovery (a copy). */
@@ -139,7 +153,12 @@ export async function discoverNetwork(
   const problems: Problem[] = [];
   const model: NetworkModel = { netns: new Map() };
   const own = namespaces.own.net;
-  const slots: Slot[] = namespaces.byType.net.map((ns) => ({ ns, nsFd: undefined, sock: undefined, netns: undefined }));
+  const slots: Slot[] = namespaces.byType.net.map((ns) => ({
+    ns,
+    nsFd: undefined,
+    sock: undefined,
+    netns: undefined,
+  }));
   const batch: BatchOptions = {
     ...(opts.parallelism === undefined ? {} : { parallelism: opts.parallelism }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
@@ -155,7 +174,13 @@ export async function discoverNetwork(
   try {
     // 1. nsfs fds (the own netns needs none for its socket, but its fd is a candidate of
     //    RTM_GETNSID-by-fd), then all sockets in one native call.
-    const live = openNetnsSockets(slots, own, NETLINK_ROUTE, { ownFd: true, what: 'netlink' }, problems);
+    const live = openNetnsSockets(
+      slots,
+      own,
+      NETLINK_ROUTE,
+      { ownFd: true, what: 'netlink' },
+      problems,
+    );
     lap('open+sockets');
     stats.unreachable = slots.length - live.length;
 
@@ -182,7 +207,14 @@ export async function discoverNetwork(
         const r = res[k];
         if (r === undefined) return [];
         if (r.ok) return r.messages as T[];
-        problems.push(problemOf('GW_ERR_NETWORK_DUMP', netnsSubject(s.ns), `${WHAT[k] ?? 'dump'} dump failed: ${r.error.message}`, r.error));
+        problems.push(
+          problemOf(
+            'GW_ERR_NETWORK_DUMP',
+            netnsSubject(s.ns),
+            `${WHAT[k] ?? 'dump'} dump failed: ${r.error.message}`,
+            r.error,
+          ),
+        );
         return [];
       };
       const links = res[0];
@@ -207,7 +239,9 @@ export async function discoverNetwork(
     const resolver = new NsidResolver(all);
     stats.nsidPairs = resolver.pairs().length;
     stats.nsidPairsOpenAfterInference = resolver.unresolved().length;
-    const slotOf = new Map<NetworkNamespace, Slot>(filled.map((s) => [s.netns as NetworkNamespace, s]));
+    const slotOf = new Map<NetworkNamespace, Slot>(
+      filled.map((s) => [s.netns as NetworkNamespace, s]),
+    );
     await resolveOpenNsids(resolver, slotOf, batch, opts.nsidRounds ?? 3);
     lap('nsids');
 
@@ -257,17 +291,30 @@ async function resolveOpenNsids(
     if (toProbe.length > 0) {
       const jobs = groupBySocket(toProbe, slotOf, (p) => {
         const probe = resolver.probeOf(p);
-        return probe?.target.index === undefined ? [] : [targetLinkRequest(probe.target.index, p.nsid)];
+        return probe?.target.index === undefined
+          ? []
+          : [targetLinkRequest(probe.target.index, p.nsid)];
       });
       stats.fingerprintQueries += jobs.reduce((n, j) => n + j.requests.length, 0);
-      const res = await transactBatch(jobs.map((j) => ({ fd: j.fd, requests: j.requests })), batch);
+      const res = await transactBatch(
+        jobs.map((j) => ({ fd: j.fd, requests: j.requests })),
+        batch,
+      );
       jobs.forEach((j, ji) => {
         j.pairs.forEach((p, k) => {
           probed.add(p);
           const r = res[ji]?.[k];
           const [m] = r?.ok === true ? (r.messages as LinkMessage[]) : [];
           if (m === undefined) return; // ENODEV: the target nif vanished; ENOENT/EINVAL: NSID gone
-          resolver.narrow(p, resolver.matchFingerprint(p, { index: m.index, name: m.name, mac: m.mac, kind: m.kind ?? '' }));
+          resolver.narrow(
+            p,
+            resolver.matchFingerprint(p, {
+              index: m.index,
+              name: m.name,
+              mac: m.mac,
+              kind: m.kind ?? '',
+            }),
+          );
         });
       });
       continue;
@@ -293,7 +340,10 @@ async function resolveOpenNsids(
     const entries = [...byNetns.entries()].filter(([n]) => slotOf.get(n)?.sock !== undefined);
     stats.fdQueries += entries.reduce((n, [, qs]) => n + qs.length, 0);
     const res = await transactBatch(
-      entries.map(([n, qs]) => ({ fd: slotOf.get(n)?.sock as number, requests: qs.map((q) => nsidRequest({ fd: q.fd })) })),
+      entries.map(([n, qs]) => ({
+        fd: slotOf.get(n)?.sock as number,
+        requests: qs.map((q) => nsidRequest({ fd: q.fd })),
+      })),
       batch,
     );
     entries.forEach(([n, qs], ji) => {
@@ -312,7 +362,10 @@ function groupBySocket(
   slotOf: ReadonlyMap<NetworkNamespace, Slot>,
   make: (p: NsidPair) => RequestSpec<LinkMessage>[],
 ): Array<{ fd: number; requests: RequestSpec<LinkMessage>[]; pairs: NsidPair[] }> {
-  const jobs = new Map<number, { fd: number; requests: RequestSpec<LinkMessage>[]; pairs: NsidPair[] }>();
+  const jobs = new Map<
+    number,
+    { fd: number; requests: RequestSpec<LinkMessage>[]; pairs: NsidPair[] }
+  >();
   for (const p of pairs) {
     const fd = slotOf.get(p.netns)?.sock;
     if (fd === undefined) continue;
@@ -337,14 +390,28 @@ const EOPNOTSUPP = 95;
  */
 function readDriverInfo(slots: readonly Slot[], own: Namespace | undefined): Problem[] {
   const problems: Problem[] = [];
-  const need = slots.filter((s) => s.netns !== undefined && [...s.netns.nifs.values()].some((n) => n.physical));
+  const need = slots.filter(
+    (s) => s.netns !== undefined && [...s.netns.nifs.values()].some((n) => n.physical),
+  );
   if (need.length === 0) return problems;
-  const socks = openSocketsIn(need.map((s) => (s.ns === own ? null : (s.nsFd ?? null))), AF_INET, SOCK_DGRAM, 0);
+  const socks = openSocketsIn(
+    need.map((s) => (s.ns === own ? null : (s.nsFd ?? null))),
+    AF_INET,
+    SOCK_DGRAM,
+    0,
+  );
   need.forEach((s, i) => {
     const fd = socks[i];
     const netns = s.netns as NetworkNamespace;
     if (typeof fd !== 'number') {
-      problems.push(problemOf('GW_ERR_NETWORK_ETHTOOL', netnsSubject(s.ns), `no AF_INET socket for ethtool: ${errorMessage(fd)}`, fd));
+      problems.push(
+        problemOf(
+          'GW_ERR_NETWORK_ETHTOOL',
+          netnsSubject(s.ns),
+          `no AF_INET socket for ethtool: ${errorMessage(fd)}`,
+          fd,
+        ),
+      );
       return;
     }
     try {
@@ -354,7 +421,14 @@ function readDriverInfo(slots: readonly Slot[], own: Namespace | undefined): Pro
           nif.driverInfo = toDriverInfo(parseDrvinfo(ethtoolIoctl(fd, nif.name, drvinfoRequest())));
         } catch (e: unknown) {
           if (errorErrno(e) === EOPNOTSUPP || sysCause(e) === 'EOPNOTSUPP') continue;
-          problems.push(problemOf('GW_ERR_NETWORK_ETHTOOL', nifSubject(nif), `ETHTOOL_GDRVINFO failed: ${errorMessage(e)}`, e));
+          problems.push(
+            problemOf(
+              'GW_ERR_NETWORK_ETHTOOL',
+              nifSubject(nif),
+              `ETHTOOL_GDRVINFO failed: ${errorMessage(e)}`,
+              e,
+            ),
+          );
         }
       }
     } finally {

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { DRVINFO_LAYOUT, drvinfoRequest, ETHTOOL_GDRVINFO, parseDrvinfo, toDriverInfo } from './ethtool.js';
+import {
+  DRVINFO_LAYOUT,
+  drvinfoRequest,
+  ETHTOOL_GDRVINFO,
+  parseDrvinfo,
+  toDriverInfo,
+} from './ethtool.js';
 
 /** A reply as the kernel would fill it (layout written out by hand from linux/ethtool.h). */
 function reply(fields: Record<string, string>, counters: number[] = [0, 0, 0, 0, 0]): Buffer {
@@ -41,8 +47,16 @@ describe('ethtool drvinfo', () => {
   });
 
   it('returns empty strings for fields the driver left zeroed', () => {
-    const d = toDriverInfo(parseDrvinfo(reply({ driver: 'virtio_net', version: '1.0.0', bus: 'virtio2' })));
-    expect(d).toEqual({ driver: 'virtio_net', version: '1.0.0', fwVersion: '', busInfo: 'virtio2', eromVersion: '' });
+    const d = toDriverInfo(
+      parseDrvinfo(reply({ driver: 'virtio_net', version: '1.0.0', bus: 'virtio2' })),
+    );
+    expect(d).toEqual({
+      driver: 'virtio_net',
+      version: '1.0.0',
+      fwVersion: '',
+      busInfo: 'virtio2',
+      eromVersion: '',
+    });
   });
 
   it('reads a field that fills its whole array without a terminator', () => {

@@ -71,7 +71,9 @@ export function parseDrvinfo(buf: Buffer): DrvinfoReply {
   }
   const cmd = buf.readUInt32LE(DRVINFO_LAYOUT.cmd);
   if (cmd !== ETHTOOL_GDRVINFO) {
-    throw new RangeError(`ethtool_drvinfo cmd is ${cmd}, expected ETHTOOL_GDRVINFO (${ETHTOOL_GDRVINFO})`);
+    throw new RangeError(
+      `ethtool_drvinfo cmd is ${cmd}, expected ETHTOOL_GDRVINFO (${ETHTOOL_GDRVINFO})`,
+    );
   }
   return {
     driver: cString(buf, DRVINFO_LAYOUT.driver, STR_LEN),
@@ -89,5 +91,11 @@ export function parseDrvinfo(buf: Buffer): DrvinfoReply {
 
 /** Only the model's {@link DriverInfo} fields of a reply. */
 export function toDriverInfo(r: DrvinfoReply): DriverInfo {
-  return { driver: r.driver, version: r.version, fwVersion: r.fwVersion, busInfo: r.busInfo, eromVersion: r.eromVersion };
+  return {
+    driver: r.driver,
+    version: r.version,
+    fwVersion: r.fwVersion,
+    busInfo: r.busInfo,
+    eromVersion: r.eromVersion,
+  };
 }

@@ -9,9 +9,28 @@
  * (message mapping, NSID inference, relation resolution, ethtool struct parsing, SR-IOV from
  * sysfs) are exported for tests and tools. See docs/network.md.
  */
-export { discoverNetwork, lastNetworkStats, targetLinkRequest, type DiscoverNetworkOptions, type NetworkDiscoveryStats } from './discover.js';
-export { DRVINFO_LAYOUT, drvinfoRequest, ETHTOOL_GDRVINFO, parseDrvinfo, toDriverInfo, type DrvinfoReply } from './ethtool.js';
-export { linkTarget, LOWER_KINDS, TUNNEL_KINDS, type LinkTarget, type RelationKind } from './link-target.js';
+export {
+  discoverNetwork,
+  lastNetworkStats,
+  targetLinkRequest,
+  type DiscoverNetworkOptions,
+  type NetworkDiscoveryStats,
+} from './discover.js';
+export {
+  DRVINFO_LAYOUT,
+  drvinfoRequest,
+  ETHTOOL_GDRVINFO,
+  parseDrvinfo,
+  toDriverInfo,
+  type DrvinfoReply,
+} from './ethtool.js';
+export {
+  linkTarget,
+  LOWER_KINDS,
+  TUNNEL_KINDS,
+  type LinkTarget,
+  type RelationKind,
+} from './link-target.js';
 export {
   addressFromMessage,
   fillNetworkNamespace,

@@ -28,7 +28,14 @@ export interface LinkTarget {
 }
 
 /** Kinds stacked on a lower device named by IFLA_LINK (`linux/if_link.h`, drivers' `ndo_get_iflink`). */
-export const LOWER_KINDS: ReadonlySet<string> = new Set(['macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'vlan', 'macsec']);
+export const LOWER_KINDS: ReadonlySet<string> = new Set([
+  'macvlan',
+  'macvtap',
+  'ipvlan',
+  'ipvtap',
+  'vlan',
+  'macsec',
+]);
 
 /**
  * IP tunnel kinds whose IFLA_LINK is the underlay device (`ip_tunnel_get_iflink`,
@@ -67,7 +74,10 @@ export function linkTarget(nif: Nif): LinkTarget | undefined {
   }
   if (nif.kind === 'vxlan') {
     const k = nif.kindData;
-    const index = k !== undefined && k.kind === 'vxlan' && k.linkIndex !== undefined && k.linkIndex > 0 ? k.linkIndex : undefined;
+    const index =
+      k !== undefined && k.kind === 'vxlan' && k.linkIndex !== undefined && k.linkIndex > 0
+        ? k.linkIndex
+        : undefined;
     return { relation: 'underlay', index, nsid };
   }
   if (TUNNEL_KINDS.has(nif.kind)) {

@@ -96,7 +96,10 @@ export function addressFromMessage(m: AddressMessage): NifAddress | undefined {
   const family = ipFamily(m.family);
   const address = m.local ?? m.address;
   if (family === undefined || address === undefined) return undefined;
-  const peer = m.local !== undefined && m.address !== undefined && m.address !== m.local ? m.address : undefined;
+  const peer =
+    m.local !== undefined && m.address !== undefined && m.address !== m.local
+      ? m.address
+      : undefined;
   return {
     family,
     address,
@@ -112,7 +115,10 @@ export function addressFromMessage(m: AddressMessage): NifAddress | undefined {
 }
 
 /** RTA_GATEWAY, else an RTA_VIA of an IP family (IPv4 routes via an IPv6 next hop). */
-function gatewayOf(gateway: string | undefined, via: { family: number; address: string } | undefined): string | undefined {
+function gatewayOf(
+  gateway: string | undefined,
+  via: { family: number; address: string } | undefined,
+): string | undefined {
   if (gateway !== undefined) return gateway;
   return via !== undefined && ipFamily(via.family) !== undefined ? via.address : undefined;
 }
@@ -126,13 +132,16 @@ function gatewayOf(gateway: string | undefined, via: { family: number; address: 
 export function routeFromMessage(netns: NetworkNamespace, m: RouteMessage): Route | undefined {
   const family = ipFamily(m.family);
   if (family === undefined) return undefined;
-  const multipath: readonly NextHop[] = m.multipath === undefined || m.multipath.length === 0 ? NO_NEXT_HOPS : m.multipath.map((nh) => ({
-    gateway: gatewayOf(nh.gateway, nh.via),
-    oif: netns.nifs.get(nh.ifIndex),
-    oifIndex: nh.ifIndex,
-    weight: nh.weight,
-    flags: nh.flags,
-  }));
+  const multipath: readonly NextHop[] =
+    m.multipath === undefined || m.multipath.length === 0
+      ? NO_NEXT_HOPS
+      : m.multipath.map((nh) => ({
+          gateway: gatewayOf(nh.gateway, nh.via),
+          oif: netns.nifs.get(nh.ifIndex),
+          oifIndex: nh.ifIndex,
+          weight: nh.weight,
+          flags: nh.flags,
+        }));
   return {
     family,
     type: m.type,

@@ -37,7 +37,11 @@ export function sysCause(e: unknown): string | undefined {
 
 function unreachable(ns: Namespace, message: string, e?: unknown): Problem {
   const cause = e === undefined ? undefined : sysCause(e);
-  const p: Problem = { code: 'GW_ERR_NETWORK_NETNS_UNREACHABLE', message, subject: netnsSubject(ns) };
+  const p: Problem = {
+    code: 'GW_ERR_NETWORK_NETNS_UNREACHABLE',
+    message,
+    subject: netnsSubject(ns),
+  };
   return cause === undefined ? p : { ...p, cause };
 }
 
@@ -74,7 +78,12 @@ export function openNetnsSockets<S extends NetnsSocketSlot>(
         // never let an fd of the wrong namespace be used (e.g. as an RTM_GETNSID candidate)
         closeSync(s.nsFd);
         s.nsFd = undefined;
-        problems.push(unreachable(s.ns, `reference ${s.ns.ref.join(' » ')} now names another namespace (gone and reused?)`));
+        problems.push(
+          unreachable(
+            s.ns,
+            `reference ${s.ns.ref.join(' » ')} now names another namespace (gone and reused?)`,
+          ),
+        );
         continue;
       }
       reachable.push(s);
@@ -83,7 +92,14 @@ export function openNetnsSockets<S extends NetnsSocketSlot>(
     }
   }
   const socks =
-    reachable.length === 0 ? [] : openSocketsIn(reachable.map((s) => (s.ns === own ? null : (s.nsFd ?? null))), AF_NETLINK, SOCK_RAW, protocol);
+    reachable.length === 0
+      ? []
+      : openSocketsIn(
+          reachable.map((s) => (s.ns === own ? null : (s.nsFd ?? null))),
+          AF_NETLINK,
+          SOCK_RAW,
+          protocol,
+        );
   const live: S[] = [];
   reachable.forEach((s, i) => {
     const r = socks[i];

@@ -100,7 +100,10 @@ export class NsidResolver {
         if (target?.nsid === undefined || target.nsid < 0) continue;
         const pair = this.#pair(netns, target.nsid);
         pair.links.push({ nif, target });
-        pair.candidates = intersect(pair.candidates, this.#structuralCandidates(netns, nif, target));
+        pair.candidates = intersect(
+          pair.candidates,
+          this.#structuralCandidates(netns, nif, target),
+        );
       }
     }
     this.#infer();
@@ -119,7 +122,11 @@ export class NsidResolver {
   }
 
   /** Rules 1 and 2 for one nif; undefined = no constraint. */
-  #structuralCandidates(netns: NetworkNamespace, nif: Nif, target: LinkTarget): Set<NetworkNamespace> | undefined {
+  #structuralCandidates(
+    netns: NetworkNamespace,
+    nif: Nif,
+    target: LinkTarget,
+  ): Set<NetworkNamespace> | undefined {
     if (target.index === undefined) return undefined;
     const out = new Set<NetworkNamespace>();
     if (nif.kind === 'veth') {
@@ -127,7 +134,8 @@ export class NsidResolver {
         if (peer.netns !== netns) out.add(peer.netns);
       }
     } else {
-      for (const other of this.#byIndex.get(target.index) ?? []) if (other !== netns) out.add(other);
+      for (const other of this.#byIndex.get(target.index) ?? [])
+        if (other !== netns) out.add(other);
     }
     return out;
   }
@@ -191,7 +199,13 @@ export class NsidResolver {
       if (nif.kind !== 'veth' || target.index === undefined) continue;
       const peer = other.nifs.get(target.index);
       const back = peer === undefined ? undefined : linkTarget(peer);
-      if (peer?.kind !== 'veth' || back?.nsid === undefined || back.nsid < 0 || back.index !== nif.index) continue;
+      if (
+        peer?.kind !== 'veth' ||
+        back?.nsid === undefined ||
+        back.nsid < 0 ||
+        back.index !== nif.index
+      )
+        continue;
       const q = this.#pair(other, back.nsid);
       if (q.resolved !== undefined) continue;
       if (q.candidates === undefined || q.candidates.has(p.netns)) {
@@ -240,7 +254,9 @@ export class NsidResolver {
   matchFingerprint(p: NsidPair, fp: NifFingerprint): NetworkNamespace[] {
     return this.candidatesOf(p).filter((n) => {
       const nif = n.nifs.get(fp.index);
-      return nif !== undefined && nif.name === fp.name && nif.mac === fp.mac && nif.kind === fp.kind;
+      return (
+        nif !== undefined && nif.name === fp.name && nif.mac === fp.mac && nif.kind === fp.kind
+      );
     });
   }
 
@@ -249,13 +265,15 @@ export class NsidResolver {
    * not assigned are ignored) and propagates it. Returns true when it was new.
    */
   learn(from: NetworkNamespace, nsid: number, other: NetworkNamespace): boolean {
-    if (nsid < 0 || from === other || from.nsids.has(nsid) || this.#takenOf(from).has(other)) return false;
+    if (nsid < 0 || from === other || from.nsids.has(nsid) || this.#takenOf(from).has(other))
+      return false;
     for (const v of from.nsids.values()) if (v === other) return false;
     from.nsids.set(nsid, other);
     this.#takenOf(from).add(other);
     const p = this.#pairs.get(from)?.get(nsid);
     if (p !== undefined && p.resolved === undefined) this.#queue.push(p);
-    for (const q of this.#ambiguous.get(from) ?? []) if (q.candidates?.has(other) === true) this.#queue.push(q);
+    for (const q of this.#ambiguous.get(from) ?? [])
+      if (q.candidates?.has(other) === true) this.#queue.push(q);
     this.#infer();
     return true;
   }

@@ -28,18 +28,24 @@ const RELATION_TEXT = { peer: 'veth peer', lower: 'lower device', underlay: 'und
 function lookup(nif: Nif, t: LinkTarget): { nif: Nif } | { missing: string } | undefined {
   const what = RELATION_TEXT[t.relation];
   if (t.index === undefined) {
-    return t.relation === 'underlay' ? undefined : { missing: `${what} of ${nif.name} is gone (kernel reports no ifindex)` };
+    return t.relation === 'underlay'
+      ? undefined
+      : { missing: `${what} of ${nif.name} is gone (kernel reports no ifindex)` };
   }
   let netns: NetworkNamespace | undefined = nif.netns;
   if (t.nsid !== undefined) {
     netns = t.nsid < 0 ? undefined : nif.netns.nsids.get(t.nsid);
     if (netns === undefined) {
-      return { missing: `${what} ${t.index} of ${nif.name} is in NSID ${t.nsid}, which names no discovered netns` };
+      return {
+        missing: `${what} ${t.index} of ${nif.name} is in NSID ${t.nsid}, which names no discovered netns`,
+      };
     }
   }
   const other = netns.nifs.get(t.index);
   if (other === undefined) {
-    return { missing: `${what} ${t.index} of ${nif.name} not found in ${netnsSubject(netns.ns)} (vanished?)` };
+    return {
+      missing: `${what} ${t.index} of ${nif.name} not found in ${netnsSubject(netns.ns)} (vanished?)`,
+    };
   }
   return { nif: other };
 }
@@ -68,7 +74,12 @@ export function resolveRelations(all: Iterable<NetworkNamespace>): Problem[] {
       if (m !== undefined && m > 0) {
         const master = netns.nifs.get(m);
         if (master === undefined) {
-          problems.push(problem(nif, `master ${m} of ${nif.name} not found in ${netnsSubject(netns.ns)} (vanished?)`));
+          problems.push(
+            problem(
+              nif,
+              `master ${m} of ${nif.name} not found in ${netnsSubject(netns.ns)} (vanished?)`,
+            ),
+          );
         } else {
           nif.master = master;
           master.ports.push(nif);
@@ -86,7 +97,12 @@ export function resolveRelations(all: Iterable<NetworkNamespace>): Problem[] {
       switch (t.relation) {
         case 'peer':
           if (other.kind !== 'veth') {
-            problems.push(problem(nif, `veth peer ${other.index} of ${nif.name} is a '${other.kind}', not a veth (vanished and reused?)`));
+            problems.push(
+              problem(
+                nif,
+                `veth peer ${other.index} of ${nif.name} is a '${other.kind}', not a veth (vanished and reused?)`,
+              ),
+            );
           } else {
             nif.peer = other;
           }

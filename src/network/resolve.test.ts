@@ -37,7 +37,13 @@ function link(l: Partial<LinkMessage> & { index: number; name: string }): LinkMe
 }
 const lo = (): LinkMessage =>
   link({ index: 1, name: 'lo', type: 772, flags: 0x49, mac: '00:00:00:00:00:00', operState: 0 });
-const veth = (index: number, name: string, linkIndex: number | undefined, linkNetnsId?: number, extra: Partial<LinkMessage> = {}): LinkMessage =>
+const veth = (
+  index: number,
+  name: string,
+  linkIndex: number | undefined,
+  linkNetnsId?: number,
+  extra: Partial<LinkMessage> = {},
+): LinkMessage =>
   link({
     index,
     name,
@@ -49,7 +55,12 @@ const veth = (index: number, name: string, linkIndex: number | undefined, linkNe
   });
 
 function netns(ino: number, links: LinkMessage[]): NetworkNamespace {
-  return fillNetworkNamespace(newNetworkNamespace(namespace(ino)), { links, addresses: [], routes: [], rules: [] });
+  return fillNetworkNamespace(newNetworkNamespace(namespace(ino)), {
+    links,
+    addresses: [],
+    routes: [],
+    rules: [],
+  });
 }
 function nif(n: NetworkNamespace, index: number): Nif {
   const x = n.nifs.get(index);
@@ -107,7 +118,10 @@ describe('NSID inference and relations', () => {
     expect(nif(b, 7).peer).toBe(nif(a, 7));
     // c's peer (9, NSID 0) was never resolved: a problem, not a crash.
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ code: 'GW_ERR_NETWORK_RELATION', subject: 'netns:[3] nif 7 (z)' });
+    expect(problems[0]).toMatchObject({
+      code: 'GW_ERR_NETWORK_RELATION',
+      subject: 'netns:[3] nif 7 (z)',
+    });
   });
 
   it('uses injectivity: a netns known under one NSID is no candidate for another', () => {
@@ -116,10 +130,20 @@ describe('NSID inference and relations', () => {
     const a = netns(1, [
       lo(),
       veth(5, 'v5', 2, 0),
-      link({ index: 6, name: 'mv', kind: 'macvlan', data: { kind: 'macvlan', mode: 'bridge', modeNumber: 4 }, linkIndex: 2, linkNetnsId: 1 }),
+      link({
+        index: 6,
+        name: 'mv',
+        kind: 'macvlan',
+        data: { kind: 'macvlan', mode: 'bridge', modeNumber: 4 },
+        linkIndex: 2,
+        linkNetnsId: 1,
+      }),
     ]);
     const b = netns(2, [lo(), veth(2, 'eth0', 5, 0)]);
-    const c = netns(3, [lo(), link({ index: 2, name: 'br', kind: 'bridge', data: { kind: 'bridge' } })]);
+    const c = netns(3, [
+      lo(),
+      link({ index: 2, name: 'br', kind: 'bridge', data: { kind: 'bridge' } }),
+    ]);
     const r = new NsidResolver([a, b, c]);
     expect(r.unresolved()).toEqual([]);
     expect(a.nsids.get(1)).toBe(c);
@@ -145,8 +169,12 @@ describe('NSID inference and relations', () => {
 
     // The kernel answered RTM_GETLINK(index 5, IFLA_TARGET_NETNSID 0) in a with c's nif.
     const cNif = nif(c, 5);
-    expect(r.matchFingerprint(pa, { index: 5, name: 'c5', mac: cNif.mac, kind: 'veth' })).toEqual([c]);
-    expect(r.matchFingerprint(pa, { index: 5, name: 'c5', mac: '02:ff:ff:ff:ff:ff', kind: 'veth' })).toEqual([]);
+    expect(r.matchFingerprint(pa, { index: 5, name: 'c5', mac: cNif.mac, kind: 'veth' })).toEqual([
+      c,
+    ]);
+    expect(
+      r.matchFingerprint(pa, { index: 5, name: 'c5', mac: '02:ff:ff:ff:ff:ff', kind: 'veth' }),
+    ).toEqual([]);
     r.narrow(pa, [c]);
     expect(a.nsids.get(0)).toBe(c);
     expect(c.nsids.get(0)).toBe(a); // reverse propagation
@@ -162,7 +190,10 @@ describe('NSID inference and relations', () => {
 
   it('offers every other netns as candidate for an unconstrained pair', () => {
     // vxlan moved to v with no underlay device: NSID 2 names the netns of its socket.
-    const v = netns(1, [lo(), link({ index: 4, name: 'vx', kind: 'vxlan', data: vxlan(undefined), linkNetnsId: 2 })]);
+    const v = netns(1, [
+      lo(),
+      link({ index: 4, name: 'vx', kind: 'vxlan', data: vxlan(undefined), linkNetnsId: 2 }),
+    ]);
     const u = netns(2, [lo()]);
     const w = netns(3, [lo()]);
     const r = new NsidResolver([v, u, w]);
@@ -177,7 +208,11 @@ describe('NSID inference and relations', () => {
   });
 
   it('resolves a vxlan underlay in another netns (IFLA_VXLAN_LINK, not IFLA_LINK)', () => {
-    const v = netns(1, [lo(), veth(2, 'eth0', 9, 0), link({ index: 4, name: 'vx0', kind: 'vxlan', data: vxlan(9), linkIndex: 4, linkNetnsId: 0 })]);
+    const v = netns(1, [
+      lo(),
+      veth(2, 'eth0', 9, 0),
+      link({ index: 4, name: 'vx0', kind: 'vxlan', data: vxlan(9), linkIndex: 4, linkNetnsId: 0 }),
+    ]);
     const u = netns(2, [lo(), veth(9, 'uplink', 2, 5)]);
     expect(new NsidResolver([v, u]).unresolved()).toEqual([]);
     expect(resolveRelations([v, u])).toEqual([]);
@@ -191,11 +226,35 @@ describe('NSID inference and relations', () => {
       lo(),
       link({ index: 2, name: 'eth0', masterIndex: 5, slaveKind: 'bond' }),
       link({ index: 3, name: 'eth1', masterIndex: 5, slaveKind: 'bond' }),
-      link({ index: 5, name: 'bond0', kind: 'bond', data: { kind: 'bond', mode: 1, modeName: 'active-backup' }, masterIndex: 6 }),
+      link({
+        index: 5,
+        name: 'bond0',
+        kind: 'bond',
+        data: { kind: 'bond', mode: 1, modeName: 'active-backup' },
+        masterIndex: 6,
+      }),
       link({ index: 6, name: 'vrf-blue', kind: 'vrf', data: { kind: 'vrf', table: 10 } }),
-      link({ index: 7, name: 'bond0.100', kind: 'vlan', data: { kind: 'vlan', vid: 100, protocol: 0x8100 }, linkIndex: 5 }),
-      link({ index: 8, name: 'ipvl0', kind: 'ipvlan', data: { kind: 'ipvlan', mode: 'l2', modeNumber: 0 }, linkIndex: 5 }),
-      link({ index: 9, name: 'mvt0', kind: 'macvtap', data: { kind: 'macvtap', mode: 'bridge', modeNumber: 4 }, linkIndex: 2 }),
+      link({
+        index: 7,
+        name: 'bond0.100',
+        kind: 'vlan',
+        data: { kind: 'vlan', vid: 100, protocol: 0x8100 },
+        linkIndex: 5,
+      }),
+      link({
+        index: 8,
+        name: 'ipvl0',
+        kind: 'ipvlan',
+        data: { kind: 'ipvlan', mode: 'l2', modeNumber: 0 },
+        linkIndex: 5,
+      }),
+      link({
+        index: 9,
+        name: 'mvt0',
+        kind: 'macvtap',
+        data: { kind: 'macvtap', mode: 'bridge', modeNumber: 4 },
+        linkIndex: 2,
+      }),
     ]);
     expect(resolveRelations([a])).toEqual([]);
     expect(nif(a, 5).ports).toEqual([nif(a, 2), nif(a, 3)]);
@@ -214,7 +273,13 @@ describe('NSID inference and relations', () => {
       veth(2, 'gone', 0), // the kernel reports iflink 0 while the pair is being deleted
       veth(3, 'far', 4, 7), // NSID 7 names no discovered netns
       link({ index: 4, name: 'port', masterIndex: 42 }),
-      link({ index: 5, name: 'mv', kind: 'macvlan', data: { kind: 'macvlan', mode: 'bridge', modeNumber: 4 }, linkIndex: 77 }),
+      link({
+        index: 5,
+        name: 'mv',
+        kind: 'macvlan',
+        data: { kind: 'macvlan', mode: 'bridge', modeNumber: 4 },
+        linkIndex: 77,
+      }),
       veth(6, 'odd', 1), // "peer" 1 is lo: the index was reused
       veth(8, 'neg', 3, -1), // NETNSA_NSID_NOT_ASSIGNED
     ]);
@@ -237,7 +302,10 @@ describe('NSID inference and relations', () => {
 
   it('stays structural at scale: a host bridged to 1000 containers needs no query', () => {
     const n = 1000;
-    const hostLinks = [lo(), link({ index: 2, name: 'br0', kind: 'bridge', data: { kind: 'bridge' } })];
+    const hostLinks = [
+      lo(),
+      link({ index: 2, name: 'br0', kind: 'bridge', data: { kind: 'bridge' } }),
+    ];
     const containers: NetworkNamespace[] = [];
     for (let i = 0; i < n; i++) {
       hostLinks.push(veth(10 + i, `veth${i}`, 2, i, { masterIndex: 2 }));
@@ -254,7 +322,12 @@ describe('NSID inference and relations', () => {
   });
 
   it('re-running resolution does not duplicate ports', () => {
-    const a = netns(1, [lo(), link({ index: 2, name: 'br', kind: 'bridge', data: { kind: 'bridge' } }), veth(3, 'p', 4, undefined, { masterIndex: 2 }), veth(4, 'q', 3)]);
+    const a = netns(1, [
+      lo(),
+      link({ index: 2, name: 'br', kind: 'bridge', data: { kind: 'bridge' } }),
+      veth(3, 'p', 4, undefined, { masterIndex: 2 }),
+      veth(4, 'q', 3),
+    ]);
     resolveRelations([a]);
     resolveRelations([a]);
     expect(nif(a, 2).ports).toEqual([nif(a, 3)]);

@@ -12,17 +12,46 @@ import { resolveSriov, sriovInfo } from './sriov.js';
 const SYS = fileURLToPath(new URL('../../test/fixtures/sys', import.meta.url));
 
 function physNifs(ino: number, buses: Array<[string, string]>): Nif[] {
-  const ns = { id: { dev: 4, ino }, type: 'net', ref: [], sources: [], processes: [], leaders: [], children: [], owned: [], hidden: false } as unknown as Namespace;
+  const ns = {
+    id: { dev: 4, ino },
+    type: 'net',
+    ref: [],
+    sources: [],
+    processes: [],
+    leaders: [],
+    children: [],
+    owned: [],
+    hidden: false,
+  } as unknown as Namespace;
   const netns = fillNetworkNamespace(newNetworkNamespace(ns), {
     links: buses.map(([name], i) => ({
-      family: 0, index: i + 2, type: 1, flags: 0x1003, change: 0, name, mtu: 1500, operState: 6,
-      mac: `02:00:00:00:00:0${i}`, broadcast: 'ff:ff:ff:ff:ff:ff', alias: '', txQueueLen: 1000, qdisc: 'mq',
+      family: 0,
+      index: i + 2,
+      type: 1,
+      flags: 0x1003,
+      change: 0,
+      name,
+      mtu: 1500,
+      operState: 6,
+      mac: `02:00:00:00:00:0${i}`,
+      broadcast: 'ff:ff:ff:ff:ff:ff',
+      alias: '',
+      txQueueLen: 1000,
+      qdisc: 'mq',
     })),
-    addresses: [], routes: [], rules: [],
+    addresses: [],
+    routes: [],
+    rules: [],
   });
   const nifs = [...netns.nifs.values()];
   nifs.forEach((n, i) => {
-    n.driverInfo = { driver: 'ixgbe', version: '', fwVersion: '', busInfo: buses[i]?.[1] ?? '', eromVersion: '' };
+    n.driverInfo = {
+      driver: 'ixgbe',
+      version: '',
+      fwVersion: '',
+      busInfo: buses[i]?.[1] ?? '',
+      eromVersion: '',
+    };
   });
   return nifs;
 }
@@ -30,8 +59,14 @@ function physNifs(ino: number, buses: Array<[string, string]>): Nif[] {
 describe('SR-IOV from sysfs', () => {
   it('classifies PF, VF, plain PCI and non-PCI bus infos', () => {
     expect(sriovInfo('0000:3b:00.0', SYS)).toEqual({ role: SRIOV_ROLE.pf, pfBusInfo: undefined });
-    expect(sriovInfo('0000:3b:02.1', SYS)).toEqual({ role: SRIOV_ROLE.vf, pfBusInfo: '0000:3b:00.0' });
-    expect(sriovInfo('0000:3B:02.0', SYS)).toEqual({ role: SRIOV_ROLE.vf, pfBusInfo: '0000:3b:00.0' });
+    expect(sriovInfo('0000:3b:02.1', SYS)).toEqual({
+      role: SRIOV_ROLE.vf,
+      pfBusInfo: '0000:3b:00.0',
+    });
+    expect(sriovInfo('0000:3B:02.0', SYS)).toEqual({
+      role: SRIOV_ROLE.vf,
+      pfBusInfo: '0000:3b:00.0',
+    });
     expect(sriovInfo('0000:00:1f.6', SYS).role).toBe(SRIOV_ROLE.none);
     expect(sriovInfo('0000:99:00.0', SYS).role).toBe(SRIOV_ROLE.none); // not present
     expect(sriovInfo('virtio2', SYS).role).toBe(SRIOV_ROLE.none);
@@ -64,20 +99,27 @@ describe('SR-IOV from sysfs', () => {
     expect(vf.pf).toBeUndefined();
   });
 
-  it.skipIf(process.getuid?.() === 0)('records unreadable sysfs entries as problems (non-root only: root ignores modes)', () => {
-    const root = mkdtempSync(join(tmpdir(), 'gw-sys-'));
-    try {
-      const dev = join(root, 'bus', 'pci', 'devices', '0000:01:00.0');
-      mkdirSync(dev, { recursive: true });
-      chmodSync(dev, 0o000);
-      const [n] = physNifs(1, [['eth0', '0000:01:00.0']]);
-      if (!n) throw new Error('fixture nif missing');
-      const problems = resolveSriov([n], root);
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatchObject({ code: 'GW_ERR_NETWORK_RELATION', cause: 'EACCES', subject: 'netns:[1] nif 2 (eth0)' });
-      chmodSync(dev, 0o755);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'records unreadable sysfs entries as problems (non-root only: root ignores modes)',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'gw-sys-'));
+      try {
+        const dev = join(root, 'bus', 'pci', 'devices', '0000:01:00.0');
+        mkdirSync(dev, { recursive: true });
+        chmodSync(dev, 0o000);
+        const [n] = physNifs(1, [['eth0', '0000:01:00.0']]);
+        if (!n) throw new Error('fixture nif missing');
+        const problems = resolveSriov([n], root);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatchObject({
+          code: 'GW_ERR_NETWORK_RELATION',
+          cause: 'EACCES',
+          subject: 'netns:[1] nif 2 (eth0)',
+        });
+        chmodSync(dev, 0o755);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 });

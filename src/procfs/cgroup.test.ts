@@ -13,7 +13,11 @@ const HYBRID = [
 
 describe('parseCgroup', () => {
   it('parses v1 and v2 lines, skipping malformed ones', () => {
-    expect(parseCgroup('9:name=systemd:/\n6:freezer:/gwt/a:b\n4:cpu,cpuacct:/x\n0::/user.slice\nbogus\n')).toEqual([
+    expect(
+      parseCgroup(
+        '9:name=systemd:/\n6:freezer:/gwt/a:b\n4:cpu,cpuacct:/x\n0::/user.slice\nbogus\n',
+      ),
+    ).toEqual([
       { hierarchy: 9, controllers: ['name=systemd'], path: '/' },
       { hierarchy: 6, controllers: ['freezer'], path: '/gwt/a:b' },
       { hierarchy: 4, controllers: ['cpu', 'cpuacct'], path: '/x' },
@@ -33,7 +37,10 @@ describe('findCgroupMounts / cgroupDir', () => {
   });
 
   it('finds nothing without cgroup mounts', () => {
-    expect(findCgroupMounts(parseMountinfo('1 0 8:1 / / rw - ext4 /dev/sda1 rw'))).toEqual({ freezer: undefined, unified: undefined });
+    expect(findCgroupMounts(parseMountinfo('1 0 8:1 / / rw - ext4 /dev/sda1 rw'))).toEqual({
+      freezer: undefined,
+      unified: undefined,
+    });
   });
 
   it('maps paths below a bind-mounted sub-tree and rejects paths outside it', () => {

@@ -32,7 +32,11 @@ export function parseCgroup(text: string): CgroupEntry[] {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line);
     if (m === null) continue;
     const ctl = m[2] ?? '';
-    out.push({ hierarchy: Number(m[1]), controllers: ctl === '' ? [] : ctl.split(','), path: m[3] ?? '' });
+    out.push({
+      hierarchy: Number(m[1]),
+      controllers: ctl === '' ? [] : ctl.split(','),
+      path: m[3] ?? '',
+    });
   }
   return out;
 }

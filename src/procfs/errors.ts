@@ -9,7 +9,10 @@ import { ProcfsError, errorCode, errorMessage } from '../errors.js';
 
 /** Wraps a failed read of `path` into a `GW_ERR_PROCFS_READ` error (system error as `cause`). */
 export function readError(path: string, e: unknown): ProcfsError {
-  return new ProcfsError('GW_ERR_PROCFS_READ', `cannot read ${path}: ${errorMessage(e)}`, { path, cause: e });
+  return new ProcfsError('GW_ERR_PROCFS_READ', `cannot read ${path}: ${errorMessage(e)}`, {
+    path,
+    cause: e,
+  });
 }
 
 /** A `GW_ERR_PROCFS_PARSE` error for `path` with a short reason. */

@@ -8,7 +8,9 @@ import { parseFdinfo, readFdinfo } from './fdinfo.js';
 
 describe('parseFdinfo', () => {
   it('parses a TUN/TAP fd with iff', () => {
-    const info = parseFdinfo('pos:\t0\nflags:\t02004002\nmnt_id:\t26\nino:\t1045\niff:\tgwt-tap0\n');
+    const info = parseFdinfo(
+      'pos:\t0\nflags:\t02004002\nmnt_id:\t26\nino:\t1045\niff:\tgwt-tap0\n',
+    );
     expect(info).toMatchObject({ pos: 0, flags: 0o2004002, mntId: 26, iff: 'gwt-tap0' });
     expect(info.fields.get('ino')).toBe('1045');
   });
@@ -19,7 +21,9 @@ describe('parseFdinfo', () => {
   });
 
   it('keeps lines of other drivers and ignores lines without a key', () => {
-    const info = parseFdinfo('pos:\t5\nflags:\t0100002\nmnt_id:\t15\neventfd-count:  0\n\ntfd:        3 events:       19 data: 0\n');
+    const info = parseFdinfo(
+      'pos:\t5\nflags:\t0100002\nmnt_id:\t15\neventfd-count:  0\n\ntfd:        3 events:       19 data: 0\n',
+    );
     expect(info.fields.get('eventfd-count')).toBe('0');
     expect(info.pos).toBe(5);
   });
@@ -38,6 +42,8 @@ describe('readFdinfo', () => {
     mkdirSync(join(root, '7', 'fdinfo'), { recursive: true });
     writeFileSync(join(root, '7', 'fdinfo', '3'), 'pos:\t0\nflags:\t02\nmnt_id:\t1\niff:\ttun9\n');
     expect(readFdinfo(7, 3, root).iff).toBe('tun9');
-    expect(() => readFdinfo(7, 4, root)).toThrow(expect.objectContaining({ code: 'GW_ERR_PROCFS_READ' }));
+    expect(() => readFdinfo(7, 4, root)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_READ' }),
+    );
   });
 });

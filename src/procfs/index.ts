@@ -23,5 +23,16 @@ export {
   type FdTarget,
   type FdLink,
 } from './links.js';
-export { parseMountinfo, parseMountinfoLine, readMountinfo, unescapeOctal, type MountInfo } from './mountinfo.js';
-export { SOCKET_TABLES, CHEAP_SOCKET_TABLES, parseSocketInodes, readNetnsSocketInodes } from './net-sockets.js';
+export {
+  parseMountinfo,
+  parseMountinfoLine,
+  readMountinfo,
+  unescapeOctal,
+  type MountInfo,
+} from './mountinfo.js';
+export {
+  SOCKET_TABLES,
+  CHEAP_SOCKET_TABLES,
+  parseSocketInodes,
+  readNetnsSocketInodes,
+} from './net-sockets.js';

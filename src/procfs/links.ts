@@ -63,7 +63,10 @@ export function parseFdTarget(text: string): FdTarget {
  * `GW_ERR_PROCFS_PARSE`.
  */
 export function readNsLink(pid: number, name: string, procRoot = '/proc', tid?: number): NsLink {
-  const path = tid === undefined ? `${procRoot}/${pid}/ns/${name}` : `${procRoot}/${pid}/task/${tid}/ns/${name}`;
+  const path =
+    tid === undefined
+      ? `${procRoot}/${pid}/ns/${name}`
+      : `${procRoot}/${pid}/task/${tid}/ns/${name}`;
   let text: string;
   try {
     text = readlinkSync(path);

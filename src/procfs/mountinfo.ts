@@ -44,7 +44,8 @@ export function unescapeOctal(s: string): string {
 export function parseMountinfoLine(line: string, path = 'mountinfo'): MountInfo {
   const f = line.split(' ');
   const sep = f.indexOf('-', 6);
-  if (f.length < 10 || sep < 0 || f.length < sep + 4) throw parseError(path, `malformed line "${line}"`);
+  if (f.length < 10 || sep < 0 || f.length < sep + 4)
+    throw parseError(path, `malformed line "${line}"`);
   const mountId = Number(f[0]);
   const parentId = Number(f[1]);
   const mm = /^(\d+):(\d+)$/.exec(f[2] ?? '');

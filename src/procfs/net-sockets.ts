@@ -44,7 +44,9 @@ export function parseSocketInodes(text: string, column: number, into: Set<number
  * file on a 24 GiB VM even with a handful of sockets), far more than probing the few TCP
  * sockets directly.
  */
-export const CHEAP_SOCKET_TABLES: readonly string[] = Object.keys(SOCKET_TABLES).filter((t) => t !== 'tcp' && t !== 'tcp6');
+export const CHEAP_SOCKET_TABLES: readonly string[] = Object.keys(SOCKET_TABLES).filter(
+  (t) => t !== 'tcp' && t !== 'tcp6',
+);
 
 /**
  * All socket inodes of the network namespace that `pid` is in, from the given tables (default

@@ -34,7 +34,16 @@ const STAT_TAIL =
 describe('parseStat', () => {
   it('takes comm between the first ( and the last )', () => {
     const s = parseStat(`42 (a) (b c) ${STAT_TAIL}`);
-    expect(s).toEqual({ pid: 42, comm: 'a) (b c', state: 'S', ppid: 1, nice: -5, starttime: 12345, rtPriority: 7, policy: 2 });
+    expect(s).toEqual({
+      pid: 42,
+      comm: 'a) (b c',
+      state: 'S',
+      ppid: 1,
+      nice: -5,
+      starttime: 12345,
+      rtPriority: 7,
+      policy: 2,
+    });
   });
   it('keeps an empty comm and spaces', () => {
     expect(parseStat(`7 () ${STAT_TAIL}`).comm).toBe('');
@@ -60,7 +69,9 @@ describe('parseCmdline / parseStatus / parseCpuList', () => {
     expect(parseCmdline('a\0\0b\0')).toEqual(['a', '', 'b']);
   });
   it('reads NSpid, CapBnd, Cpus_allowed_list', () => {
-    const s = parseStatus('Name:\tx y\nTgid:\t9\nNSpid:\t9\t3\t1\nCapBnd:\t000001ffffffffff\nCpus_allowed_list:\t0-2,5\n');
+    const s = parseStatus(
+      'Name:\tx y\nTgid:\t9\nNSpid:\t9\t3\t1\nCapBnd:\t000001ffffffffff\nCpus_allowed_list:\t0-2,5\n',
+    );
     expect(s).toEqual({
       name: 'x y',
       tgid: 9,
@@ -69,7 +80,11 @@ describe('parseCmdline / parseStatus / parseCpuList', () => {
       cpusAllowedList: '0-2,5',
       cpusAllowed: [0, 1, 2, 5],
     });
-    expect(parseStatus('Name:\tk\n')).toMatchObject({ nspid: [], capBnd: undefined, cpusAllowed: [] });
+    expect(parseStatus('Name:\tk\n')).toMatchObject({
+      nspid: [],
+      capBnd: undefined,
+      cpusAllowed: [],
+    });
   });
   it('rejects malformed values', () => {
     expect(() => parseStatus('NSpid:\t1 x\n')).toThrow(/NSpid/);
@@ -94,13 +109,18 @@ describe('links', () => {
     expect(parseFdTarget('anon_inode:[eventpoll]')).toEqual({ kind: 'anon', name: '[eventpoll]' });
     expect(parseFdTarget('/dev/null')).toEqual({ kind: 'path', path: '/dev/null' });
     expect(parseFdTarget('socket:[x]')).toEqual({ kind: 'other', text: 'socket:[x]' });
-    expect(parseFdTarget('memfd:foo (deleted)')).toEqual({ kind: 'other', text: 'memfd:foo (deleted)' });
+    expect(parseFdTarget('memfd:foo (deleted)')).toEqual({
+      kind: 'other',
+      text: 'memfd:foo (deleted)',
+    });
   });
 });
 
 describe('mountinfo', () => {
   it('parses optional fields, the separator and octal escapes', () => {
-    const m = parseMountinfoLine('42 22 0:30 / /a\\040b\\011c\\134 rw,nosuid master:3 propagate_from:2 - proc my\\040src rw');
+    const m = parseMountinfoLine(
+      '42 22 0:30 / /a\\040b\\011c\\134 rw,nosuid master:3 propagate_from:2 - proc my\\040src rw',
+    );
     expect(m).toEqual({
       mountId: 42,
       parentId: 22,
@@ -117,9 +137,13 @@ describe('mountinfo', () => {
     expect(parseMountinfoLine('1 0 8:1 / / rw - ext4 /dev/sda1 rw').optionalFields).toEqual([]);
   });
   it('rejects lines without separator or with bad ids', () => {
-    expect(() => parseMountinfoLine('1 0 8:1 / / rw shared:1 ext4 /dev/sda1 rw')).toThrow(/malformed/);
+    expect(() => parseMountinfoLine('1 0 8:1 / / rw shared:1 ext4 /dev/sda1 rw')).toThrow(
+      /malformed/,
+    );
     expect(() => parseMountinfoLine('x 0 8:1 / / rw - ext4 /dev/sda1 rw')).toThrow(/malformed ids/);
-    expect(() => parseMountinfo('1 0 8:1 / / rw - ext4 /dev/sda1 rw\n1 0 8:1 / / rw - ext4\n')).toThrow(ProcfsError);
+    expect(() =>
+      parseMountinfo('1 0 8:1 / / rw - ext4 /dev/sda1 rw\n1 0 8:1 / / rw - ext4\n'),
+    ).toThrow(ProcfsError);
   });
   it('unescapes only octal triples', () => {
     expect(unescapeOctal('plain')).toBe('plain');
@@ -137,7 +161,11 @@ describe('socket tables', () => {
       9,
       into,
     );
-    parseSocketInodes('Num       RefCount Protocol Flags    Type St Inode Path\n00: 00000003 00000000 00000000 0001 03  1601 /run/x\n', 6, into);
+    parseSocketInodes(
+      'Num       RefCount Protocol Flags    Type St Inode Path\n00: 00000003 00000000 00000000 0001 03  1601 /run/x\n',
+      6,
+      into,
+    );
     expect([...into]).toEqual([1605, 1601]);
   });
 });

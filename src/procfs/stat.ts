@@ -40,7 +40,10 @@ export function parseStat(text: string, path = 'stat'): ProcStat {
   if (!Number.isSafeInteger(pid) || pid <= 0) throw parseError(path, 'bad pid field');
   const comm = text.slice(open + 1, close);
   // Fields after comm start at field 3; rest[0] is field 3.
-  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   if (rest.length < 39) throw parseError(path, `only ${rest.length + 2} fields`);
   const num = (field: number): number => {
     const v = Number(rest[field - 3]);
@@ -61,7 +64,8 @@ export function parseStat(text: string, path = 'stat'): ProcStat {
 
 /** Reads and parses `<procRoot>/<pid>/stat` (or `<pid>/task/<tid>/stat` with `tid`). */
 export function readStat(pid: number, procRoot = '/proc', tid?: number): ProcStat {
-  const path = tid === undefined ? `${procRoot}/${pid}/stat` : `${procRoot}/${pid}/task/${tid}/stat`;
+  const path =
+    tid === undefined ? `${procRoot}/${pid}/stat` : `${procRoot}/${pid}/task/${tid}/stat`;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

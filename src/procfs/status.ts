@@ -60,7 +60,8 @@ export function parseStatus(text: string, path = 'status'): ProcStatus {
         break;
       case 'NSpid':
         nspid = value === '' ? [] : value.split(/\s+/).map(Number);
-        if (nspid.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw parseError(path, 'bad NSpid');
+        if (nspid.some((n) => !Number.isSafeInteger(n) || n <= 0))
+          throw parseError(path, 'bad NSpid');
         break;
       case 'CapBnd':
         if (!/^[0-9a-fA-F]+$/.test(value)) throw parseError(path, 'bad CapBnd');

@@ -56,7 +56,8 @@ export function unevenThreads(expected: Readonly<Record<string, string>>): strin
   for (const tid of tids) {
     for (const t of GUARDED_NS_TYPES) {
       const l = link(`/proc/self/task/${tid}/ns/${t}`);
-      if (l !== undefined && l !== expected[t]) out.push(`${tid} ${t}: ${l} (expected ${expected[t]})`);
+      if (l !== undefined && l !== expected[t])
+        out.push(`${tid} ${t}: ${l} (expected ${expected[t]})`);
     }
   }
   return out;
@@ -76,7 +77,8 @@ export function startLeakGuard(): LeakSnapshot {
  * their link targets in the failure message. Call in afterEach.
  */
 export function expectNoLeaks(snap: LeakSnapshot | undefined = last): void {
-  if (snap === undefined) throw new Error('expectNoLeaks() without startLeakGuard()/leakSnapshot()');
+  if (snap === undefined)
+    throw new Error('expectNoLeaks() without startLeakGuard()/leakSnapshot()');
   const before = new Set(snap.fds);
   const leaked = openFds()
     .filter((fd) => !before.has(fd))

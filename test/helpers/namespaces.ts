@@ -77,14 +77,20 @@ function commOf(pid: number): string | undefined {
 
 /** PIDs whose ancestry contains `root` (host view), including `root`. */
 export function descendants(root: number): number[] {
-  const pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  const pids = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   const parent = new Map<number, number>();
   for (const p of pids) {
     const pp = ppidOf(p);
     if (pp !== undefined) parent.set(p, pp);
   }
   return pids.filter((p) => {
-    for (let cur: number | undefined = p, n = 0; cur !== undefined && n < 64; cur = parent.get(cur), n++) {
+    for (
+      let cur: number | undefined = p, n = 0;
+      cur !== undefined && n < 64;
+      cur = parent.get(cur), n++
+    ) {
       if (cur === root) return true;
     }
     return false;
@@ -100,7 +106,10 @@ function sleep(ms: number): Promise<void> {
  * in its tree whose comm is `sleep` is running (the target). `ready(target)` may impose an
  * extra condition (e.g. a file exists). Rejects (after cleanup) if it does not come up in 10 s.
  */
-export async function spawnTree(argv: readonly string[], ready?: (target: number) => boolean): Promise<TestProcess> {
+export async function spawnTree(
+  argv: readonly string[],
+  ready?: (target: number) => boolean,
+): Promise<TestProcess> {
   const [cmd, ...args] = argv as [string, ...string[]];
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -133,7 +142,9 @@ export async function spawnTree(argv: readonly string[], ready?: (target: number
     await sleep(20);
   }
   await cleanup();
-  throw new Error(`${argv.join(' ')} did not come up: ${stderr.trim() || `exit ${child.exitCode}`}`);
+  throw new Error(
+    `${argv.join(' ')} did not come up: ${stderr.trim() || `exit ${child.exitCode}`}`,
+  );
 }
 
 /** Namespace flags of util-linux unshare. */
@@ -144,7 +155,10 @@ export type UnshareFlag = 'mount' | 'net' | 'user' | 'pid' | 'uts' | 'ipc' | 'cg
  * `--map-root-user` for user, `--propagation private` for mount). `script` (sh) runs before
  * the final `exec sleep 300` inside the new namespaces.
  */
-export function spawnInNewNamespaces(flags: readonly UnshareFlag[], script = ''): Promise<TestProcess> {
+export function spawnInNewNamespaces(
+  flags: readonly UnshareFlag[],
+  script = '',
+): Promise<TestProcess> {
   const args = ['unshare', ...flags.map((f) => `--${f}`)];
   if (flags.includes('pid')) args.push('--fork');
   if (flags.includes('user')) args.push('--map-root-user');

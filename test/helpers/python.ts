@@ -11,7 +11,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** Absolute path of the system python3 (falls back to PATH lookup). */
-export const PYTHON: string = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
+export const PYTHON: string =
+  ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
 
 /**
  * Waits until `child`'s stdout has printed a match of `re` and returns the match. Output is
@@ -27,7 +28,11 @@ export function waitForOutput(
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => {
-      reject(new Error(`child ${child.pid ?? '?'} did not print ${re} within ${timeoutMs / 1000} s (got ${JSON.stringify(seen.slice(-200))})`));
+      reject(
+        new Error(
+          `child ${child.pid ?? '?'} did not print ${re} within ${timeoutMs / 1000} s (got ${JSON.stringify(seen.slice(-200))})`,
+        ),
+      );
     }, timeoutMs);
     timer.unref();
     const onData = (d: Buffer): void => {
@@ -42,7 +47,11 @@ export function waitForOutput(
     child.stdout?.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`child exited (${code ?? signal}) before printing ${re}; output ${JSON.stringify(seen.slice(-200))}`));
+      reject(
+        new Error(
+          `child exited (${code ?? signal}) before printing ${re}; output ${JSON.stringify(seen.slice(-200))}`,
+        ),
+      );
     });
   });
 }

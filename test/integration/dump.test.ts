@@ -22,16 +22,37 @@
  * and expects a consistent document with recorded access problems.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkV1References } from '../../src/api/v1/check-references.js';
-import type { ContainerV1, DiscoveryResultV1, NetnsV1, TransportPortV1 } from '../../src/api/v1/types.js';
+import type {
+  ContainerV1,
+  DiscoveryResultV1,
+  NetnsV1,
+  TransportPortV1,
+} from '../../src/api/v1/types.js';
 import { isNativeAvailable } from '../../src/native/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
-import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestNetns, type TestProcess } from '../helpers/namespaces.js';
+import {
+  IS_ROOT,
+  makeNetns,
+  spawnTree,
+  uniqueName,
+  type TestNetns,
+  type TestProcess,
+} from '../helpers/namespaces.js';
 import { PYTHON, waitForOutput } from '../helpers/python.js';
 import { holdsTap, killPids, pidsInNetns } from '../helpers/processes.js';
 
@@ -43,7 +64,13 @@ const NATIVE = isNativeAvailable();
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 /** The system interpreter: a version-manager shim (pyenv) may block on its own locks under load. */
 const PRIV = IS_ROOT && NATIVE && BUSYBOX !== undefined && existsSync('/dev/net/tun');
-const SKIP_PRIV = !IS_ROOT ? ' [skipped: needs root]' : !NATIVE ? ' [skipped: native addon not built]' : !PRIV ? ' [skipped: busybox or /dev/net/tun missing]' : '';
+const SKIP_PRIV = !IS_ROOT
+  ? ' [skipped: needs root]'
+  : !NATIVE
+    ? ' [skipped: native addon not built]'
+    : !PRIV
+      ? ' [skipped: busybox or /dev/net/tun missing]'
+      : '';
 /** Bound for one complete dump of this host (hundreds of namespaces included). */
 const DUMP_BOUND_MS = 60_000;
 
@@ -81,8 +108,17 @@ const TAP_PY = [
 
 /** ss state names per v1 state text. */
 const SS_STATE: Record<string, string> = {
-  connected: 'ESTAB', 'SYN sent': 'SYN-SENT', 'SYN received': 'SYN-RECV', 'FIN WAIT1': 'FIN-WAIT-1', 'FIN WAIT2': 'FIN-WAIT-2',
-  'time wait': 'TIME-WAIT', closed: 'UNCONN', 'close wait': 'CLOSE-WAIT', 'last ACK': 'LAST-ACK', listening: 'LISTEN', closing: 'CLOSING',
+  connected: 'ESTAB',
+  'SYN sent': 'SYN-SENT',
+  'SYN received': 'SYN-RECV',
+  'FIN WAIT1': 'FIN-WAIT-1',
+  'FIN WAIT2': 'FIN-WAIT-2',
+  'time wait': 'TIME-WAIT',
+  closed: 'UNCONN',
+  'close wait': 'CLOSE-WAIT',
+  'last ACK': 'LAST-ACK',
+  listening: 'LISTEN',
+  closing: 'CLOSING',
   'new SYN received': 'SYN-RECV',
 };
 
@@ -103,13 +139,18 @@ function ssAddr(text: string): string {
 }
 
 function ssRows(netns: string): Row[] {
-  const out = execFileSync('nsenter', [`--net=/run/netns/${netns}`, 'ss', '-tuanpH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('nsenter', [`--net=/run/netns/${netns}`, 'ss', '-tuanpH'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => {
       const f = l.trim().split(/\s+/);
-      const pids = [...new Set([...l.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))].sort((x, y) => x - y);
+      const pids = [...new Set([...l.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))].sort(
+        (x, y) => x - y,
+      );
       return { key: `${f[0]} ${ssAddr(f[4] ?? '')} ${ssAddr(f[5] ?? '')} ${f[1]}`, pids };
     });
 }
@@ -119,8 +160,12 @@ function isAlias(p: TransportPortV1, v6: readonly TransportPortV1[]): boolean {
   const six = (a: string): string => (a === '0.0.0.0' ? '::' : a);
   return v6.some(
     (q) =>
-      q.protocol === p.protocol && q['local-port'] === p['local-port'] && q['remote-port'] === p['remote-port'] && q.state === p.state &&
-      q['local-address'] === six(p['local-address']) && q['remote-address'] === six(p['remote-address']),
+      q.protocol === p.protocol &&
+      q['local-port'] === p['local-port'] &&
+      q['remote-port'] === p['remote-port'] &&
+      q.state === p.state &&
+      q['local-address'] === six(p['local-address']) &&
+      q['remote-address'] === six(p['remote-address']),
   );
 }
 
@@ -132,12 +177,21 @@ function docRows(n: NetnsV1): Row[] {
   }));
 }
 
-const sortRows = (r: Row[]): Row[] => [...r].sort((x, y) => x.key.localeCompare(y.key) || x.pids.join().localeCompare(y.pids.join()));
+const sortRows = (r: Row[]): Row[] =>
+  [...r].sort((x, y) => x.key.localeCompare(y.key) || x.pids.join().localeCompare(y.pids.join()));
 
 /** Runs the built CLI; resolves with stdout, stderr and the wall time. */
-async function dump(): Promise<{ doc: DiscoveryResultV1; stdout: string; stderr: string; ms: number }> {
+async function dump(): Promise<{
+  doc: DiscoveryResultV1;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}> {
   const t0 = Date.now();
-  const { stdout, stderr } = await run(process.execPath, [CLI, 'dump'], { maxBuffer: 512 * 1024 * 1024, timeout: DUMP_BOUND_MS });
+  const { stdout, stderr } = await run(process.execPath, [CLI, 'dump'], {
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: DUMP_BOUND_MS,
+  });
   return { doc: JSON.parse(stdout) as DiscoveryResultV1, stdout, stderr, ms: Date.now() - t0 };
 }
 
@@ -148,7 +202,8 @@ function netnsOf(doc: DiscoveryResultV1, ino: number): NetnsV1 {
 }
 
 function containerOf(doc: DiscoveryResultV1, pid: number): ContainerV1 {
-  for (const n of doc['network-namespaces']) for (const c of n.containers) if (c.pid === pid && c.type !== 'bindmount') return c;
+  for (const n of doc['network-namespaces'])
+    for (const c of n.containers) if (c.pid === pid && c.type !== 'bindmount') return c;
   throw new Error(`no tenant for pid ${pid} in the dump`);
 }
 
@@ -156,10 +211,18 @@ function containerOf(doc: DiscoveryResultV1, pid: number): ContainerV1 {
 function build(): void {
   if (process.env.GW_TEST_NO_BUILD === '1' && existsSync(BUILT)) return;
   try {
-    execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], {
-      cwd: REPO,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(REPO, 'tsconfig.build.json'),
+      ],
+      {
+        cwd: REPO,
+        stdio: 'pipe',
+      },
+    );
   } catch (e: unknown) {
     if (!existsSync(BUILT)) throw e;
   }
@@ -205,30 +268,50 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     portsNs = makeNetns();
     cleanups.push(() => portsNs.cleanup());
     execFileSync('ip', ['-n', portsNs.name, 'link', 'set', 'lo', 'up']);
-    py = spawn('nsenter', [`--net=/run/netns/${portsNs.name}`, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    py = spawn('nsenter', [`--net=/run/netns/${portsNs.name}`, PYTHON, '-c', SOCKETS_PY], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const pyProc = py;
     cleanups.push(async () => {
       killPids([forked, pyProc.pid ?? 0]);
       killPids(pidsInNetns(statSync(portsNs.path).ino));
-      if (pyProc.exitCode === null && pyProc.signalCode === null) await new Promise((r) => pyProc.once('close', r));
+      if (pyProc.exitCode === null && pyProc.signalCode === null)
+        await new Promise((r) => pyProc.once('close', r));
     });
     forked = Number((await waitForOutput(pyProc, /READY (\d+)\n/))[1]);
 
     // 2. own mount + UTS (+ net) namespaces with own DNS files
     const src = tempDir('etc');
-    writeFileSync(join(src, 'resolv.conf'), '# gwt\nnameserver 10.79.0.53\nnameserver fd79::53\nsearch a.gwt.example b.gwt.example\noptions ndots:3\n');
-    writeFileSync(join(src, 'hosts'), `127.0.0.1 localhost\n10.79.0.7 ${host}-peer ${host}-alias # comment\n`);
+    writeFileSync(
+      join(src, 'resolv.conf'),
+      '# gwt\nnameserver 10.79.0.53\nnameserver fd79::53\nsearch a.gwt.example b.gwt.example\noptions ndots:3\n',
+    );
+    writeFileSync(
+      join(src, 'hosts'),
+      `127.0.0.1 localhost\n10.79.0.7 ${host}-peer ${host}-alias # comment\n`,
+    );
     writeFileSync(join(src, 'hostname'), `${host}-etc\n`);
     writeFileSync(join(src, 'domainname'), 'gwt.example\n');
     dnsProc = await spawnP([
-      'unshare', '--net', '--mount', '--uts', '--propagation', 'private', '--',
-      'sh', '-c', `mount -t tmpfs gwt-etc /etc && cp -a ${src}/. /etc/ && hostname ${host} && exec sleep 300`,
+      'unshare',
+      '--net',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      `mount -t tmpfs gwt-etc /etc && cp -a ${src}/. /etc/ && hostname ${host} && exec sleep 300`,
     ]);
 
     // 3. hostile roots
     const canaryDir = tempDir('canary');
     const canary = join(canaryDir, 'canary');
-    writeFileSync(canary, `nameserver 10.66.66.66\nsearch ${canaryToken}\n10.66.66.67 ${canaryToken}\n${canaryToken}\n`);
+    writeFileSync(
+      canary,
+      `nameserver 10.66.66.66\nsearch ${canaryToken}\n10.66.66.67 ${canaryToken}\n${canaryToken}\n`,
+    );
     const a = busyboxRoot('rootA');
     symlinkSync(canary, join(a, 'etc', 'resolv.conf')); // absolute: resolves to <root>/<canary path>, which does not exist
     symlinkSync(`../../../../../../../../..${canary}`, join(a, 'etc', 'hosts')); // relative: clamped at the root
@@ -238,7 +321,20 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     execFileSync('truncate', ['-s', '1G', join(b, 'etc', 'hosts')]);
     symlinkSync(canary, join(b, 'etc', 'hostname'));
     const chrooted = (root: string, name: string): Promise<TestProcess> =>
-      spawnP(['unshare', '--net', '--mount', '--uts', '--propagation', 'private', '--', 'chroot', root, '/bin/sh', '-c', `hostname ${name} && exec /bin/sleep 300`]);
+      spawnP([
+        'unshare',
+        '--net',
+        '--mount',
+        '--uts',
+        '--propagation',
+        'private',
+        '--',
+        'chroot',
+        root,
+        '/bin/sh',
+        '-c',
+        `hostname ${name} && exec /bin/sleep 300`,
+      ]);
     hostileA = await chrooted(a, `${host}-a`);
     hostileB = await chrooted(b, `${host}-b`);
 
@@ -246,7 +342,10 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     tapNs = makeNetns();
     cleanups.push(() => tapNs.cleanup());
     tapName = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
-    tapHolder = await spawnP(['nsenter', `--net=/run/netns/${tapNs.name}`, PYTHON, '-c', TAP_PY, tapName], holdsTap);
+    tapHolder = await spawnP(
+      ['nsenter', `--net=/run/netns/${tapNs.name}`, PYTHON, '-c', TAP_PY, tapName],
+      holdsTap,
+    );
 
     result = await dump();
   }, 240_000);
@@ -278,14 +377,30 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     const ss = ssRows(portsNs.name);
     expect(ss.length).toBeGreaterThanOrEqual(12);
     expect(sortRows(docRows(n))).toEqual(sortRows(ss));
-    const l8080 = n['transport-ports'].ipv4.find((p) => p['local-port'] === 8080 && p.state === 'listening');
+    const l8080 = n['transport-ports'].ipv4.find(
+      (p) => p['local-port'] === 8080 && p.state === 'listening',
+    );
     expect(l8080?.owners.map((o) => o.pid).sort()).toEqual([py?.pid ?? -1, forked].sort());
     // both owners are led by the python parent, the netns' tenant
-    expect(new Set(l8080?.owners.map((o) => o['container-idref']))).toEqual(new Set([`cont-${py?.pid ?? -1}`]));
+    expect(new Set(l8080?.owners.map((o) => o['container-idref']))).toEqual(
+      new Set([`cont-${py?.pid ?? -1}`]),
+    );
     // dual-stack listener also reported as IPv4; the V6ONLY one is not
-    expect(n['transport-ports'].ipv4.some((p) => p.protocol === 'tcp' && p['local-port'] === 8081 && p['local-address'] === '0.0.0.0')).toBe(true);
+    expect(
+      n['transport-ports'].ipv4.some(
+        (p) => p.protocol === 'tcp' && p['local-port'] === 8081 && p['local-address'] === '0.0.0.0',
+      ),
+    ).toBe(true);
     expect(n['transport-ports'].ipv4.some((p) => p['local-port'] === 8082)).toBe(false);
-    expect(n['transport-ports'].ipv4.some((p) => p.protocol === 'udp' && p['local-port'] === 5354 && p.state === 'closed' && p.macrostate === 'listening')).toBe(true);
+    expect(
+      n['transport-ports'].ipv4.some(
+        (p) =>
+          p.protocol === 'udp' &&
+          p['local-port'] === 5354 &&
+          p.state === 'closed' &&
+          p.macrostate === 'listening',
+      ),
+    ).toBe(true);
     // lo owns 127.0.0.1 and is the only nif
     const lo = n['network-interfaces'].find((x) => x.name === 'lo');
     expect(l8080?.['network-interface-idrefs']).toEqual([lo?.id]);
@@ -317,11 +432,43 @@ describe.skipIf(!PRIV)(`ghostwire dump end to end (root)${SKIP_PRIV}`, () => {
     expect(result.stderr).not.toContain('10.66.66.6');
     const a = containerOf(result.doc, hostileA.target);
     const b = containerOf(result.doc, hostileB.target);
-    expect(a.dns).toEqual({ 'uts-hostname': `${host}-a`, 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] });
-    expect(b.dns).toEqual({ 'uts-hostname': `${host}-b`, 'etc-hostname': '', domainname: '', nameservers: [], searchlist: [], 'etc-hosts': [] });
-    const mine = result.stderr.split('\n').filter((l) => l.includes(`pid ${hostileA.target} `) || l.includes(`pid ${hostileB.target} `));
-    expect(mine.some((l) => l.includes('GW_ERR_FILE_NOT_REGULAR') && l.includes(`pid ${hostileA.target} `) && l.includes('/etc/hostname'))).toBe(true);
-    expect(mine.some((l) => l.includes('GW_ERR_FILE_TOO_LARGE') && l.includes(`pid ${hostileB.target} `) && l.includes('/etc/hosts'))).toBe(true);
+    expect(a.dns).toEqual({
+      'uts-hostname': `${host}-a`,
+      'etc-hostname': '',
+      domainname: '',
+      nameservers: [],
+      searchlist: [],
+      'etc-hosts': [],
+    });
+    expect(b.dns).toEqual({
+      'uts-hostname': `${host}-b`,
+      'etc-hostname': '',
+      domainname: '',
+      nameservers: [],
+      searchlist: [],
+      'etc-hosts': [],
+    });
+    const mine = result.stderr
+      .split('\n')
+      .filter(
+        (l) => l.includes(`pid ${hostileA.target} `) || l.includes(`pid ${hostileB.target} `),
+      );
+    expect(
+      mine.some(
+        (l) =>
+          l.includes('GW_ERR_FILE_NOT_REGULAR') &&
+          l.includes(`pid ${hostileA.target} `) &&
+          l.includes('/etc/hostname'),
+      ),
+    ).toBe(true);
+    expect(
+      mine.some(
+        (l) =>
+          l.includes('GW_ERR_FILE_TOO_LARGE') &&
+          l.includes(`pid ${hostileB.target} `) &&
+          l.includes('/etc/hosts'),
+      ),
+    ).toBe(true);
   });
 
   it('attributes the TAP to the process holding it', () => {
@@ -348,7 +495,8 @@ describe.skipIf(IS_ROOT || !existsSync(BUILT))('ghostwire dump end to end (non-r
     const r = await dump();
     expect(r.ms).toBeLessThan(DUMP_BOUND_MS);
     expect(checkV1References(r.doc)).toEqual([]);
-    for (const n of r.doc['network-namespaces']) for (const c of n.containers) expect(c.dns).toBeDefined();
+    for (const n of r.doc['network-namespaces'])
+      for (const c of n.containers) expect(c.dns).toBeDefined();
     // other users' processes are out of reach: recorded as problems, not crashes
     expect(r.stderr).toMatch(/ghostwire: problem GW_ERR_/);
   });

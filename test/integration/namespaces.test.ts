@@ -8,13 +8,34 @@
  * privileged cases skip and the unprivileged ones assert recorded problems.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, readlinkSync, rmdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  readlinkSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Namespace, NamespaceModel, NsType } from '../../src/model/namespace.js';
-import { createPidTranslator, discoverNamespaces, openNamespace } from '../../src/namespaces/index.js';
+import {
+  createPidTranslator,
+  discoverNamespaces,
+  openNamespace,
+} from '../../src/namespaces/index.js';
 import { isNativeAvailable } from '../../src/native/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
-import { IS_ROOT, makeNetns, spawnFdHolder, spawnInNewNamespaces, spawnTree, uniqueName, type TestProcess } from '../helpers/namespaces.js';
+import {
+  IS_ROOT,
+  makeNetns,
+  spawnFdHolder,
+  spawnInNewNamespaces,
+  spawnTree,
+  uniqueName,
+  type TestProcess,
+} from '../helpers/namespaces.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 beforeEach(() => {
@@ -61,7 +82,9 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     expect(ns, 'netns found').toBeDefined();
     expect(ns?.id).toEqual({ dev: st.dev, ino: st.ino });
     expect(ns?.processes).toEqual([]);
-    expect(ns?.sources).toContainEqual(expect.objectContaining({ kind: 'bindmount', mountPoint: netns.path, path: netns.path }));
+    expect(ns?.sources).toContainEqual(
+      expect.objectContaining({ kind: 'bindmount', mountPoint: netns.path, path: netns.path }),
+    );
     expect(ns?.ref).toEqual([netns.path]);
     expectOpenable(ns as Namespace);
     if (NATIVE) expect(ns?.owner?.id.ino).toBe(kernelIno(process.pid, 'user'));
@@ -70,7 +93,9 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
 
   it('finds a netns bind-mounted only inside a private mount namespace of a process', async () => {
     const name = uniqueName();
-    const proc = track(await spawnInNewNamespaces(['mount'], `mount -t tmpfs gwt /run && ip netns add ${name}`));
+    const proc = track(
+      await spawnInNewNamespaces(['mount'], `mount -t tmpfs gwt /run && ip netns add ${name}`),
+    );
     const inner = `/proc/${proc.target}/root/run/netns/${name}`;
     const st = statSync(inner);
     const { value } = discoverNamespaces();
@@ -92,7 +117,9 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     const holder = track(await spawnFdHolder());
     const { value } = discoverNamespaces();
     const ns = find(value, 'net', holder.netnsIno);
-    expect(ns?.sources).toEqual([{ kind: 'fd', pid: holder.target, fd: 3, path: `/proc/${holder.target}/fd/3` }]);
+    expect(ns?.sources).toEqual([
+      { kind: 'fd', pid: holder.target, fd: 3, path: `/proc/${holder.target}/fd/3` },
+    ]);
     expect(ns?.ref).toEqual([`/proc/${holder.target}/fd/3`]);
     expectOpenable(ns as Namespace);
   });
@@ -102,7 +129,10 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     const name = uniqueName();
     mkdirSync(dir);
     cleanups.push(() => {
-      for (const args of [['-l', `${dir}/mnt`], ['-l', dir]]) {
+      for (const args of [
+        ['-l', `${dir}/mnt`],
+        ['-l', dir],
+      ]) {
         try {
           execFileSync('umount', args, { stdio: 'pipe' });
         } catch {
@@ -115,7 +145,14 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     execFileSync('mount', ['--bind', dir, dir]);
     execFileSync('mount', ['--make-private', dir]);
     writeFileSync(`${dir}/mnt`, '');
-    execFileSync('unshare', [`--mount=${dir}/mnt`, '--propagation', 'private', 'sh', '-c', `mount -t tmpfs gwt /run && ip netns add ${name}`]);
+    execFileSync('unshare', [
+      `--mount=${dir}/mnt`,
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `mount -t tmpfs gwt /run && ip netns add ${name}`,
+    ]);
     const mntIno = statSync(`${dir}/mnt`).ino;
     const { value, problems } = discoverNamespaces();
     const mnt = find(value, 'mnt', mntIno);
@@ -123,10 +160,14 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     expect(mnt?.processes).toEqual([]);
     expect(problems.filter((p) => p.subject === `mnt:[${mntIno}]`)).toEqual([]);
     const net = [...value.namespaces.values()].find(
-      (n) => n.type === 'net' && n.sources.some((s) => s.kind === 'bindmount' && s.mountPoint === `/run/netns/${name}`),
+      (n) =>
+        n.type === 'net' &&
+        n.sources.some((s) => s.kind === 'bindmount' && s.mountPoint === `/run/netns/${name}`),
     );
     expect(net?.ref).toEqual([`${dir}/mnt`, `/run/netns/${name}`]);
-    expect(net?.sources).toContainEqual(expect.objectContaining({ kind: 'bindmount', mntns: mnt?.id }));
+    expect(net?.sources).toContainEqual(
+      expect.objectContaining({ kind: 'bindmount', mntns: mnt?.id }),
+    );
     expectOpenable(net as Namespace); // via a helper process again
   });
 
@@ -145,7 +186,20 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
   });
 
   it.skipIf(!NATIVE)('finds nested PID namespaces, their leaders and PID translation', async () => {
-    const proc = track(await spawnTree(['unshare', '--pid', '--fork', '--', 'unshare', '--pid', '--fork', '--', 'sleep', '300']));
+    const proc = track(
+      await spawnTree([
+        'unshare',
+        '--pid',
+        '--fork',
+        '--',
+        'unshare',
+        '--pid',
+        '--fork',
+        '--',
+        'sleep',
+        '300',
+      ]),
+    );
     const { value } = discoverNamespaces();
     const inner = find(value, 'pid', kernelIno(proc.target, 'pid'));
     const middle = inner?.parent;
@@ -170,7 +224,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
 });
 
 describe.skipIf(IS_ROOT)('namespace discovery as an ordinary user', () => {
-  it('degrades to recorded problems for other users\' processes', () => {
+  it("degrades to recorded problems for other users' processes", () => {
     const { value, problems } = discoverNamespaces();
     expect(value.own.net).toBeDefined();
     expect(value.own.net?.processes.some((p) => p.pid === process.pid)).toBe(true);

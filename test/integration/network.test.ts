@@ -135,21 +135,49 @@ const RTN: Record<number, string> = {
   9: 'throw',
 };
 const PREF: Record<number, string> = { 0: 'medium', 1: 'high', 3: 'low' };
-const tableNo = (t: string | undefined): number => (t === undefined ? 254 : (TABLES[t] ?? Number(t)));
+const tableNo = (t: string | undefined): number =>
+  t === undefined ? 254 : (TABLES[t] ?? Number(t));
 
 function routeKeyFromIp(family: 4 | 6, r: IpRoute): string {
   const any = family === 4 ? '0.0.0.0' : '::';
-  const dst = r.dst === 'default' ? `${any}/0` : r.dst.includes('/') ? r.dst : `${r.dst}/${family === 4 ? 32 : 128}`;
+  const dst =
+    r.dst === 'default'
+      ? `${any}/0`
+      : r.dst.includes('/')
+        ? r.dst
+        : `${r.dst}/${family === 4 ? 32 : 128}`;
   const hops = (r.nexthops ?? []).map((h) => `${h.gateway ?? '-'}@${h.dev}*${h.weight}`).join(',');
-  return [tableNo(r.table), r.type ?? 'unicast', dst, r.metric ?? 0, r.gateway ?? '-', r.dev ?? '-', r.prefsrc ?? '-', r.pref ?? '-', hops].join(' ');
+  return [
+    tableNo(r.table),
+    r.type ?? 'unicast',
+    dst,
+    r.metric ?? 0,
+    r.gateway ?? '-',
+    r.dev ?? '-',
+    r.prefsrc ?? '-',
+    r.pref ?? '-',
+    hops,
+  ].join(' ');
 }
 function routeKeyFromModel(n: NetworkNamespace, family: 4 | 6): string[] {
   return n.routes
     .filter((r) => r.family === family)
     .map((r) => {
-      const hops = r.multipath.map((h) => `${h.gateway ?? '-'}@${h.oif?.name ?? '?'}*${h.weight}`).join(',');
+      const hops = r.multipath
+        .map((h) => `${h.gateway ?? '-'}@${h.oif?.name ?? '?'}*${h.weight}`)
+        .join(',');
       const pref = family === 6 && r.pref !== undefined ? (PREF[r.pref] ?? String(r.pref)) : '-';
-      return [r.table, RTN[r.type] ?? String(r.type), `${r.destination}/${r.destinationPrefixLen}`, r.metric, r.gateway ?? '-', r.oif?.name ?? '-', r.prefSource ?? '-', pref, hops].join(' ');
+      return [
+        r.table,
+        RTN[r.type] ?? String(r.type),
+        `${r.destination}/${r.destinationPrefixLen}`,
+        r.metric,
+        r.gateway ?? '-',
+        r.oif?.name ?? '-',
+        r.prefSource ?? '-',
+        pref,
+        hops,
+      ].join(' ');
     });
 }
 
@@ -178,11 +206,18 @@ function nifOfIn(m: NetworkModel, letter: string, name: string): Nif | undefined
   return [...(m.netns.get(ino(letter))?.nifs.values() ?? [])].find((x) => x.name === name);
 }
 const ourProblems = (): Problem[] =>
-  problems.filter((p) => Object.keys(NS).some((l) => NS[l] !== undefined && p.subject.startsWith(`netns:[${ino(l)}]`)));
+  problems.filter((p) =>
+    Object.keys(NS).some((l) => NS[l] !== undefined && p.subject.startsWith(`netns:[${ino(l)}]`)),
+  );
 
 function buildTopology(): void {
   for (const l of ['a', 'b', 'c', 'd']) NS[l] = makeNetns();
-  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((l) => (NS[l] as TestNetns).name) as [string, string, string, string];
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((l) => (NS[l] as TestNetns).name) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   const cmds: string[][] = [
     [a, 'link', 'add', 'br0', 'type', 'bridge'],
     [a, 'link', 'set', 'br0', 'up'],
@@ -200,18 +235,88 @@ function buildTopology(): void {
     [a, 'addr', 'add', '10.1.0.1/24', 'dev', 'br0'],
     [a, 'addr', 'add', '10.2.0.1/24', 'dev', 'va2', 'label', 'va2:sec'],
     [a, '-6', 'addr', 'add', 'fd00:1::1/64', 'dev', 'br0', 'nodad'],
-    [a, '-6', 'addr', 'add', 'fd00:2::1/64', 'dev', 'va2', 'nodad', 'preferred_lft', '300', 'valid_lft', '600'],
+    [
+      a,
+      '-6',
+      'addr',
+      'add',
+      'fd00:2::1/64',
+      'dev',
+      'va2',
+      'nodad',
+      'preferred_lft',
+      '300',
+      'valid_lft',
+      '600',
+    ],
     [b, 'addr', 'add', '10.1.0.2/24', 'dev', 'vba'],
-    [a, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'dev', 'br0', 'local', '10.1.0.1', 'remote', '10.1.0.2', 'dstport', '4789', 'srcport', '1000', '2000'],
+    [
+      a,
+      'link',
+      'add',
+      'vx0',
+      'type',
+      'vxlan',
+      'id',
+      '42',
+      'dev',
+      'br0',
+      'local',
+      '10.1.0.1',
+      'remote',
+      '10.1.0.2',
+      'dstport',
+      '4789',
+      'srcport',
+      '1000',
+      '2000',
+    ],
     [a, 'link', 'set', 'vx0', 'netns', c],
     [a, 'tuntap', 'add', 'mode', 'tun', 'name', 'tun0'],
     [a, 'tuntap', 'add', 'mode', 'tap', 'name', 'tap0'],
     [b, 'link', 'add', 'vbc', 'type', 'veth', 'peer', 'name', 'vcb', 'netns', c],
     [c, 'link', 'add', 'vcd', 'type', 'veth', 'peer', 'name', 'vdc', 'netns', d],
-    [a, 'route', 'add', '10.9.0.0/24', 'table', '200', 'nexthop', 'via', '10.1.0.2', 'dev', 'br0', 'weight', '1', 'nexthop', 'via', '10.2.0.2', 'dev', 'va2', 'weight', '3'],
+    [
+      a,
+      'route',
+      'add',
+      '10.9.0.0/24',
+      'table',
+      '200',
+      'nexthop',
+      'via',
+      '10.1.0.2',
+      'dev',
+      'br0',
+      'weight',
+      '1',
+      'nexthop',
+      'via',
+      '10.2.0.2',
+      'dev',
+      'va2',
+      'weight',
+      '3',
+    ],
     [a, 'route', 'add', 'blackhole', '10.8.0.0/16', 'table', '100', 'metric', '7'],
     [a, 'route', 'add', 'default', 'via', '10.1.0.2', 'dev', 'br0', 'metric', '20'],
-    [a, '-6', 'route', 'add', 'fd00:9::/64', 'via', 'fd00:1::2', 'dev', 'br0', 'metric', '50', 'table', '100', 'pref', 'high'],
+    [
+      a,
+      '-6',
+      'route',
+      'add',
+      'fd00:9::/64',
+      'via',
+      'fd00:1::2',
+      'dev',
+      'br0',
+      'metric',
+      '50',
+      'table',
+      '100',
+      'pref',
+      'high',
+    ],
     [a, 'rule', 'add', 'from', '10.1.0.0/24', 'table', '100', 'priority', '1000'],
     [a, '-6', 'rule', 'add', 'to', 'fd00:9::/64', 'table', '200', 'priority', '1001'],
   ];
@@ -259,7 +364,9 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     for (const l of ['a', 'b', 'c', 'd']) {
       const netns = netnsOf(l);
       const links = ipJson<IpLink>((NS[l] as TestNetns).name, '-d', 'link', 'show');
-      expect([...netns.nifs.keys()].sort((x, y) => x - y)).toEqual(links.map((k) => k.ifindex).sort((x, y) => x - y));
+      expect([...netns.nifs.keys()].sort((x, y) => x - y)).toEqual(
+        links.map((k) => k.ifindex).sort((x, y) => x - y),
+      );
       for (const k of links) {
         const nif = netns.nifs.get(k.ifindex);
         expect(nif, `${l}/${k.ifname}`).toBeDefined();
@@ -293,7 +400,9 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     expect(nifOf('a', 'vab').peer).toBe(nifOf('b', 'vba'));
     expect(nifOf('b', 'vba').peer).toBe(nifOf('a', 'vab'));
     expect(nifOf('a', 'va1').peer).toBe(nifOf('a', 'va2'));
-    expect(nifOf('a', 'br0').ports).toEqual(expect.arrayContaining([nifOf('a', 'vab'), nifOf('a', 'va1')]));
+    expect(nifOf('a', 'br0').ports).toEqual(
+      expect.arrayContaining([nifOf('a', 'vab'), nifOf('a', 'va1')]),
+    );
     expect(nifOf('a', 'br0').ports).toHaveLength(2);
     expect(nifOf('b', 'mv0').lower).toBe(nifOf('a', 'br0'));
     expect(nifOf('a', 'br0').uppers).toContain(nifOf('b', 'mv0'));
@@ -335,10 +444,26 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
       const netns = netnsOf(l);
       for (const e of ipJson<IpAddr>((NS[l] as TestNetns).name, 'addr', 'show')) {
         const mine = (netns.nifs.get(e.ifindex)?.addresses ?? []).map((x) =>
-          [x.family, x.address, x.prefixLen, x.scope, x.label ?? '-', x.validLifetime > 0, x.preferredLifetime <= x.validLifetime].join(' '),
+          [
+            x.family,
+            x.address,
+            x.prefixLen,
+            x.scope,
+            x.label ?? '-',
+            x.validLifetime > 0,
+            x.preferredLifetime <= x.validLifetime,
+          ].join(' '),
         );
         const theirs = e.addr_info.map((x) =>
-          [x.family === 'inet' ? 4 : 6, x.local, x.prefixlen, SCOPES[x.scope] ?? x.scope, x.family === 'inet' ? (x.label ?? '-') : '-', x.valid_life_time > 0, x.preferred_life_time <= x.valid_life_time].join(' '),
+          [
+            x.family === 'inet' ? 4 : 6,
+            x.local,
+            x.prefixlen,
+            SCOPES[x.scope] ?? x.scope,
+            x.family === 'inet' ? (x.label ?? '-') : '-',
+            x.valid_life_time > 0,
+            x.preferred_life_time <= x.valid_life_time,
+          ].join(' '),
         );
         expect(mine.sort(), `${l}/${e.ifname}`).toEqual(theirs.sort());
       }
@@ -347,14 +472,23 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     expect(v6?.validLifetime).toBeGreaterThan(500);
     expect(v6?.validLifetime).toBeLessThanOrEqual(600);
     expect(v6?.preferredLifetime).toBeLessThanOrEqual(300);
-    expect(nifOf('a', 'va2').addresses.find((x) => x.address === '10.2.0.1')?.label).toBe('va2:sec');
+    expect(nifOf('a', 'va2').addresses.find((x) => x.address === '10.2.0.1')?.label).toBe(
+      'va2:sec',
+    );
   });
 
   it('matches ip -4/-6 -j route show table all: table, type, dst, metric, gateway, dev, pref, next hops', () => {
     for (const l of ['a', 'b', 'c', 'd']) {
       const netns = netnsOf(l);
       for (const family of [4, 6] as const) {
-        const theirs = ipJson<IpRoute>((NS[l] as TestNetns).name, `-${family}`, 'route', 'show', 'table', 'all').map((r) => routeKeyFromIp(family, r));
+        const theirs = ipJson<IpRoute>(
+          (NS[l] as TestNetns).name,
+          `-${family}`,
+          'route',
+          'show',
+          'table',
+          'all',
+        ).map((r) => routeKeyFromIp(family, r));
         expect(routeKeyFromModel(netns, family).sort(), `${l} IPv${family}`).toEqual(theirs.sort());
       }
     }
@@ -370,12 +504,25 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
     for (const l of ['a', 'b']) {
       const netns = netnsOf(l);
       for (const family of [4, 6] as const) {
-        const theirs = ipJson<IpRule>((NS[l] as TestNetns).name, `-${family}`, 'rule', 'show').map((r) =>
-          [r.priority, tableNo(r.table), r.src === 'all' ? '-' : `${r.src}/${r.srclen}`, r.dst === undefined ? '-' : `${r.dst}/${r.dstlen}`].join(' '),
+        const theirs = ipJson<IpRule>((NS[l] as TestNetns).name, `-${family}`, 'rule', 'show').map(
+          (r) =>
+            [
+              r.priority,
+              tableNo(r.table),
+              r.src === 'all' ? '-' : `${r.src}/${r.srclen}`,
+              r.dst === undefined ? '-' : `${r.dst}/${r.dstlen}`,
+            ].join(' '),
         );
         const mine = netns.rules
           .filter((r) => r.family === family)
-          .map((r) => [r.priority, r.table, r.src === undefined ? '-' : `${r.src}/${r.srcLen}`, r.dst === undefined ? '-' : `${r.dst}/${r.dstLen}`].join(' '));
+          .map((r) =>
+            [
+              r.priority,
+              r.table,
+              r.src === undefined ? '-' : `${r.src}/${r.srcLen}`,
+              r.dst === undefined ? '-' : `${r.dst}/${r.dstLen}`,
+            ].join(' '),
+          );
         expect(mine.sort(), `${l} IPv${family}`).toEqual(theirs.sort());
       }
     }
@@ -389,7 +536,12 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
       expect(n.driverInfo?.driver, n.name).toMatch(/\S/);
       const sysDriver = (() => {
         try {
-          return execFileSync('readlink', ['-f', `/sys/class/net/${n.name}/device/driver`], { encoding: 'utf8' }).trim().split('/').pop();
+          return execFileSync('readlink', ['-f', `/sys/class/net/${n.name}/device/driver`], {
+            encoding: 'utf8',
+          })
+            .trim()
+            .split('/')
+            .pop();
         } catch {
           return undefined;
         }
@@ -402,8 +554,15 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
   it('records an unreachable netns as a problem and still discovers the others', async () => {
     if (nsModel === undefined) throw new Error('no namespace model');
     const real = nsModel.byType.net;
-    const ghost = { ...(real[0] as (typeof real)[number]), id: { dev: 0, ino: 1 }, ref: ['/run/netns/gwt-does-not-exist'] };
-    const broken: NamespaceModel = { ...nsModel, byType: { ...nsModel.byType, net: [...real, ghost] } };
+    const ghost = {
+      ...(real[0] as (typeof real)[number]),
+      id: { dev: 0, ino: 1 },
+      ref: ['/run/netns/gwt-does-not-exist'],
+    };
+    const broken: NamespaceModel = {
+      ...nsModel,
+      byType: { ...nsModel.byType, net: [...real, ghost] },
+    };
     const r = await discoverNetwork(broken, { driverInfo: false });
     expect(r.problems.filter((p) => p.subject === 'netns:[1]')).toEqual([
       expect.objectContaining({ code: 'GW_ERR_NETWORK_NETNS_UNREACHABLE' }),
@@ -416,61 +575,83 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
   it.each([
     ['fingerprint probes', false],
     ['RTM_GETNSID-by-fd queries (cloned MACs defeat fingerprints)', true],
-  ])('resolves structurally identical nested chains (same names and indexes) through %s', async (_what, cloneMacs) => {
-    // Three chains x → y, each made the same way: inside x and y the veth ends get the same
-    // indexes and names, so structure alone cannot tell which y belongs to which x.
-    const chains = [0, 1, 2].map(() => ({ x: makeNetns(), y: makeNetns() }));
-    try {
-      for (const { x, y } of chains) {
-        const macs = cloneMacs ? ['address', '02:00:5e:00:00:01'] : [];
-        const peerMacs = cloneMacs ? ['address', '02:00:5e:00:00:02'] : [];
-        ip('-n', x.name, 'link', 'add', 'up0', ...macs, 'type', 'veth', 'peer', 'name', 'down0', ...peerMacs, 'netns', y.name);
-      }
-      const nsm = discoverNamespaces().value;
-      const r = await discoverNetwork(nsm, { driverInfo: false });
-      const stats = lastNetworkStats();
-      expect(stats.fingerprintQueries).toBeGreaterThan(0);
-      if (cloneMacs) expect(stats.fdQueries).toBeGreaterThan(0);
-      for (const { x, y } of chains) {
-        const nx = r.value.netns.get(statSync(x.path).ino);
-        const ny = r.value.netns.get(statSync(y.path).ino);
-        const up = [...(nx?.nifs.values() ?? [])].find((f) => f.name === 'up0');
-        const down = [...(ny?.nifs.values() ?? [])].find((f) => f.name === 'down0');
-        expect(up).toBeDefined();
-        expect(up?.peer).toBe(down);
-        expect(down?.peer).toBe(up);
-        const theirs = ipJson<IpLink>(x.name, 'link', 'show', 'up0')[0];
-        expect(up?.peer?.index).toBe(theirs?.link_index);
-      }
-    } finally {
-      for (const { x, y } of chains) {
-        x.cleanup();
-        y.cleanup();
-      }
-    }
-  });
-
-  for (const kind of OPTIONAL_KINDS) {
-    it.skipIf(!KINDS.has(kind))(`discovers ${kind} with its relation${KINDS.has(kind) ? '' : ' — skipped: this kernel lacks ' + kind}`, async () => {
-      const t = makeNetns();
+  ])(
+    'resolves structurally identical nested chains (same names and indexes) through %s',
+    async (_what, cloneMacs) => {
+      // Three chains x → y, each made the same way: inside x and y the veth ends get the same
+      // indexes and names, so structure alone cannot tell which y belongs to which x.
+      const chains = [0, 1, 2].map(() => ({ x: makeNetns(), y: makeNetns() }));
       try {
-        ip('-n', t.name, 'link', 'add', 'low', 'type', 'veth', 'peer', 'name', 'low2');
-        ip('-n', t.name, 'link', 'add', 'x0', ...ADD_ARGS[kind]);
-        if (kind === 'bond' || kind === 'vrf') ip('-n', t.name, 'link', 'set', 'low2', 'master', 'x0');
+        for (const { x, y } of chains) {
+          const macs = cloneMacs ? ['address', '02:00:5e:00:00:01'] : [];
+          const peerMacs = cloneMacs ? ['address', '02:00:5e:00:00:02'] : [];
+          ip(
+            '-n',
+            x.name,
+            'link',
+            'add',
+            'up0',
+            ...macs,
+            'type',
+            'veth',
+            'peer',
+            'name',
+            'down0',
+            ...peerMacs,
+            'netns',
+            y.name,
+          );
+        }
         const nsm = discoverNamespaces().value;
         const r = await discoverNetwork(nsm, { driverInfo: false });
-        const n = r.value.netns.get(statSync(t.path).ino);
-        const x0 = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'x0');
-        const low = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'low');
-        const low2 = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'low2');
-        expect(x0?.kind).toBe(kind);
-        expect(x0?.kindData?.kind).toBe(kind);
-        if (kind === 'vlan' || kind === 'ipvlan') expect(x0?.lower).toBe(low);
-        if (kind === 'bond' || kind === 'vrf') expect(low2?.master).toBe(x0);
+        const stats = lastNetworkStats();
+        expect(stats.fingerprintQueries).toBeGreaterThan(0);
+        if (cloneMacs) expect(stats.fdQueries).toBeGreaterThan(0);
+        for (const { x, y } of chains) {
+          const nx = r.value.netns.get(statSync(x.path).ino);
+          const ny = r.value.netns.get(statSync(y.path).ino);
+          const up = [...(nx?.nifs.values() ?? [])].find((f) => f.name === 'up0');
+          const down = [...(ny?.nifs.values() ?? [])].find((f) => f.name === 'down0');
+          expect(up).toBeDefined();
+          expect(up?.peer).toBe(down);
+          expect(down?.peer).toBe(up);
+          const theirs = ipJson<IpLink>(x.name, 'link', 'show', 'up0')[0];
+          expect(up?.peer?.index).toBe(theirs?.link_index);
+        }
       } finally {
-        t.cleanup();
+        for (const { x, y } of chains) {
+          x.cleanup();
+          y.cleanup();
+        }
       }
-    });
+    },
+  );
+
+  for (const kind of OPTIONAL_KINDS) {
+    it.skipIf(!KINDS.has(kind))(
+      `discovers ${kind} with its relation${KINDS.has(kind) ? '' : ' — skipped: this kernel lacks ' + kind}`,
+      async () => {
+        const t = makeNetns();
+        try {
+          ip('-n', t.name, 'link', 'add', 'low', 'type', 'veth', 'peer', 'name', 'low2');
+          ip('-n', t.name, 'link', 'add', 'x0', ...ADD_ARGS[kind]);
+          if (kind === 'bond' || kind === 'vrf')
+            ip('-n', t.name, 'link', 'set', 'low2', 'master', 'x0');
+          const nsm = discoverNamespaces().value;
+          const r = await discoverNetwork(nsm, { driverInfo: false });
+          const n = r.value.netns.get(statSync(t.path).ino);
+          const x0 = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'x0');
+          const low = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'low');
+          const low2 = [...(n?.nifs.values() ?? [])].find((f) => f.name === 'low2');
+          expect(x0?.kind).toBe(kind);
+          expect(x0?.kindData?.kind).toBe(kind);
+          if (kind === 'vlan' || kind === 'ipvlan') expect(x0?.lower).toBe(low);
+          if (kind === 'bond' || kind === 'vrf') expect(low2?.master).toBe(x0);
+        } finally {
+          t.cleanup();
+        }
+      },
+    );
   }
 });
 
@@ -482,7 +663,12 @@ describe.skipIf(IS_ROOT || !NATIVE)('network discovery as an ordinary user', () 
     if (own !== undefined) expect(r.value.netns.has(own.id.ino)).toBe(true);
     for (const ns of nsm.byType.net) {
       if (ns === own || r.value.netns.has(ns.id.ino)) continue;
-      expect(r.problems.some((p) => p.subject === `netns:[${ns.id.ino}]` && p.code === 'GW_ERR_NETWORK_NETNS_UNREACHABLE')).toBe(true);
+      expect(
+        r.problems.some(
+          (p) =>
+            p.subject === `netns:[${ns.id.ino}]` && p.code === 'GW_ERR_NETWORK_NETNS_UNREACHABLE',
+        ),
+      ).toBe(true);
     }
   });
 });

@@ -43,15 +43,19 @@ async function bench(n: number): Promise<string> {
     for (const name of names) {
       execFileSync('ip', ['netns', 'add', name]);
       execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-      procs.push(spawn('nsenter', [`--net=/run/netns/${name}`, 'sleep', '3600'], { stdio: 'ignore' }));
+      procs.push(
+        spawn('nsenter', [`--net=/run/netns/${name}`, 'sleep', '3600'], { stdio: 'ignore' }),
+      );
     }
-    const maker = spawn(PYTHON, ['-c', MAKER_PY, ...names], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const maker = spawn(PYTHON, ['-c', MAKER_PY, ...names], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     procs.push(maker);
     await waitForOutput(maker, /READY\n/);
     await new Promise((r) => setTimeout(r, 500)); // let the sleeps enter their namespaces
     const only = new Set(names.map((x) => statSync(`/run/netns/${x}`).ino));
     const ns = await discoverNamespaces({ procRoot: '/proc' });
-    const net = await discoverNetwork(ns.value, { });
+    const net = await discoverNetwork(ns.value, {});
     const lines: string[] = [];
     const seen = new Map<string, string>();
     for (const strategy of ['full', 'auto'] as PortStrategy[]) {
@@ -60,14 +64,33 @@ async function bench(n: number): Promise<string> {
       for (let k = 0; k < 5; k++) {
         stats = emptyPortStats();
         const t = performance.now();
-        const r = await discoverPorts(ns.value, net.value, { strategy, only, stats, parallelism: 2 });
+        const r = await discoverPorts(ns.value, net.value, {
+          strategy,
+          only,
+          stats,
+          parallelism: 2,
+        });
         times.push(performance.now() - t);
         if (r.problems.length > 0) throw new Error(JSON.stringify(r.problems.slice(0, 3)));
-        const sig = [...r.value.entries()].sort((x, y) => x[0] - y[0]).map(([ino, ps]) => `${ino}:${ps.map((p) => `${p.protocol}${p.family}${p.localAddress}:${p.localPort}-${p.remoteAddress}:${p.remotePort}/${p.inode}/${p.owners.length}`).sort().join(',')}`).join('|');
+        const sig = [...r.value.entries()]
+          .sort((x, y) => x[0] - y[0])
+          .map(
+            ([ino, ps]) =>
+              `${ino}:${ps
+                .map(
+                  (p) =>
+                    `${p.protocol}${p.family}${p.localAddress}:${p.localPort}-${p.remoteAddress}:${p.remotePort}/${p.inode}/${p.owners.length}`,
+                )
+                .sort()
+                .join(',')}`,
+          )
+          .join('|');
         seen.set(strategy, sig);
       }
       times.sort((x, y) => x - y);
-      lines.push(`N=${n} ${strategy}: median ${times[2]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)}) stats ${JSON.stringify(stats)}`);
+      lines.push(
+        `N=${n} ${strategy}: median ${times[2]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)}) stats ${JSON.stringify(stats)}`,
+      );
     }
     lines.push(`N=${n} same ports in both strategies: ${seen.get('full') === seen.get('auto')}`);
     return lines.join('\n');

@@ -29,7 +29,9 @@ import { killPids, pidsInNetns } from '../helpers/processes.js';
 
 const NATIVE = isNativeAvailable();
 const SKIP = !IS_ROOT || !NATIVE;
-const REASON = !IS_ROOT ? 'needs root (ip netns, sock_diag in other namespaces)' : 'native addon not built';
+const REASON = !IS_ROOT
+  ? 'needs root (ip netns, sock_diag in other namespaces)'
+  : 'native addon not built';
 
 const SOCKETS_PY = `
 import socket as S, os, time, faulthandler, sys
@@ -64,7 +66,20 @@ c = S.create_connection(('127.0.0.1', 6000)); a, _ = l.accept(); c.close(); time
 `;
 
 const SS_STATE: Record<string, Record<number, string>> = {
-  tcp: { 1: 'ESTAB', 2: 'SYN-SENT', 3: 'SYN-RECV', 4: 'FIN-WAIT-1', 5: 'FIN-WAIT-2', 6: 'TIME-WAIT', 7: 'UNCONN', 8: 'CLOSE-WAIT', 9: 'LAST-ACK', 10: 'LISTEN', 11: 'CLOSING', 12: 'SYN-RECV' },
+  tcp: {
+    1: 'ESTAB',
+    2: 'SYN-SENT',
+    3: 'SYN-RECV',
+    4: 'FIN-WAIT-1',
+    5: 'FIN-WAIT-2',
+    6: 'TIME-WAIT',
+    7: 'UNCONN',
+    8: 'CLOSE-WAIT',
+    9: 'LAST-ACK',
+    10: 'LISTEN',
+    11: 'CLOSING',
+    12: 'SYN-RECV',
+  },
   udp: { 1: 'ESTAB', 7: 'UNCONN' },
 };
 
@@ -84,7 +99,10 @@ interface Row {
 }
 
 function ssRows(ns: string): Row[] {
-  const out = execFileSync('nsenter', [`--net=/run/netns/${ns}`, 'ss', '-tuanpeH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('nsenter', [`--net=/run/netns/${ns}`, 'ss', '-tuanpeH'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -123,11 +141,24 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     a = makeNetns();
     b = makeNetns();
     for (const n of [a, b]) execFileSync('ip', ['-n', n.name, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', ['-n', a.name, 'link', 'add', 'gwd0', 'type', 'veth', 'peer', 'name', 'gwd1']);
+    execFileSync('ip', [
+      '-n',
+      a.name,
+      'link',
+      'add',
+      'gwd0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'gwd1',
+    ]);
     execFileSync('ip', ['-n', a.name, 'addr', 'add', '10.77.0.1/24', 'dev', 'gwd0']);
     execFileSync('ip', ['-n', a.name, 'link', 'set', 'gwd0', 'up']);
     execFileSync('nsenter', [`--net=/run/netns/${b.name}`, PYTHON, '-c', TIMEWAIT_PY]);
-    py = spawn('nsenter', [`--net=/run/netns/${a.name}`, PYTHON, '-c', SOCKETS_PY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    py = spawn('nsenter', [`--net=/run/netns/${a.name}`, PYTHON, '-c', SOCKETS_PY], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     forked = Number((await waitForOutput(py, /READY (\d+)\n/))[1]);
   });
 
@@ -135,7 +166,8 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     // Every process in our own namespaces is ours (python, its fork): end them by PID.
     killPids([forked, py?.pid ?? 0].filter((p) => p > 0));
     for (const n of [a, b]) if (n !== undefined) killPids(pidsInNetns(statSync(n.path).ino));
-    if (py !== undefined && py.exitCode === null && py.signalCode === null) await new Promise((r) => py!.once('close', r));
+    if (py !== undefined && py.exitCode === null && py.signalCode === null)
+      await new Promise((r) => py!.once('close', r));
     a?.cleanup();
     b?.cleanup();
   });
@@ -154,7 +186,11 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
       const inoA = inoOf(a!.path);
       const inoB = inoOf(b!.path);
       const stats = emptyPortStats();
-      const r = await discoverPorts(ns.value, net.value, { strategy, only: new Set([inoA, inoB]), stats });
+      const r = await discoverPorts(ns.value, net.value, {
+        strategy,
+        only: new Set([inoA, inoB]),
+        stats,
+      });
       expect(r.problems).toEqual([]);
       const portsA = r.value.get(inoA) ?? [];
       const portsB = r.value.get(inoB) ?? [];
@@ -170,20 +206,39 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
       expect(new Set(l8080?.owners.map((o) => o.leader.pid))).toEqual(new Set([py!.pid]));
 
       // Dual-stack aliases: 8081 and 5354 (and the v4-mapped connection) but never V6ONLY 8082/5355.
-      const aliases = portsA.filter((p) => p.ipv4Mapped).map((p) => `${p.protocol} ${p.localAddress}:${p.localPort} ${p.state}`).sort();
-      expect(aliases).toEqual(['tcp 0.0.0.0:8081 listening', 'tcp 127.0.0.1:8081 connected', 'udp 0.0.0.0:5354 closed'].sort());
+      const aliases = portsA
+        .filter((p) => p.ipv4Mapped)
+        .map((p) => `${p.protocol} ${p.localAddress}:${p.localPort} ${p.state}`)
+        .sort();
+      expect(aliases).toEqual(
+        [
+          'tcp 0.0.0.0:8081 listening',
+          'tcp 127.0.0.1:8081 connected',
+          'udp 0.0.0.0:5354 closed',
+        ].sort(),
+      );
 
       // nifs: specific address → its nif; wildcard → all nifs of the netns.
       const nifsOf = (p: Port | undefined): string[] => (p?.nifs ?? []).map((n) => n.name).sort();
       expect(nifsOf(portsA.find((p) => p.localPort === 7070))).toEqual(['gwd0']);
       expect(nifsOf(l8080)).toEqual(['gwd0', 'gwd1', 'lo']);
-      expect(nifsOf(portsA.find((p) => p.localPort === 8082 && p.state === 'listening'))).toEqual(['gwd0', 'gwd1', 'lo']);
+      expect(nifsOf(portsA.find((p) => p.localPort === 8082 && p.state === 'listening'))).toEqual([
+        'gwd0',
+        'gwd1',
+        'lo',
+      ]);
 
       // v1 DTO: v4-mapped address printed dotted in the ipv6 list; owners refer to their
       // leader (the orchestrator resolves leaders to tenants; here the leader PID stands in).
       const v1 = transportPortsV1(portsA, (o) => `cont-${o.leader.pid}`);
-      expect(v1.ipv6.some((p) => p['local-address'] === '127.0.0.1' && p['local-port'] === 8081)).toBe(true);
-      expect(v1.ipv4.find((p) => p['local-port'] === 8080 && p.state === 'listening')?.owners[0]?.['container-idref']).toBe(`cont-${py!.pid}`);
+      expect(
+        v1.ipv6.some((p) => p['local-address'] === '127.0.0.1' && p['local-port'] === 8081),
+      ).toBe(true);
+      expect(
+        v1.ipv4.find((p) => p['local-port'] === 8080 && p.state === 'listening')?.owners[0]?.[
+          'container-idref'
+        ],
+      ).toBe(`cont-${py!.pid}`);
 
       if (strategy === 'auto') {
         // a has processes and connections (counted, fully walked); b has no process: counted
@@ -205,7 +260,14 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
       const stats = emptyPortStats();
       const r = await discoverPorts(ns.value, net.value, { only: new Set([ino]), stats });
       expect(r.problems).toEqual([]);
-      expect(stats).toMatchObject({ counted: 1, tcpSkipped: 1, fullTcpWalks: 0, listenerDumps: 0, udpDumps: 0, udpSkipped: 2 });
+      expect(stats).toMatchObject({
+        counted: 1,
+        tcpSkipped: 1,
+        fullTcpWalks: 0,
+        listenerDumps: 0,
+        udpDumps: 0,
+        udpSkipped: 2,
+      });
       expect(r.value.get(ino)).toEqual([]);
       expect(ssRows(d.name)).toEqual([]);
     } finally {
@@ -218,7 +280,16 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
     let listener: ChildProcess | undefined;
     try {
       execFileSync('ip', ['-n', c.name, 'link', 'set', 'lo', 'up']);
-      listener = spawn('nsenter', [`--net=/run/netns/${c.name}`, PYTHON, '-c', "import socket as S,time\ns=S.socket(S.AF_INET6); s.bind(('::', 9999)); s.listen(1)\nu=S.socket(S.AF_INET,S.SOCK_DGRAM); u.bind(('0.0.0.0', 9998))\nprint('READY',flush=True)\ntime.sleep(600)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+      listener = spawn(
+        'nsenter',
+        [
+          `--net=/run/netns/${c.name}`,
+          PYTHON,
+          '-c',
+          "import socket as S,time\ns=S.socket(S.AF_INET6); s.bind(('::', 9999)); s.listen(1)\nu=S.socket(S.AF_INET,S.SOCK_DGRAM); u.bind(('0.0.0.0', 9998))\nprint('READY',flush=True)\ntime.sleep(600)",
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       await waitForOutput(listener, /READY\n/);
       const ns = await discoverNamespaces({ procRoot: '/proc' });
       const net = await discoverNetwork(ns.value, {});
@@ -226,11 +297,19 @@ describe.skipIf(SKIP)(`ports vs ss (${SKIP ? REASON : 'root'})`, () => {
       const stats = emptyPortStats();
       const r = await discoverPorts(ns.value, net.value, { only: new Set([ino]), stats });
       expect(r.problems).toEqual([]);
-      expect(stats).toMatchObject({ counted: 1, listenerDumps: 1, fullTcpWalks: 0, udpDumps: 1, udpSkipped: 1, gateMisses: 0 });
+      expect(stats).toMatchObject({
+        counted: 1,
+        listenerDumps: 1,
+        fullTcpWalks: 0,
+        udpDumps: 1,
+        udpSkipped: 1,
+        gateMisses: 0,
+      });
       expect(sortRows(ourRows(r.value.get(ino) ?? []))).toEqual(sortRows(ssRows(c.name)));
     } finally {
       killPids(pidsInNetns(statSync(c.path).ino));
-      if (listener !== undefined && listener.exitCode === null && listener.signalCode === null) await new Promise((res) => listener!.once('close', res));
+      if (listener !== undefined && listener.exitCode === null && listener.signalCode === null)
+        await new Promise((res) => listener!.once('close', res));
       c.cleanup();
     }
   });

@@ -18,11 +18,26 @@
  * that another user's tenant yields null lists plus a recorded problem.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newNamespace, type Namespace, type NsType, type Process } from '../../src/model/namespace.js';
+import {
+  newNamespace,
+  type Namespace,
+  type NsType,
+  type Process,
+} from '../../src/model/namespace.js';
 import { schedulingOf, tunTapKey } from '../../src/model/tenant-details.js';
 import { isNativeAvailable } from '../../src/native/index.js';
 import { TenantDetailsReader } from '../../src/network/tenants/details.js';
@@ -30,7 +45,13 @@ import { TenantDnsReader } from '../../src/network/tenants/dns-reader.js';
 import { findTunTapProcessors } from '../../src/network/tuntap/processors.js';
 import { listPids, readCmdline, readNsLink, readStat } from '../../src/procfs/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
-import { IS_ROOT, makeNetns, spawnTree, uniqueName, type TestProcess } from '../helpers/namespaces.js';
+import {
+  IS_ROOT,
+  makeNetns,
+  spawnTree,
+  uniqueName,
+  type TestProcess,
+} from '../helpers/namespaces.js';
 import { PYTHON } from '../helpers/python.js';
 import { holdsTap } from '../helpers/processes.js';
 
@@ -38,7 +59,11 @@ const NATIVE = isNativeAvailable();
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 const PRIV = IS_ROOT && NATIVE;
 /** Suffix naming why privileged suites skip (shown in the suite title). */
-const SKIP_PRIV = !IS_ROOT ? ' [skipped: needs root]' : !NATIVE ? ' [skipped: native addon not built]' : '';
+const SKIP_PRIV = !IS_ROOT
+  ? ' [skipped: needs root]'
+  : !NATIVE
+    ? ' [skipped: native addon not built]'
+    : '';
 
 /** A minimal Process for `pid` from procfs (what namespace discovery would build). */
 function processOf(pid: number): Process | undefined {
@@ -60,8 +85,19 @@ function processOf(pid: number): Process | undefined {
       // gone
     }
     return {
-      pid, ppid: st.ppid, comm: st.comm, cmdline, starttime: st.starttime, nice: st.nice, policy: st.policy,
-      rtPriority: st.rtPriority, nspid: [pid], parent: undefined, children: [], namespaces, tids: [pid],
+      pid,
+      ppid: st.ppid,
+      comm: st.comm,
+      cmdline,
+      starttime: st.starttime,
+      nice: st.nice,
+      policy: st.policy,
+      rtPriority: st.rtPriority,
+      nspid: [pid],
+      parent: undefined,
+      children: [],
+      namespaces,
+      tids: [pid],
     };
   } catch {
     return undefined;
@@ -124,8 +160,17 @@ function busyboxRoot(tag: string): string {
 /** Starts `sleep` chroot'ed into `root` in new mount and UTS namespaces with hostname `host`. */
 function spawnChrooted(root: string, host: string): Promise<TestProcess> {
   return spawn([
-    'unshare', '--mount', '--uts', '--propagation', 'private', '--',
-    'chroot', root, '/bin/sh', '-c', `hostname ${host} && exec /bin/sleep 300`,
+    'unshare',
+    '--mount',
+    '--uts',
+    '--propagation',
+    'private',
+    '--',
+    'chroot',
+    root,
+    '/bin/sh',
+    '-c',
+    `hostname ${host} && exec /bin/sleep 300`,
   ]);
 }
 
@@ -141,16 +186,31 @@ describe.skipIf(!PRIV)(`tenant DNS configuration (root)${SKIP_PRIV}`, () => {
     writeFileSync(join(src, 'hostname'), `${host}-etc\n`);
     writeFileSync(join(src, 'domainname'), 'gwt.example\n');
     const p = await spawn([
-      'unshare', '--mount', '--uts', '--propagation', 'private', '--',
-      'sh', '-c', `mount -t tmpfs gwt-etc /etc && cp -a ${src}/. /etc/ && hostname ${host} && exec sleep 300`,
+      'unshare',
+      '--mount',
+      '--uts',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      `mount -t tmpfs gwt-etc /etc && cp -a ${src}/. /etc/ && hostname ${host} && exec sleep 300`,
     ]);
     const r = new TenantDnsReader();
     const dns = r.read(mustProcess(p.target));
     expect(r.problems).toEqual([]);
     expect(dns).toEqual({
-      utsHostname: host, utsDomainname: expect.any(String), etcHostname: `${host}-etc`, etcDomainname: 'gwt.example',
-      nameservers: ['1.2.3.4', '::dead:beef'], searchlist: ['foo.bar', 'frotz.batz'], options: ['ndots:2'],
-      hosts: [{ name: 'frotzelwotz', address: '127.1.2.3' }, { name: 'wurzelprumpf', address: '127.1.2.3' }],
+      utsHostname: host,
+      utsDomainname: expect.any(String),
+      etcHostname: `${host}-etc`,
+      etcDomainname: 'gwt.example',
+      nameservers: ['1.2.3.4', '::dead:beef'],
+      searchlist: ['foo.bar', 'frotz.batz'],
+      options: ['ndots:2'],
+      hosts: [
+        { name: 'frotzelwotz', address: '127.1.2.3' },
+        { name: 'wurzelprumpf', address: '127.1.2.3' },
+      ],
     });
     // the host's own view is unaffected
     const self = r.read(mustProcess(process.pid));
@@ -158,50 +218,67 @@ describe.skipIf(!PRIV)(`tenant DNS configuration (root)${SKIP_PRIV}`, () => {
     expect(self.hosts).not.toContainEqual({ name: 'frotzelwotz', address: '127.1.2.3' });
   });
 
-  it.skipIf(BUSYBOX === undefined)('never leaks a canary outside hostile roots and never stalls', async () => {
-    const canaryDir = tempDir('canary');
-    const CANARY = 'nameserver 6.6.6.6\nsearch canary.example\n10.66.66.66 canaryhost\n';
-    writeFileSync(join(canaryDir, 'canary'), CANARY);
-    // root A: symlinks out of the root (absolute → the root's OWN copy at that path; relative → nothing)
-    const a = busyboxRoot('rootA');
-    mkdirSync(join(a, canaryDir), { recursive: true });
-    writeFileSync(join(a, canaryDir, 'canary'), 'nameserver 7.7.7.7\n');
-    symlinkSync(join(canaryDir, 'canary'), join(a, 'etc', 'resolv.conf'));
-    symlinkSync(`../../../../../../../../..${canaryDir}/canary`, join(a, 'etc', 'hosts'));
-    symlinkSync('../../../../../../../etc/shadow', join(a, 'etc', 'hostname'));
-    writeFileSync(join(a, 'etc', 'domainname'), Buffer.from('gwt\0\0binary\n'));
-    // root B: files that would hang or flood a naive reader
-    const b = busyboxRoot('rootB');
-    execFileSync('truncate', ['-s', '1G', join(b, 'etc', 'hosts')]);
-    execFileSync('mkfifo', [join(b, 'etc', 'hostname')]);
-    execFileSync('mknod', [join(b, 'etc', 'resolv.conf'), 'c', '1', '5']); // /dev/zero
-    mkdirSync(join(b, 'etc', 'domainname'));
+  it.skipIf(BUSYBOX === undefined)(
+    'never leaks a canary outside hostile roots and never stalls',
+    async () => {
+      const canaryDir = tempDir('canary');
+      const CANARY = 'nameserver 6.6.6.6\nsearch canary.example\n10.66.66.66 canaryhost\n';
+      writeFileSync(join(canaryDir, 'canary'), CANARY);
+      // root A: symlinks out of the root (absolute → the root's OWN copy at that path; relative → nothing)
+      const a = busyboxRoot('rootA');
+      mkdirSync(join(a, canaryDir), { recursive: true });
+      writeFileSync(join(a, canaryDir, 'canary'), 'nameserver 7.7.7.7\n');
+      symlinkSync(join(canaryDir, 'canary'), join(a, 'etc', 'resolv.conf'));
+      symlinkSync(`../../../../../../../../..${canaryDir}/canary`, join(a, 'etc', 'hosts'));
+      symlinkSync('../../../../../../../etc/shadow', join(a, 'etc', 'hostname'));
+      writeFileSync(join(a, 'etc', 'domainname'), Buffer.from('gwt\0\0binary\n'));
+      // root B: files that would hang or flood a naive reader
+      const b = busyboxRoot('rootB');
+      execFileSync('truncate', ['-s', '1G', join(b, 'etc', 'hosts')]);
+      execFileSync('mkfifo', [join(b, 'etc', 'hostname')]);
+      execFileSync('mknod', [join(b, 'etc', 'resolv.conf'), 'c', '1', '5']); // /dev/zero
+      mkdirSync(join(b, 'etc', 'domainname'));
 
-    const hostA = uniqueName();
-    const hostB = uniqueName();
-    const pa = await spawnChrooted(a, hostA);
-    const pb = await spawnChrooted(b, hostB);
-    const t0 = Date.now();
-    const r = new TenantDnsReader();
-    const da = r.read(mustProcess(pa.target));
-    const db = r.read(mustProcess(pb.target));
-    expect(Date.now() - t0).toBeLessThan(5_000);
+      const hostA = uniqueName();
+      const hostB = uniqueName();
+      const pa = await spawnChrooted(a, hostA);
+      const pb = await spawnChrooted(b, hostB);
+      const t0 = Date.now();
+      const r = new TenantDnsReader();
+      const da = r.read(mustProcess(pa.target));
+      const db = r.read(mustProcess(pb.target));
+      expect(Date.now() - t0).toBeLessThan(5_000);
 
-    const all = JSON.stringify([da, db]);
-    expect(all).not.toContain('6.6.6.6');
-    expect(all).not.toContain('canary');
-    expect(da).toMatchObject({ utsHostname: hostA, nameservers: ['7.7.7.7'], searchlist: [], hosts: [], etcHostname: '', etcDomainname: '' });
-    expect(db).toMatchObject({ utsHostname: hostB, nameservers: [], searchlist: [], hosts: [], etcHostname: '', etcDomainname: '' });
-    expect(all).not.toMatch(/root:/); // nothing of the host's /etc/shadow
-    const codes = r.problems.map((p) => `${p.code} ${p.subject.replace(/^pid \d+ /, '')}`).sort();
-    expect(codes).toEqual([
-      'GW_ERR_FILE_BINARY (sleep) /etc/domainname',
-      'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/domainname',
-      'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/hostname',
-      'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/resolv.conf',
-      'GW_ERR_FILE_TOO_LARGE (sleep) /etc/hosts',
-    ]);
-  });
+      const all = JSON.stringify([da, db]);
+      expect(all).not.toContain('6.6.6.6');
+      expect(all).not.toContain('canary');
+      expect(da).toMatchObject({
+        utsHostname: hostA,
+        nameservers: ['7.7.7.7'],
+        searchlist: [],
+        hosts: [],
+        etcHostname: '',
+        etcDomainname: '',
+      });
+      expect(db).toMatchObject({
+        utsHostname: hostB,
+        nameservers: [],
+        searchlist: [],
+        hosts: [],
+        etcHostname: '',
+        etcDomainname: '',
+      });
+      expect(all).not.toMatch(/root:/); // nothing of the host's /etc/shadow
+      const codes = r.problems.map((p) => `${p.code} ${p.subject.replace(/^pid \d+ /, '')}`).sort();
+      expect(codes).toEqual([
+        'GW_ERR_FILE_BINARY (sleep) /etc/domainname',
+        'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/domainname',
+        'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/hostname',
+        'GW_ERR_FILE_NOT_REGULAR (sleep) /etc/resolv.conf',
+        'GW_ERR_FILE_TOO_LARGE (sleep) /etc/hosts',
+      ]);
+    },
+  );
 });
 
 describe.skipIf(!PRIV)(`tenant details (root)${SKIP_PRIV}`, () => {
@@ -229,21 +306,24 @@ describe.skipIf(!PRIV)(`tenant details (root)${SKIP_PRIV}`, () => {
     else expect(sched).toEqual({ policy: 0, priority: 0, nice: 5 });
   });
 
-  it.skipIf(!existsSync('/sys/fs/cgroup/freezer/cgroup.procs'))('reports a process in a frozen v1 freezer cgroup as paused', async () => {
-    const cg = `/sys/fs/cgroup/freezer/${uniqueName()}`;
-    mkdirSync(cg);
-    onCleanup(() => rmdirSync(cg));
-    const p = await spawn(['sleep', '300']);
-    writeFileSync(`${cg}/cgroup.procs`, String(p.target));
-    // thaw before the process is killed (registered after spawn → runs before its cleanup)
-    onCleanup(() => writeFileSync(`${cg}/freezer.state`, 'THAWED'));
-    const r = new TenantDetailsReader();
-    expect(r.read(mustProcess(p.target)).status).toBe('running');
-    writeFileSync(`${cg}/freezer.state`, 'FROZEN');
-    expect(r.read(mustProcess(p.target)).status).toBe('paused');
-    writeFileSync(`${cg}/freezer.state`, 'THAWED');
-    expect(r.read(mustProcess(p.target)).status).toBe('running');
-  });
+  it.skipIf(!existsSync('/sys/fs/cgroup/freezer/cgroup.procs'))(
+    'reports a process in a frozen v1 freezer cgroup as paused',
+    async () => {
+      const cg = `/sys/fs/cgroup/freezer/${uniqueName()}`;
+      mkdirSync(cg);
+      onCleanup(() => rmdirSync(cg));
+      const p = await spawn(['sleep', '300']);
+      writeFileSync(`${cg}/cgroup.procs`, String(p.target));
+      // thaw before the process is killed (registered after spawn → runs before its cleanup)
+      onCleanup(() => writeFileSync(`${cg}/freezer.state`, 'THAWED'));
+      const r = new TenantDetailsReader();
+      expect(r.read(mustProcess(p.target)).status).toBe('running');
+      writeFileSync(`${cg}/freezer.state`, 'FROZEN');
+      expect(r.read(mustProcess(p.target)).status).toBe('paused');
+      writeFileSync(`${cg}/freezer.state`, 'THAWED');
+      expect(r.read(mustProcess(p.target)).status).toBe('running');
+    },
+  );
 });
 
 const TAP_SCRIPT = [
@@ -254,44 +334,59 @@ const TAP_SCRIPT = [
   "os.execvp('sleep', ['sleep', '300'])",
 ].join('\n');
 
-describe.skipIf(!PRIV || !existsSync('/dev/net/tun'))(`TAP/TUN processors (root)${SKIP_PRIV}`, () => {
-  it('attributes TAP holders to the device in the right netns, even with the same name elsewhere', async () => {
-    const nsA = makeNetns();
-    onCleanup(() => nsA.cleanup());
-    const nsB = makeNetns();
-    onCleanup(() => nsB.cleanup());
-    const inoA = statSync(nsA.path).ino;
-    const inoB = statSync(nsB.path).ino;
-    const tap = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
-    // holder 1 creates the TAP in A; the device is then moved to B while the fd stays open
-    const h1 = await spawn(['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
-    execFileSync('ip', ['-n', nsA.name, 'link', 'set', tap, 'netns', nsB.name]);
-    // holder 2 creates a TAP of the same name in A
-    const h2 = await spawn(['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap], holdsTap);
-    expect(execFileSync('ip', ['-n', nsB.name, 'link', 'show', tap], { encoding: 'utf8' })).toContain(tap);
-    expect(execFileSync('ip', ['-n', nsA.name, 'link', 'show', tap], { encoding: 'utf8' })).toContain(tap);
+describe.skipIf(!PRIV || !existsSync('/dev/net/tun'))(
+  `TAP/TUN processors (root)${SKIP_PRIV}`,
+  () => {
+    it('attributes TAP holders to the device in the right netns, even with the same name elsewhere', async () => {
+      const nsA = makeNetns();
+      onCleanup(() => nsA.cleanup());
+      const nsB = makeNetns();
+      onCleanup(() => nsB.cleanup());
+      const inoA = statSync(nsA.path).ino;
+      const inoB = statSync(nsB.path).ino;
+      const tap = `gwt-${uniqueName().slice(4, 12)}`; // ≤ 15 bytes (IFNAMSIZ)
+      // holder 1 creates the TAP in A; the device is then moved to B while the fd stays open
+      const h1 = await spawn(
+        ['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap],
+        holdsTap,
+      );
+      execFileSync('ip', ['-n', nsA.name, 'link', 'set', tap, 'netns', nsB.name]);
+      // holder 2 creates a TAP of the same name in A
+      const h2 = await spawn(
+        ['nsenter', `--net=/run/netns/${nsA.name}`, PYTHON, '-c', TAP_SCRIPT, tap],
+        holdsTap,
+      );
+      expect(
+        execFileSync('ip', ['-n', nsB.name, 'link', 'show', tap], { encoding: 'utf8' }),
+      ).toContain(tap);
+      expect(
+        execFileSync('ip', ['-n', nsA.name, 'link', 'show', tap], { encoding: 'utf8' }),
+      ).toContain(tap);
 
-    const processes = listPids()
-      .map(processOf)
-      .filter((p): p is Process => p !== undefined);
-    const t0 = Date.now();
-    const { value, problems } = findTunTapProcessors(processes, [
-      { netnsIno: inoA, name: tap },
-      { netnsIno: inoB, name: tap },
-    ]);
-    const ms = Date.now() - t0;
-    expect(problems.filter((p) => p.subject.includes(`(${tap})`) || p.message.includes(tap))).toEqual([]);
-    expect(value.get(tunTapKey(inoB, tap))?.map((p) => p.pid)).toEqual([h1.target]);
-    expect(value.get(tunTapKey(inoA, tap))?.map((p) => p.pid)).toEqual([h2.target]);
-    expect(ms).toBeLessThan(10_000);
-  });
+      const processes = listPids()
+        .map(processOf)
+        .filter((p): p is Process => p !== undefined);
+      const t0 = Date.now();
+      const { value, problems } = findTunTapProcessors(processes, [
+        { netnsIno: inoA, name: tap },
+        { netnsIno: inoB, name: tap },
+      ]);
+      const ms = Date.now() - t0;
+      expect(
+        problems.filter((p) => p.subject.includes(`(${tap})`) || p.message.includes(tap)),
+      ).toEqual([]);
+      expect(value.get(tunTapKey(inoB, tap))?.map((p) => p.pid)).toEqual([h1.target]);
+      expect(value.get(tunTapKey(inoA, tap))?.map((p) => p.pid)).toEqual([h2.target]);
+      expect(ms).toBeLessThan(10_000);
+    });
 
-  it('does not scan anything without tun interfaces', () => {
-    const { value, problems } = findTunTapProcessors([mustProcess(process.pid)], []);
-    expect(value.size).toBe(0);
-    expect(problems).toEqual([]);
-  });
-});
+    it('does not scan anything without tun interfaces', () => {
+      const { value, problems } = findTunTapProcessors([mustProcess(process.pid)], []);
+      expect(value.size).toBe(0);
+      expect(problems).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(IS_ROOT || !NATIVE)('tenant DNS configuration (non-root)', () => {
   it('gives null lists and a problem for a tenant whose mount namespace is out of reach', () => {

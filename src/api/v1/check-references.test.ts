@@ -26,7 +26,11 @@ describe('checkV1References', () => {
     if (veth?.peer === undefined) throw new Error('fixture');
     veth.peer['peer-idref'] = 'nif-1-1';
     expect(checkV1References(d)).toEqual([
-      { path: 'network-namespaces[0].network-interfaces[3].peer', ref: 'nif-1-1', problem: 'no such network interface' },
+      {
+        path: 'network-namespaces[0].network-interfaces[3].peer',
+        ref: 'nif-1-1',
+        problem: 'no such network interface',
+      },
     ]);
   });
 
@@ -46,7 +50,9 @@ describe('checkV1References', () => {
     if (r === undefined) throw new Error('fixture');
     r['network-interface-idref'] = `nif-${SCENARIO.hostNet}-2`;
     r.index = 2;
-    expect(checkV1References(d).map((i) => i.problem)).toEqual([`interface is not in netns-${SCENARIO.containerNet}`]);
+    expect(checkV1References(d).map((i) => i.problem)).toEqual([
+      `interface is not in netns-${SCENARIO.containerNet}`,
+    ]);
   });
 
   it('reports unknown containers, PID namespaces, groups and duplicate ids', () => {
@@ -60,13 +66,31 @@ describe('checkV1References', () => {
     c.group = 'group-0';
     ns(d, 2).containers.push({ ...c, 'pidns-idref': '', group: '' });
     ns(d, 0)['transport-ports'].ipv4.push({
-      family: 2, protocol: 'tcp', 'local-address': '0.0.0.0', 'local-port': 22, 'local-servicename': 'ssh', 'remote-address': '0.0.0.0',
-      'remote-port': 0, 'remote-servicename': '', state: 'listening', macrostate: 'listening',
-      owners: [{ pid: 1, cmdline: '', 'container-idref': 'cont-77' }], 'network-interface-idrefs': ['nif-0-0'],
+      family: 2,
+      protocol: 'tcp',
+      'local-address': '0.0.0.0',
+      'local-port': 22,
+      'local-servicename': 'ssh',
+      'remote-address': '0.0.0.0',
+      'remote-port': 0,
+      'remote-servicename': '',
+      state: 'listening',
+      macrostate: 'listening',
+      owners: [{ pid: 1, cmdline: '', 'container-idref': 'cont-77' }],
+      'network-interface-idrefs': ['nif-0-0'],
     });
     ns(d, 0)['forwarded-ports'].ipv6.push({
-      family: 10, protocol: 'tcp', ip: '::', port: 80, servicename: 'http', 'forward-ip': 'fd00::2', 'forward-port': 80,
-      'forward-servicename': 'http', netnsid: 0, owners: [], 'network-interface-refs': ['nif-0-1'],
+      family: 10,
+      protocol: 'tcp',
+      ip: '::',
+      port: 80,
+      servicename: 'http',
+      'forward-ip': 'fd00::2',
+      'forward-port': 80,
+      'forward-servicename': 'http',
+      netnsid: 0,
+      owners: [],
+      'network-interface-refs': ['nif-0-1'],
     });
     const problems = checkV1References(d).map((i) => `${i.ref}: ${i.problem}`);
     expect(problems.sort()).toEqual(
@@ -87,7 +111,9 @@ describe('checkV1References', () => {
     const lo = ns(d, 0)['network-interfaces'][0];
     if (lo === undefined) throw new Error('fixture');
     lo.index = 99;
-    expect(checkV1References(d).some((i) => i.path === 'network-namespaces[0].network-interfaces[0].id')).toBe(true);
+    expect(
+      checkV1References(d).some((i) => i.path === 'network-namespaces[0].network-interfaces[0].id'),
+    ).toBe(true);
   });
 
   it('accepts an empty vxlan idref but not a dangling one', () => {
@@ -96,6 +122,8 @@ describe('checkV1References', () => {
     if (vx?.vxlan === undefined) throw new Error('fixture');
     expect(vx.vxlan.idref).toBe('');
     vx.vxlan.idref = 'nif-5-5';
-    expect(checkV1References(d).map((i) => i.path)).toEqual([expect.stringMatching(/vxlan\.idref$/)]);
+    expect(checkV1References(d).map((i) => i.path)).toEqual([
+      expect.stringMatching(/vxlan\.idref$/),
+    ]);
   });
 });

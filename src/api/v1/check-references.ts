@@ -44,13 +44,25 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
   doc['network-namespaces'].forEach((n, i) => {
     const base = `network-namespaces[${i}]`;
     unique(netns, n.id, `${base}.id`);
-    if (n.id !== `netns-${n.netnsid}`) issues.push({ path: `${base}.id`, ref: n.id, problem: `does not match netnsid ${n.netnsid}` });
+    if (n.id !== `netns-${n.netnsid}`)
+      issues.push({
+        path: `${base}.id`,
+        ref: n.id,
+        problem: `does not match netnsid ${n.netnsid}`,
+      });
     n['network-interfaces'].forEach((nif, j) => {
-      if (nifs.has(nif.id)) issues.push({ path: `${base}.network-interfaces[${j}].id`, ref: nif.id, problem: 'duplicate id' });
+      if (nifs.has(nif.id))
+        issues.push({
+          path: `${base}.network-interfaces[${j}].id`,
+          ref: nif.id,
+          problem: 'duplicate id',
+        });
       nifs.set(nif.id, { nif, netns: n.id });
     });
     n.containers.forEach((c, j) => unique(containers, c.id, `${base}.containers[${j}].id`));
-    n['container-groups'].forEach((g, j) => unique(groups, g.id, `${base}.container-groups[${j}].id`));
+    n['container-groups'].forEach((g, j) =>
+      unique(groups, g.id, `${base}.container-groups[${j}].id`),
+    );
   });
 
   const nifId = (ref: string, path: string): void => {
@@ -62,7 +74,11 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
     if (target === undefined) {
       issues.push({ path, ref: r.idref, problem: 'no such network interface' });
     } else if (target.nif.index !== r.index || target.nif.name !== r.name) {
-      issues.push({ path, ref: r.idref, problem: `index/name ${r.index}/${r.name} differ from ${target.nif.index}/${target.nif.name}` });
+      issues.push({
+        path,
+        ref: r.idref,
+        problem: `index/name ${r.index}/${r.name} differ from ${target.nif.index}/${target.nif.name}`,
+      });
     }
   };
   const containerId = (ref: string, path: string): void => {
@@ -70,7 +86,8 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
   };
   const owners = (list: readonly OwnerV1[], path: string): void => {
     list.forEach((o, k) => {
-      if (o['container-idref'] !== undefined) containerId(o['container-idref'], `${path}[${k}].container-idref`);
+      if (o['container-idref'] !== undefined)
+        containerId(o['container-idref'], `${path}[${k}].container-idref`);
     });
   };
 
@@ -79,7 +96,11 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
     n['network-interfaces'].forEach((nif, j) => {
       const p = `${base}.network-interfaces[${j}]`;
       if (!nif.id.startsWith(`nif-${n.netnsid}-`) || nif.id !== `nif-${n.netnsid}-${nif.index}`) {
-        issues.push({ path: `${p}.id`, ref: nif.id, problem: `does not match netns ${n.netnsid} and index ${nif.index}` });
+        issues.push({
+          path: `${p}.id`,
+          ref: nif.id,
+          problem: `does not match netns ${n.netnsid} and index ${nif.index}`,
+        });
       }
       nifRef(nif.master, `${p}.master`);
       nifRef(nif.macvlan, `${p}.macvlan`);
@@ -87,9 +108,17 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
       nif.slaves?.forEach((r, k) => nifRef(r, `${p}.slaves[${k}]`));
       nifRef(nif.pf, `${p}.pf`);
       if (nif.peer !== undefined) {
-        nifRef({ idref: nif.peer['peer-idref'], index: nif.peer['peer-index'], name: nif.peer['peer-name'] }, `${p}.peer`);
+        nifRef(
+          {
+            idref: nif.peer['peer-idref'],
+            index: nif.peer['peer-index'],
+            name: nif.peer['peer-name'],
+          },
+          `${p}.peer`,
+        );
       }
-      if (nif.vxlan !== undefined && nif.vxlan.idref !== '') nifId(nif.vxlan.idref, `${p}.vxlan.idref`);
+      if (nif.vxlan !== undefined && nif.vxlan.idref !== '')
+        nifId(nif.vxlan.idref, `${p}.vxlan.idref`);
       if (nif.tuntap !== undefined) owners(nif.tuntap.processors, `${p}.tuntap.processors`);
     });
     for (const fam of ['ipv4', 'ipv6'] as const) {
@@ -99,35 +128,50 @@ export function checkV1References(doc: DiscoveryResultV1): V1ReferenceIssue[] {
         const path = `${base}.routes.${fam}[${j}].network-interface-idref`;
         const target = nifs.get(ref);
         if (target === undefined) issues.push({ path, ref, problem: 'no such network interface' });
-        else if (target.netns !== n.id) issues.push({ path, ref, problem: `interface is not in ${n.id}` });
-        else if (r.index !== target.nif.index) issues.push({ path, ref, problem: `index ${r.index} differs from ${target.nif.index}` });
+        else if (target.netns !== n.id)
+          issues.push({ path, ref, problem: `interface is not in ${n.id}` });
+        else if (r.index !== target.nif.index)
+          issues.push({ path, ref, problem: `index ${r.index} differs from ${target.nif.index}` });
       });
       n['transport-ports'][fam].forEach((tp, j) => {
         const p = `${base}.transport-ports.${fam}[${j}]`;
         owners(tp.owners, `${p}.owners`);
-        tp['network-interface-idrefs'].forEach((ref, k) => nifId(ref, `${p}.network-interface-idrefs[${k}]`));
+        tp['network-interface-idrefs'].forEach((ref, k) =>
+          nifId(ref, `${p}.network-interface-idrefs[${k}]`),
+        );
       });
       n['forwarded-ports'][fam].forEach((fp, j) => {
         const p = `${base}.forwarded-ports.${fam}[${j}]`;
         owners(fp.owners, `${p}.owners`);
-        fp['network-interface-refs'].forEach((ref, k) => nifId(ref, `${p}.network-interface-refs[${k}]`));
+        fp['network-interface-refs'].forEach((ref, k) =>
+          nifId(ref, `${p}.network-interface-refs[${k}]`),
+        );
       });
     }
     n.containers.forEach((c, j) => {
       const p = `${base}.containers[${j}]`;
       if (c['pidns-idref'] !== '' && !pidns.has(c['pidns-idref'])) {
-        issues.push({ path: `${p}.pidns-idref`, ref: c['pidns-idref'], problem: 'no such PID namespace' });
+        issues.push({
+          path: `${p}.pidns-idref`,
+          ref: c['pidns-idref'],
+          problem: 'no such PID namespace',
+        });
       }
-      if (c.group !== '' && !groups.has(c.group)) issues.push({ path: `${p}.group`, ref: c.group, problem: 'no such container group' });
+      if (c.group !== '' && !groups.has(c.group))
+        issues.push({ path: `${p}.group`, ref: c.group, problem: 'no such container group' });
     });
     n['container-groups'].forEach((g, j) =>
-      g['container-idrefs'].forEach((ref, k) => containerId(ref, `${base}.container-groups[${j}].container-idrefs[${k}]`)),
+      g['container-idrefs'].forEach((ref, k) =>
+        containerId(ref, `${base}.container-groups[${j}].container-idrefs[${k}]`),
+      ),
     );
   });
 
   const walkPidnsRefs = (list: readonly PidnsV1[], path: string): void => {
     list.forEach((p, i) => {
-      p['container-idrefs'].forEach((ref, k) => containerId(ref, `${path}[${i}].container-idrefs[${k}]`));
+      p['container-idrefs'].forEach((ref, k) =>
+        containerId(ref, `${path}[${i}].container-idrefs[${k}]`),
+      );
       walkPidnsRefs(p.children, `${path}[${i}].children`);
     });
   };

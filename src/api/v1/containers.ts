@@ -34,7 +34,9 @@ import type { ContainerEngineV1, ContainerGroupV1, ContainerV1, NetnsV1 } from '
 export const V1_PRIVILEGED_LABEL = 'gostwire/container/privileged';
 
 /** v1 `type` and `type-text` per engine type. */
-export const V1_CONTAINER_TYPES: Readonly<Record<string, { readonly type: string; readonly text: string }>> = {
+export const V1_CONTAINER_TYPES: Readonly<
+  Record<string, { readonly type: string; readonly text: string }>
+> = {
   [ENGINE_TYPES.docker]: { type: 'docker', text: 'Docker' },
   [ENGINE_TYPES.containerd]: { type: 'containerd', text: 'Containerd' },
   [ENGINE_TYPES.podman]: { type: 'podman', text: 'Podman' },
@@ -43,7 +45,10 @@ export const V1_CONTAINER_TYPES: Readonly<Record<string, { readonly type: string
 };
 
 /** Group types the v1 document emits as `pod` groups. */
-export const V1_POD_GROUP_TYPES: ReadonlySet<string> = new Set([GROUP_TYPES.k8sPod, GROUP_TYPES.podmanPod]);
+export const V1_POD_GROUP_TYPES: ReadonlySet<string> = new Set([
+  GROUP_TYPES.k8sPod,
+  GROUP_TYPES.podmanPod,
+]);
 
 /** v1 `type`/`type-text` of a container of an engine type; unknown types verbatim, title-cased. */
 export function containerTypeV1(engineType: string): { type: string; text: string } {
@@ -66,7 +71,14 @@ export function containerLabelsV1(c: Container): Record<string, string> {
 export function engineContainerV1(base: ContainerV1, c: Container, group: string): ContainerV1 {
   const { type, text } = containerTypeV1(c.type);
   const labels = containerLabelsV1(c);
-  const out = { cmdline: base.cmdline, dns: base.dns, group, id: base.id, name: c.name, prefix: c.prefix } as ContainerV1;
+  const out = {
+    cmdline: base.cmdline,
+    dns: base.dns,
+    group,
+    id: base.id,
+    name: c.name,
+    prefix: c.prefix,
+  } as ContainerV1;
   if (Object.keys(labels).length > 0) out.labels = labels;
   out['api-path'] = c.engine.apiPath;
   out.pid = base.pid;
@@ -117,7 +129,13 @@ export function applyContainersV1(
       if (pod !== undefined) {
         let g = groups.get(pod);
         if (g === undefined) {
-          g = { 'container-idrefs': [], id: `group-${next++}`, name: pod.name, type: 'pod', 'type-text': 'Pod' };
+          g = {
+            'container-idrefs': [],
+            id: `group-${next++}`,
+            name: pod.name,
+            type: 'pod',
+            'type-text': 'Pod',
+          };
           groups.set(pod, g);
         }
         g['container-idrefs'].push(base.id);

@@ -38,7 +38,13 @@ export {
   containerTypeV1,
   engineContainerV1,
 } from './containers.js';
-export { portOwnerV1, transportPortV1, transportPortsV1, v1Address, type OwnerIdref } from './ports.js';
+export {
+  portOwnerV1,
+  transportPortV1,
+  transportPortsV1,
+  v1Address,
+  type OwnerIdref,
+} from './ports.js';
 export {
   bindmountDnsV1,
   capbndV1,

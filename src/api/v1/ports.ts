@@ -25,7 +25,8 @@ export function v1Address(address: string): string {
  */
 export type OwnerIdref = (o: PortOwner) => string | undefined;
 
-const DEFAULT_IDREF: OwnerIdref = (o) => (o.tenant === undefined ? undefined : tenantIdOf(o.tenant));
+const DEFAULT_IDREF: OwnerIdref = (o) =>
+  o.tenant === undefined ? undefined : tenantIdOf(o.tenant);
 
 /** One owner: `{pid, cmdline, container-idref?}`. */
 export function portOwnerV1(o: PortOwner, idref: OwnerIdref = DEFAULT_IDREF): OwnerV1 {

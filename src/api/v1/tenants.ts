@@ -15,8 +15,19 @@
  * (the Go engine's bug); it is omitted when 0 like `policy` and `nice`.
  */
 import type { Process } from '../../model/namespace.js';
-import { tunTapKey, type DnsConfig, type SchedulingInfo, type TunTapProcessors } from '../../model/tenant-details.js';
-import { tenantLeader, tenantProcess, type Tenant, type TenantModel, type TenantProcessDetails } from '../../model/tenant.js';
+import {
+  tunTapKey,
+  type DnsConfig,
+  type SchedulingInfo,
+  type TunTapProcessors,
+} from '../../model/tenant-details.js';
+import {
+  tenantLeader,
+  tenantProcess,
+  type Tenant,
+  type TenantModel,
+  type TenantProcessDetails,
+} from '../../model/tenant.js';
 import { tenantIdOf } from './ids.js';
 import type { BindmountDnsV1, ContainerV1, DnsV1, OwnerV1 } from './types.js';
 
@@ -28,7 +39,8 @@ export function dnsV1(dns: DnsConfig): DnsV1 {
     domainname: dns.etcDomainname,
     nameservers: dns.nameservers === null ? null : [...dns.nameservers],
     searchlist: dns.searchlist === null ? null : [...dns.searchlist],
-    'etc-hosts': dns.hosts === null ? null : dns.hosts.map((h) => ({ name: h.name, address: h.address })),
+    'etc-hosts':
+      dns.hosts === null ? null : dns.hosts.map((h) => ({ name: h.name, address: h.address })),
   };
 }
 
@@ -37,7 +49,14 @@ export function dnsV1(dns: DnsConfig): DnsV1 {
  * failed): empty names and `null` lists — the Go engine's "could not be read" convention.
  */
 export function unknownDnsV1(): DnsV1 {
-  return { 'uts-hostname': '', 'etc-hostname': '', domainname: '', nameservers: null, searchlist: null, 'etc-hosts': null };
+  return {
+    'uts-hostname': '',
+    'etc-hostname': '',
+    domainname: '',
+    nameservers: null,
+    searchlist: null,
+    'etc-hosts': null,
+  };
 }
 
 /**
@@ -50,7 +69,10 @@ export function bindmountDnsV1(): BindmountDnsV1 {
 }
 
 /** `dns` of any tenant: pseudo tenants {@link bindmountDnsV1}, else {@link dnsV1} or {@link unknownDnsV1}. */
-export function tenantDnsV1(t: Tenant, dns: ReadonlyMap<number, DnsConfig>): DnsV1 | BindmountDnsV1 {
+export function tenantDnsV1(
+  t: Tenant,
+  dns: ReadonlyMap<number, DnsConfig>,
+): DnsV1 | BindmountDnsV1 {
   const p = tenantProcess(t);
   if (p === undefined) return bindmountDnsV1();
   const d = dns.get(p.pid);
@@ -63,7 +85,9 @@ export function capbndV1(capBnd: bigint | undefined): string {
 }
 
 /** `capbnd` and `status` of a process tenant, in wire order. */
-export function confinementV1(details: TenantProcessDetails): Pick<ContainerV1, 'capbnd' | 'status'> {
+export function confinementV1(
+  details: TenantProcessDetails,
+): Pick<ContainerV1, 'capbnd' | 'status'> {
   return { capbnd: capbndV1(details.capBnd), status: details.status };
 }
 

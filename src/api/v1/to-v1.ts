@@ -16,7 +16,13 @@ import type { Process } from '../../model/namespace.js';
 import type { Tenant } from '../../model/tenant.js';
 import { applyContainersV1, containerEnginesV1 } from './containers.js';
 import { transportPortsV1 } from './ports.js';
-import { confinementV1, containerIdrefResolver, schedulingV1, tenantDnsV1, tunTapProcessorsV1 } from './tenants.js';
+import {
+  confinementV1,
+  containerIdrefResolver,
+  schedulingV1,
+  tenantDnsV1,
+  tunTapProcessorsV1,
+} from './tenants.js';
 import type {
   AddressV1,
   ContainerV1,
@@ -34,7 +40,8 @@ import type {
 import { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
 
 /** The `creator` text of the v1 metadata. */
-export const CREATOR = 'Gostwire Linux virtual networking topology and configuration discovery engine';
+export const CREATOR =
+  'Gostwire Linux virtual networking topology and configuration discovery engine';
 /** The `creator-id` of the v1 metadata (clients check it). */
 export const CREATOR_ID = 'gostwire';
 
@@ -139,7 +146,11 @@ function tuntapMode(nif: Nif): 'tun' | 'tap' {
 function vxlanV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif): VxlanV1 | undefined {
   const d = nif.kindData;
   if (d?.kind !== 'vxlan') return undefined;
-  const out = { idref: inDoc(nif.underlay) ? nifIdOf(nif.underlay) : '', vid: d.vni, 'arp-proxy': d.proxy } as VxlanV1;
+  const out = {
+    idref: inDoc(nif.underlay) ? nifIdOf(nif.underlay) : '',
+    vid: d.vni,
+    'arp-proxy': d.proxy,
+  } as VxlanV1;
   if (d.local4 !== undefined || d.local6 !== undefined) {
     out.source = {};
     if (d.local4 !== undefined) out.source.source_ipv4 = d.local4;
@@ -164,7 +175,11 @@ function byIndex(a: Nif, b: Nif): number {
  * Maps one nif; relations to nifs outside the document (`inDoc` false) are dropped.
  * `processors` are the `tuntap.processors` of a tun/tap nif (default none).
  */
-export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif, processors: OwnerV1[] = []): NetworkInterfaceV1 {
+export function nifV1(
+  nif: Nif,
+  inDoc: (n: Nif | undefined) => n is Nif,
+  processors: OwnerV1[] = [],
+): NetworkInterfaceV1 {
   const ipv4: AddressV1[] = [];
   const ipv6: AddressV1[] = [];
   for (const a of nif.addresses) (a.family === 4 ? ipv4 : ipv6).push(addressV1(a, nif.index));
@@ -196,12 +211,17 @@ export function nifV1(nif: Nif, inDoc: (n: Nif | undefined) => n is Nif, process
   const uniqueSlaves = [...new Set(slaves)];
   if (uniqueSlaves.length > 0) out.slaves = uniqueSlaves.map(nifRef);
   if (inDoc(nif.peer)) {
-    out.peer = { 'peer-idref': nifIdOf(nif.peer), 'peer-index': nif.peer.index, 'peer-name': nif.peer.name };
+    out.peer = {
+      'peer-idref': nifIdOf(nif.peer),
+      'peer-index': nif.peer.index,
+      'peer-name': nif.peer.name,
+    };
   }
   if (nif.kind === 'tun') out.tuntap = { mode: tuntapMode(nif), processors };
   const vx = vxlanV1(nif, inDoc);
   if (vx !== undefined) out.vxlan = vx;
-  if (nif.kindData?.kind === 'vlan') out.vlan = { vid: nif.kindData.vid, 'vlan-protocol': nif.kindData.protocol };
+  if (nif.kindData?.kind === 'vlan')
+    out.vlan = { vid: nif.kindData.vid, 'vlan-protocol': nif.kindData.protocol };
   if (nif.sriovRole !== 0) out['sr-iov-role'] = nif.sriovRole;
   if (inDoc(nif.pf)) out.pf = nifRef(nif.pf);
   return out;
@@ -226,7 +246,11 @@ export function routeV1(r: Route): RouteV1 {
   return out;
 }
 
-function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>, dns: ReadonlyMap<number, DnsConfig>): ContainerV1 {
+function containerV1(
+  t: Tenant,
+  pidnsInDoc: ReadonlySet<number>,
+  dns: ReadonlyMap<number, DnsConfig>,
+): ContainerV1 {
   if (t.type === 'bindmount') {
     return {
       cmdline: '',
@@ -269,7 +293,8 @@ function containerV1(t: Tenant, pidnsInDoc: ReadonlySet<number>, dns: ReadonlyMa
 export function orderedNetns(result: DiscoveryResult): Namespace[] {
   const seen = new Map<number, Namespace>();
   for (const ns of result.namespaces.byType.net) seen.set(ns.id.ino, ns);
-  for (const nn of result.network.netns.values()) if (!seen.has(nn.ns.id.ino)) seen.set(nn.ns.id.ino, nn.ns);
+  for (const nn of result.network.netns.values())
+    if (!seen.has(nn.ns.id.ino)) seen.set(nn.ns.id.ino, nn.ns);
   const hostIno = result.namespaces.initial.net?.id.ino;
   return [...seen.values()].sort((a, b) => {
     if (a.id.ino === hostIno) return -1;
@@ -298,10 +323,18 @@ function netnsV1(
     id: netnsIdOf(ns.id.ino),
     netnsid: ns.id.ino,
     'network-interfaces': nifs.map((n) =>
-      nifV1(n, inDoc, n.kind === 'tun' ? tunTapProcessorsV1(extras.processors, ns.id.ino, n.name, extras.containerIdref) : []),
+      nifV1(
+        n,
+        inDoc,
+        n.kind === 'tun'
+          ? tunTapProcessorsV1(extras.processors, ns.id.ino, n.name, extras.containerIdref)
+          : [],
+      ),
     ),
     routes: { ipv4, ipv6 },
-    'transport-ports': transportPortsV1(extras.ports.get(ns.id.ino), (o) => extras.containerIdref(o.process)),
+    'transport-ports': transportPortsV1(extras.ports.get(ns.id.ino), (o) =>
+      extras.containerIdref(o.process),
+    ),
     'forwarded-ports': { ipv4: [], ipv6: [] },
   };
 }
@@ -312,7 +345,10 @@ function pidnsTree(result: DiscoveryResult, leaderIds: ReadonlyMap<number, strin
   const build = (ns: Namespace): PidnsV1 => ({
     id: pidnsIdOf(ns.id.ino),
     pidnsid: ns.id.ino,
-    children: ns.children.filter((c) => inSet.has(c.id.ino)).sort((a, b) => a.id.ino - b.id.ino).map(build),
+    children: ns.children
+      .filter((c) => inSet.has(c.id.ino))
+      .sort((a, b) => a.id.ino - b.id.ino)
+      .map(build),
     'container-idrefs': leaderIds.get(ns.id.ino) ?? [],
   });
   return all
@@ -324,7 +360,9 @@ function pidnsTree(result: DiscoveryResult, leaderIds: ReadonlyMap<number, strin
 /** Builds the v1 `metadata` object (keys in Go's alphabetical order). */
 export function metadataV1(result: DiscoveryResult, creatorVersion: string): MetadataV1 {
   const h = result.host;
-  const out: MetadataV1 = { 'container-engines': containerEnginesV1(result.containers) } as unknown as MetadataV1;
+  const out: MetadataV1 = {
+    'container-engines': containerEnginesV1(result.containers),
+  } as unknown as MetadataV1;
   if (h.cpus !== undefined) out.cpus = h.cpus.map(([a, b]) => [a, b]);
   out['creation-timestamp'] = rfc3339Nano(result.startedAtNs);
   out.creator = CREATOR;
@@ -339,7 +377,9 @@ export function metadataV1(result: DiscoveryResult, creatorVersion: string): Met
 
 /** Maps a discovery result onto the v1 document. */
 export function toV1(result: DiscoveryResult, opts: ToV1Options): DiscoveryResultV1 {
-  const selected = orderedNetns(result).filter((ns) => opts.netns === undefined || opts.netns.has(ns.id.ino));
+  const selected = orderedNetns(result).filter(
+    (ns) => opts.netns === undefined || opts.netns.has(ns.id.ino),
+  );
   const selectedInos = new Set(selected.map((ns) => ns.id.ino));
   const inDoc = (n: Nif | undefined): n is Nif =>
     n !== undefined && selectedInos.has(n.netns.ns.id.ino) && n.netns.nifs.get(n.index) === n;
@@ -369,7 +409,14 @@ export function toV1(result: DiscoveryResult, opts: ToV1Options): DiscoveryResul
     // tenants standing for engine containers become v1 containers; pods become container-groups
     'network-namespaces': applyContainersV1(
       selected.map((ns) =>
-        netnsV1(ns, result.network.netns.get(ns.id.ino), result.tenants.get(ns.id.ino) ?? [], inDoc, pidnsInDoc, extras),
+        netnsV1(
+          ns,
+          result.network.netns.get(ns.id.ino),
+          result.tenants.get(ns.id.ino) ?? [],
+          inDoc,
+          pidnsInDoc,
+          extras,
+        ),
       ),
       selected.map((ns) => result.tenants.get(ns.id.ino) ?? []),
       result.containers,

@@ -15,7 +15,13 @@
 import type { Command } from 'commander';
 import { containerTypeV1 } from '../../api/v1/containers.js';
 import { errorMessage } from '../../errors.js';
-import { ENGINE_TYPES, GROUP_TYPES, type Container, type ContainerGroup, type Engine } from '../../model/container.js';
+import {
+  ENGINE_TYPES,
+  GROUP_TYPES,
+  type Container,
+  type ContainerGroup,
+  type Engine,
+} from '../../model/container.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Problem } from '../../model/problem.js';
 import type { CliCommand, CliIo } from '../command.js';
@@ -59,11 +65,20 @@ export function parsePublishedPorts(ports: unknown): PublishedPort[] {
       const { HostIp: hostIp, HostPort: hostPort } = b as { HostIp?: unknown; HostPort?: unknown };
       const port = Number(hostPort);
       if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
-      out.push({ hostIp: typeof hostIp === 'string' ? hostIp : '', hostPort: port, containerPort, protocol });
+      out.push({
+        hostIp: typeof hostIp === 'string' ? hostIp : '',
+        hostPort: port,
+        containerPort,
+        protocol,
+      });
     }
   }
   return out.sort(
-    (a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort || (a.hostIp < b.hostIp ? -1 : a.hostIp > b.hostIp ? 1 : 0),
+    (a, b) =>
+      a.containerPort - b.containerPort ||
+      a.protocol.localeCompare(b.protocol) ||
+      a.hostPort - b.hostPort ||
+      (a.hostIp < b.hostIp ? -1 : a.hostIp > b.hostIp ? 1 : 0),
   );
 }
 
@@ -86,7 +101,10 @@ export const defaultPublishedPorts: PublishedPortsFn = async (containers) => {
   const { DockerClient } = await import('../../engines/index.js');
   await Promise.all(
     [...byEngine].map(async ([engine, list]) => {
-      const client = new DockerClient(engine.apiPath.slice('unix://'.length), { engine: engine.type, timeoutMs: 3_000 });
+      const client = new DockerClient(engine.apiPath.slice('unix://'.length), {
+        engine: engine.type,
+        timeoutMs: 3_000,
+      });
       try {
         await client.negotiate();
         await Promise.all(
@@ -96,12 +114,20 @@ export const defaultPublishedPorts: PublishedPortsFn = async (containers) => {
               const settings = info?.NetworkSettings as { Ports?: unknown } | null | undefined;
               byContainer.set(c.id, parsePublishedPorts(settings?.Ports));
             } catch (e: unknown) {
-              problems.push({ code: 'GW_ERR_ENGINE_API', message: `published ports of ${c.name}: ${errorMessage(e)}`, subject: `container ${c.id}` });
+              problems.push({
+                code: 'GW_ERR_ENGINE_API',
+                message: `published ports of ${c.name}: ${errorMessage(e)}`,
+                subject: `container ${c.id}`,
+              });
             }
           }),
         );
       } catch (e: unknown) {
-        problems.push({ code: 'GW_ERR_ENGINE_UNREACHABLE', message: `published ports: ${errorMessage(e)}`, subject: `pid ${engine.pid}` });
+        problems.push({
+          code: 'GW_ERR_ENGINE_UNREACHABLE',
+          message: `published ports: ${errorMessage(e)}`,
+          subject: `pid ${engine.pid}`,
+        });
       } finally {
         client.close();
       }
@@ -158,7 +184,8 @@ function addressesOf(result: DiscoveryResult, netnsIno: number): ContainerAddres
   for (const nif of [...nn.nifs.values()].sort((a, b) => a.index - b.index)) {
     if (nif.loopback) continue;
     for (const a of nif.addresses) {
-      if (a.scope === 0 || a.scope === 200) out.push({ interface: nif.name, address: a.address, prefixlen: a.prefixLen });
+      if (a.scope === 0 || a.scope === 200)
+        out.push({ interface: nif.name, address: a.address, prefixlen: a.prefixLen });
     }
   }
   return out;
@@ -171,10 +198,14 @@ const GROUP_KIND: Readonly<Record<string, string>> = {
 };
 
 /** The engines and containers of a discovery for the CLI (pure). */
-export function containersInfo(result: DiscoveryResult, ports: ReadonlyMap<string, readonly PublishedPort[]>): EngineInfo[] {
+export function containersInfo(
+  result: DiscoveryResult,
+  ports: ReadonlyMap<string, readonly PublishedPort[]>,
+): EngineInfo[] {
   const model = result.containers;
   const groupsOf = new Map<Container, ContainerGroup[]>();
-  for (const g of model.groups) for (const c of g.containers) groupsOf.set(c, [...(groupsOf.get(c) ?? []), g]);
+  for (const g of model.groups)
+    for (const c of g.containers) groupsOf.set(c, [...(groupsOf.get(c) ?? []), g]);
   const hostIno = result.namespaces.initial.net?.id.ino;
   return model.engines.map((e) => ({
     id: e.id,
@@ -196,7 +227,10 @@ export function containersInfo(result: DiscoveryResult, ports: ReadonlyMap<strin
           netns,
           'host-netns': netns !== 0 && netns === hostIno,
           addresses: netns === 0 ? [] : addressesOf(result, netns),
-          groups: (groupsOf.get(c) ?? []).map((g) => ({ type: GROUP_KIND[g.type] ?? g.type, name: g.name })),
+          groups: (groupsOf.get(c) ?? []).map((g) => ({
+            type: GROUP_KIND[g.type] ?? g.type,
+            name: g.name,
+          })),
           'published-ports': [...(ports.get(c.id) ?? [])],
           privileged: c.privileged,
           labels: { ...c.labels },
@@ -222,9 +256,13 @@ export function renderContainers(engines: readonly EngineInfo[]): string {
       parts.push('  (no containers)\n\n');
       continue;
     }
-    const rows: string[][] = [['NAME', 'STATUS', 'PID', 'NETNS', 'ADDRESSES', 'GROUP', 'PUBLISHED']];
+    const rows: string[][] = [
+      ['NAME', 'STATUS', 'PID', 'NETNS', 'ADDRESSES', 'GROUP', 'PUBLISHED'],
+    ];
     for (const c of e.containers) {
-      const addrs = c['host-netns'] ? 'host network' : c.addresses.map((a) => `${a.interface}:${a.address}/${a.prefixlen}`).join(' ');
+      const addrs = c['host-netns']
+        ? 'host network'
+        : c.addresses.map((a) => `${a.interface}:${a.address}/${a.prefixlen}`).join(' ');
       rows.push([
         c.name,
         c.status,
@@ -246,22 +284,34 @@ export interface ContainersOptions {
 }
 
 /** Runs `containers` with parsed options (exported for tests). */
-export async function runContainers(io: CliIo, opts: ContainersOptions, discoverFn: DiscoverFn, portsFn: PublishedPortsFn): Promise<void> {
+export async function runContainers(
+  io: CliIo,
+  opts: ContainersOptions,
+  discoverFn: DiscoverFn,
+  portsFn: PublishedPortsFn,
+): Promise<void> {
   const result = await discoverFn();
   const ports = await portsFn(result.containers.containers);
   const engines = containersInfo(result, ports.byContainer);
-  io.stdout.write(opts.json === true ? `${JSON.stringify({ engines }, null, 2)}\n` : renderContainers(engines));
+  io.stdout.write(
+    opts.json === true ? `${JSON.stringify({ engines }, null, 2)}\n` : renderContainers(engines),
+  );
   writeProblems(io, [...result.problems, ...ports.problems]);
 }
 
 /** Builds the `containers` command over injectable discovery and port lookup. */
-export function makeContainersCommand(discoverFn: DiscoverFn = defaultDiscover, portsFn: PublishedPortsFn = defaultPublishedPorts): CliCommand {
+export function makeContainersCommand(
+  discoverFn: DiscoverFn = defaultDiscover,
+  portsFn: PublishedPortsFn = defaultPublishedPorts,
+): CliCommand {
   return {
     name: 'containers',
     register(program: Command, io: CliIo): void {
       program
         .command('containers')
-        .description('list container engines and their containers with netns, addresses, status, groups and published ports')
+        .description(
+          'list container engines and their containers with netns, addresses, status, groups and published ports',
+        )
         .option('--json', 'print engines with their containers as JSON')
         .addHelpText(
           'after',

@@ -7,7 +7,6 @@ import type { DiscoveryResult } from '../../model/discovery.js';
 import { formatProblem, makeDumpCommand, packageVersion, resolveNetnsSpec } from './dump.js';
 import { captureIo } from '../../../test/helpers/cli-io.js';
 
-
 async function run(args: string[], result: DiscoveryResult = buildScenario()) {
   const io = captureIo();
   const program = new Command().exitOverride();
@@ -49,9 +48,16 @@ describe('ghostwire dump', () => {
 
   it('prints problems to stderr and keeps exit code 0', async () => {
     const r = buildScenario();
-    r.problems.push({ code: 'GW_ERR_NETWORK_DUMP', message: 'route dump failed', subject: 'netns:[1]', cause: 'EPERM' });
+    r.problems.push({
+      code: 'GW_ERR_NETWORK_DUMP',
+      message: 'route dump failed',
+      subject: 'netns:[1]',
+      cause: 'EPERM',
+    });
     const io = await run([], r);
-    expect(io.err()).toBe('ghostwire: problem GW_ERR_NETWORK_DUMP: netns:[1]: route dump failed (EPERM)\n');
+    expect(io.err()).toBe(
+      'ghostwire: problem GW_ERR_NETWORK_DUMP: netns:[1]: route dump failed (EPERM)\n',
+    );
     expect(io.exitCode).toBe(0);
   });
 
@@ -69,11 +75,17 @@ describe('ghostwire dump', () => {
     const io = await run(['--check'], r);
     // toV1 drops the stale relation instead of emitting a dangling ID, so the check still passes.
     expect(io.exitCode).toBe(0);
-    expect((JSON.parse(io.out()) as DiscoveryResultV1)['network-namespaces'][0]?.['network-interfaces'].find((n) => n.index === 5)?.peer).toBeUndefined();
+    expect(
+      (JSON.parse(io.out()) as DiscoveryResultV1)['network-namespaces'][0]?.[
+        'network-interfaces'
+      ].find((n) => n.index === 5)?.peer,
+    ).toBeUndefined();
   });
 
   it('formats problems without cause', () => {
-    expect(formatProblem({ code: 'GW_ERR_NS_ACCESS', message: 'gone', subject: 'pid 7' })).toBe('ghostwire: problem GW_ERR_NS_ACCESS: pid 7: gone\n');
+    expect(formatProblem({ code: 'GW_ERR_NS_ACCESS', message: 'gone', subject: 'pid 7' })).toBe(
+      'ghostwire: problem GW_ERR_NS_ACCESS: pid 7: gone\n',
+    );
   });
 
   it('resolves net:[ino] and full /run/netns paths', () => {

@@ -31,7 +31,9 @@ let cachedVersion: string | undefined;
 export function packageVersion(): string {
   if (cachedVersion === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+      const pkg = JSON.parse(
+        readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+      ) as { version?: unknown };
       cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
     } catch {
       cachedVersion = '0.0.0';
@@ -61,7 +63,12 @@ export function resolveNetnsSpec(result: DiscoveryResult, spec: string): Set<num
     add(ns.id.ino, refs, []);
   }
   for (const [ino, nn] of result.network.netns) add(ino, [...nn.ns.ref], []);
-  for (const [ino, ts] of result.tenants) add(ino, [], ts.map((t) => t.name));
+  for (const [ino, ts] of result.tenants)
+    add(
+      ino,
+      [],
+      ts.map((t) => t.name),
+    );
   if (m !== null && m[1] !== undefined) {
     const ino = Number(m[1]);
     if (all.has(ino)) out.add(ino);
@@ -69,14 +76,20 @@ export function resolveNetnsSpec(result: DiscoveryResult, spec: string): Set<num
     for (const [ino, e] of all) {
       const hit =
         e.tenants.includes(spec) ||
-        e.refs.some((r) => r === spec || r === `/run/netns/${spec}` || r.endsWith(`/run/netns/${spec}`));
+        e.refs.some(
+          (r) => r === spec || r === `/run/netns/${spec}` || r.endsWith(`/run/netns/${spec}`),
+        );
       if (hit) out.add(ino);
     }
   }
   if (out.size === 0) {
-    throw new ProjectError('GW_ERR_CLI_USAGE', `no network namespace matches "${spec}" (give an inode, a /run/netns name or a tenant name)`, {
-      details: { netns: spec },
-    });
+    throw new ProjectError(
+      'GW_ERR_CLI_USAGE',
+      `no network namespace matches "${spec}" (give an inode, a /run/netns name or a tenant name)`,
+      {
+        details: { netns: spec },
+      },
+    );
   }
   return out;
 }
@@ -102,12 +115,18 @@ export interface DumpOptions {
 export async function runDump(io: CliIo, opts: DumpOptions, discoverFn: DiscoverFn): Promise<void> {
   const result = await discoverFn();
   const netns = opts.netns === undefined ? undefined : resolveNetnsSpec(result, opts.netns);
-  const doc = toV1(result, netns === undefined ? { creatorVersion: packageVersion() } : { creatorVersion: packageVersion(), netns });
+  const doc = toV1(
+    result,
+    netns === undefined
+      ? { creatorVersion: packageVersion() }
+      : { creatorVersion: packageVersion(), netns },
+  );
   io.stdout.write(`${opts.pretty === true ? JSON.stringify(doc, null, 2) : JSON.stringify(doc)}\n`);
   writeProblems(io, result.problems);
   if (opts.check === true) {
     const issues = checkV1References(doc);
-    for (const i of issues) io.stderr.write(`ghostwire: dangling reference ${i.ref} at ${i.path}: ${i.problem}\n`);
+    for (const i of issues)
+      io.stderr.write(`ghostwire: dangling reference ${i.ref} at ${i.path}: ${i.problem}\n`);
     if (issues.length > 0) io.exitCode = 1;
   }
 }
@@ -121,7 +140,10 @@ export function makeDumpCommand(discoverFn: DiscoverFn = defaultDiscover): CliCo
         .command('dump')
         .description("print Ghostwire's v1 discovery document (as GET /json serves it) to stdout")
         .option('--pretty', 'indent the JSON for humans')
-        .option('--netns <ino|name>', 'only this network namespace: inode, /run/netns name, or tenant name such as "systemd(1)"')
+        .option(
+          '--netns <ino|name>',
+          'only this network namespace: inode, /run/netns name, or tenant name such as "systemd(1)"',
+        )
         .option('--check', 'verify that every ID reference in the document resolves; exit 1 if not')
         .addHelpText(
           'after',

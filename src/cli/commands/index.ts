@@ -12,4 +12,10 @@ import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
 
 /** All subcommands in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [dumpCommand, nifsCommand, namespacesCommand, portsCommand, containersCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  dumpCommand,
+  nifsCommand,
+  namespacesCommand,
+  portsCommand,
+  containersCommand,
+];

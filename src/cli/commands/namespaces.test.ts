@@ -12,7 +12,9 @@ const discover = () => discoverNamespaces({ procRoot: ROOT, hierarchy: false, so
 
 async function run(args: string[]) {
   const io = captureIo();
-  const program = new Command().exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  const program = new Command()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   makeNamespacesCommand(discover).register(program, io);
   let thrown: unknown;
   try {
@@ -28,9 +30,15 @@ describe('ghostwire namespaces', () => {
     const { out, err, io } = await run(['--type', 'net']);
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(/^TYPE\s+INODE\s+FOUND\s+RELATED\s+LEADERS \/ REF$/);
-    expect(lines.some((l) => /^net\s+4026532200\s+process\s+owner -\s+a\) \(b c\(42\)$/.test(l))).toBe(true);
-    expect(lines.some((l) => l.includes('4026532100') && l.includes('bind mount /run/netns/blue'))).toBe(true);
-    expect(lines.some((l) => l.includes('4026532999') && l.includes(`fd ${ROOT}/42/fd/4`))).toBe(true);
+    expect(
+      lines.some((l) => /^net\s+4026532200\s+process\s+owner -\s+a\) \(b c\(42\)$/.test(l)),
+    ).toBe(true);
+    expect(
+      lines.some((l) => l.includes('4026532100') && l.includes('bind mount /run/netns/blue')),
+    ).toBe(true);
+    expect(lines.some((l) => l.includes('4026532999') && l.includes(`fd ${ROOT}/42/fd/4`))).toBe(
+      true,
+    );
     expect(lines.every((l) => l.startsWith('net') || l.startsWith('TYPE'))).toBe(true);
     expect(err).toMatch(/^ghostwire: \d+ problems? during namespace discovery:\n {2}GW_ERR_/);
     expect(io.exitCode).toBe(0);
@@ -39,7 +47,13 @@ describe('ghostwire namespaces', () => {
   it('prints JSON with ID references', async () => {
     const { out } = await run(['--json', '--type', 'net,pid']);
     const doc = JSON.parse(out) as {
-      namespaces: Array<{ type: string; ino: number; leaders: number[]; sources: unknown[]; parent: number | null }>;
+      namespaces: Array<{
+        type: string;
+        ino: number;
+        leaders: number[];
+        sources: unknown[];
+        parent: number | null;
+      }>;
       processes: Array<{ pid: number; namespaces: Record<string, number> }>;
       problems: unknown[];
     };
@@ -48,7 +62,12 @@ describe('ghostwire namespaces', () => {
     expect(cont?.leaders).toEqual([42]);
     expect(doc.processes.find((p) => p.pid === 42)?.namespaces['net']).toBe(4026532200);
     expect(doc.namespaces.find((n) => n.ino === 4026532100)?.sources).toEqual([
-      { kind: 'bindmount', 'mount-point': '/run/netns/blue', mntns: 4026531841, path: '/run/netns/blue' },
+      {
+        kind: 'bindmount',
+        'mount-point': '/run/netns/blue',
+        mntns: 4026531841,
+        path: '/run/netns/blue',
+      },
     ]);
     expect(doc.problems.length).toBeGreaterThan(0);
   });

@@ -9,7 +9,13 @@
  */
 import type { Command } from 'commander';
 import { ProjectError } from '../../errors.js';
-import { NS_TYPES, type Namespace, type NamespaceModel, type NamespaceSource, type NsType } from '../../model/namespace.js';
+import {
+  NS_TYPES,
+  type Namespace,
+  type NamespaceModel,
+  type NamespaceSource,
+  type NsType,
+} from '../../model/namespace.js';
 import type { PhaseResult, Problem } from '../../model/problem.js';
 import { discoverNamespaces, howFound, processLabel, refLabel } from '../../namespaces/index.js';
 import type { CliCommand, CliIo } from '../command.js';
@@ -24,7 +30,10 @@ export function parseTypes(spec: string | undefined): NsType[] {
   for (const raw of spec.split(',')) {
     const t = raw.trim();
     if (!(NS_TYPES as readonly string[]).includes(t)) {
-      throw new ProjectError('GW_ERR_CLI_USAGE', `unknown namespace type "${t}" (one of ${NS_TYPES.join(', ')})`);
+      throw new ProjectError(
+        'GW_ERR_CLI_USAGE',
+        `unknown namespace type "${t}" (one of ${NS_TYPES.join(', ')})`,
+      );
     }
     if (!out.includes(t as NsType)) out.push(t as NsType);
   }
@@ -38,8 +47,10 @@ function selected(model: NamespaceModel, types: readonly NsType[]): Namespace[] 
 /** The "related" column: owner user ns for non-user types, parent for user/pid. */
 function relation(ns: Namespace): string {
   const parts: string[] = [];
-  if (ns.type === 'user' || ns.type === 'pid') parts.push(ns.parent === undefined ? 'parent -' : `parent ${ns.parent.id.ino}`);
-  if (ns.type !== 'user') parts.push(ns.owner === undefined ? 'owner -' : `owner ${ns.owner.id.ino}`);
+  if (ns.type === 'user' || ns.type === 'pid')
+    parts.push(ns.parent === undefined ? 'parent -' : `parent ${ns.parent.id.ino}`);
+  if (ns.type !== 'user')
+    parts.push(ns.owner === undefined ? 'owner -' : `owner ${ns.owner.id.ino}`);
   if (ns.type === 'user' && ns.ownerUid !== undefined) parts.push(`uid ${ns.ownerUid}`);
   return parts.join(', ');
 }
@@ -64,16 +75,30 @@ export function renderNamespaces(model: NamespaceModel, types: readonly NsType[]
     rows.push([ns.type, String(ns.id.ino), found(ns), relation(ns), leaders(ns)]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function sourceJson(s: NamespaceSource): Record<string, unknown> {
-  if (s.kind === 'bindmount') return { kind: s.kind, 'mount-point': s.mountPoint, mntns: s.mntns.ino, path: s.path };
+  if (s.kind === 'bindmount')
+    return { kind: s.kind, 'mount-point': s.mountPoint, mntns: s.mntns.ino, path: s.path };
   return { ...s };
 }
 
 /** The JSON document: namespaces and the processes they reference, by inode and PID. */
-export function namespacesJson(model: NamespaceModel, types: readonly NsType[], problems: readonly Problem[]): unknown {
+export function namespacesJson(
+  model: NamespaceModel,
+  types: readonly NsType[],
+  problems: readonly Problem[],
+): unknown {
   const list = selected(model, types);
   const pids = new Set<number>();
   for (const ns of list) for (const p of ns.processes) pids.add(p.pid);
@@ -115,27 +140,37 @@ export function namespacesJson(model: NamespaceModel, types: readonly NsType[], 
 /** Writes problems as `N problem(s)` plus the first `max` lines. */
 export function writeProblemSummary(io: CliIo, problems: readonly Problem[], max = 5): void {
   if (problems.length === 0) return;
-  io.stderr.write(`ghostwire: ${problems.length} problem${problems.length === 1 ? '' : 's'} during namespace discovery:\n`);
+  io.stderr.write(
+    `ghostwire: ${problems.length} problem${problems.length === 1 ? '' : 's'} during namespace discovery:\n`,
+  );
   for (const p of problems.slice(0, max)) {
-    io.stderr.write(`  ${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}\n`);
+    io.stderr.write(
+      `  ${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}\n`,
+    );
   }
-  if (problems.length > max) io.stderr.write(`  … and ${problems.length - max} more (see --json)\n`);
+  if (problems.length > max)
+    io.stderr.write(`  … and ${problems.length - max} more (see --json)\n`);
 }
 
 /** Builds the command over a discovery function. */
-export function makeNamespacesCommand(discover: NamespacesDiscoverFn = () => discoverNamespaces()): CliCommand {
+export function makeNamespacesCommand(
+  discover: NamespacesDiscoverFn = () => discoverNamespaces(),
+): CliCommand {
   return {
     name: 'namespaces',
     register(program: Command, io: CliIo): void {
       program
         .command('namespaces')
-        .description('List all namespaces (8 types): how each was found, owner/parent, leader processes.')
+        .description(
+          'List all namespaces (8 types): how each was found, owner/parent, leader processes.',
+        )
         .option('--json', 'print JSON with ID references (inodes, PIDs) instead of a table')
         .option('--type <types>', `comma-separated types to show (${NS_TYPES.join(',')})`)
         .action((opts: { json?: boolean; type?: string }) => {
           const types = parseTypes(opts.type);
           const { value, problems } = discover();
-          if (opts.json === true) io.stdout.write(`${JSON.stringify(namespacesJson(value, types, problems), null, 2)}\n`);
+          if (opts.json === true)
+            io.stdout.write(`${JSON.stringify(namespacesJson(value, types, problems), null, 2)}\n`);
           else io.stdout.write(renderNamespaces(value, types));
           writeProblemSummary(io, problems);
         });

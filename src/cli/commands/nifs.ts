@@ -19,7 +19,15 @@ import type { CliCommand, CliIo } from '../command.js';
 import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from './dump.js';
 
 /** ANSI SGR styles used by the listing. */
-const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36', magenta: '35' } as const;
+const SGR = {
+  bold: '1',
+  dim: '2',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  cyan: '36',
+  magenta: '35',
+} as const;
 type Style = keyof typeof SGR;
 
 /** A painter: wraps text in ANSI styles, or returns it unchanged when colour is off. */
@@ -28,13 +36,15 @@ export type Paint = (text: string, ...styles: Style[]) => string;
 /** Returns a painter for `color`. */
 export function painter(color: boolean): Paint {
   if (!color) return (t) => t;
-  return (t, ...styles) => (styles.length === 0 ? t : `\x1b[${styles.map((s) => SGR[s]).join(';')}m${t}\x1b[0m`);
+  return (t, ...styles) =>
+    styles.length === 0 ? t : `\x1b[${styles.map((s) => SGR[s]).join(';')}m${t}\x1b[0m`;
 }
 
 /** Display name of a netns: its tenants' names (first two, then `…`), else its reference. */
 export function netnsTitle(result: DiscoveryResult, ns: Namespace): string {
   const names = (result.tenants.get(ns.id.ino) ?? []).map((t) => t.name);
-  if (names.length > 0) return names.length > 2 ? `${names.slice(0, 2).join(', ')}, …` : names.join(', ');
+  if (names.length > 0)
+    return names.length > 2 ? `${names.slice(0, 2).join(', ')}, …` : names.join(', ');
   return ns.ref.length > 0 ? ns.ref.join(':') : `net:[${ns.id.ino}]`;
 }
 
@@ -49,10 +59,13 @@ function cmp(a: string, b: string): number {
 function netnsOrder(result: DiscoveryResult): Namespace[] {
   const seen = new Map<number, Namespace>();
   for (const ns of result.namespaces.byType.net) seen.set(ns.id.ino, ns);
-  for (const nn of result.network.netns.values()) if (!seen.has(nn.ns.id.ino)) seen.set(nn.ns.id.ino, nn.ns);
+  for (const nn of result.network.netns.values())
+    if (!seen.has(nn.ns.id.ino)) seen.set(nn.ns.id.ino, nn.ns);
   const hostIno = result.namespaces.initial.net?.id.ino;
   const key = (ns: Namespace): [number, string] => {
-    const procs = (result.tenants.get(ns.id.ino) ?? []).filter((t) => t.type === 'proc').map((t) => t.name);
+    const procs = (result.tenants.get(ns.id.ino) ?? [])
+      .filter((t) => t.type === 'proc')
+      .map((t) => t.name);
     return procs.length > 0 ? [0, procs.sort(cmp)[0] ?? ''] : [1, ns.ref.join(':')];
   };
   return [...seen.values()].sort((a, b) => {
@@ -74,7 +87,10 @@ export function sortNifs(nifs: Iterable<Nif>): Nif[] {
 
 function kindText(nif: Nif): string {
   if (nif.loopback) return 'loopback';
-  if (nif.kind === '') return nif.physical ? `physical${nif.driverInfo?.driver ? ` (${nif.driverInfo.driver})` : ''}` : 'device';
+  if (nif.kind === '')
+    return nif.physical
+      ? `physical${nif.driverInfo?.driver ? ` (${nif.driverInfo.driver})` : ''}`
+      : 'device';
   if (nif.kind === 'tun') return nif.kindData?.kind === 'tun' ? nif.kindData.mode : 'tun/tap';
   const d = nif.kindData;
   switch (d?.kind) {
@@ -115,11 +131,16 @@ function addrText(a: NifAddress): string {
 
 /** Sorts addresses IPv4 first, then textually. */
 function sortAddresses(list: readonly NifAddress[]): NifAddress[] {
-  return [...list].sort((a, b) => a.family - b.family || cmp(a.address, b.address) || a.prefixLen - b.prefixLen);
+  return [...list].sort(
+    (a, b) => a.family - b.family || cmp(a.address, b.address) || a.prefixLen - b.prefixLen,
+  );
 }
 
 /** Renders the listing (pure; exported for tests). */
-export function renderNifs(result: DiscoveryResult, opts: { color: boolean; netns?: ReadonlySet<number> }): string {
+export function renderNifs(
+  result: DiscoveryResult,
+  opts: { color: boolean; netns?: ReadonlySet<number> },
+): string {
   const p = painter(opts.color);
   const lines: string[] = [];
   const hostIno = result.namespaces.initial.net?.id.ino;
@@ -136,7 +157,9 @@ export function renderNifs(result: DiscoveryResult, opts: { color: boolean; netn
     if (opts.netns !== undefined && !opts.netns.has(ns.id.ino)) continue;
     const nn = result.network.netns.get(ns.id.ino);
     const host = ns.id.ino === hostIno ? ' (host)' : '';
-    lines.push(`${p(`net:[${ns.id.ino}]`, 'cyan', 'bold')}${host} ${p(netnsTitle(result, ns), 'bold')}`);
+    lines.push(
+      `${p(`net:[${ns.id.ino}]`, 'cyan', 'bold')}${host} ${p(netnsTitle(result, ns), 'bold')}`,
+    );
     if (nn === undefined) {
       lines.push(`  ${p('(interfaces not discovered: see problems)', 'dim')}`);
       lines.push('');
@@ -144,17 +167,24 @@ export function renderNifs(result: DiscoveryResult, opts: { color: boolean; netn
     }
     for (const nif of sortNifs(nn.nifs.values())) {
       const alias = nif.alias === '' ? '' : ` ~${nif.alias}`;
-      const flags = [nif.promisc ? 'promisc' : '', nif.up ? '' : 'admin-down'].filter((s) => s !== '').join(',');
+      const flags = [nif.promisc ? 'promisc' : '', nif.up ? '' : 'admin-down']
+        .filter((s) => s !== '')
+        .join(',');
       lines.push(
         `  ${p(nif.name, 'bold')}(${nif.index})${alias}  ${kindText(nif)}  ${p(nif.operState, stateStyle(nif))}` +
           `${flags === '' ? '' : ` [${flags}]`}  ${nif.mac === '' ? '-' : nif.mac}  mtu ${nif.mtu}`,
       );
       const addrs = sortAddresses(nif.addresses);
-      if (addrs.length > 0) lines.push(`      ${p('addresses', 'dim')} ${addrs.map(addrText).join(', ')}`);
+      if (addrs.length > 0)
+        lines.push(`      ${p('addresses', 'dim')} ${addrs.map(addrText).join(', ')}`);
       const rel = (label: string, text: string): void => {
         lines.push(`      ${p(label, 'magenta')} ${text}`);
       };
-      if (nif.master !== undefined) rel(nif.master.kind === 'bridge' ? 'bridge' : `master (${nif.master.kind})`, where(nif.master, nn));
+      if (nif.master !== undefined)
+        rel(
+          nif.master.kind === 'bridge' ? 'bridge' : `master (${nif.master.kind})`,
+          where(nif.master, nn),
+        );
       for (const port of sortNifs(nif.ports)) rel('port', where(port, nn));
       if (nif.peer !== undefined) rel('peer', where(nif.peer, nn));
       else if (nif.kind === 'veth') rel('peer', p('(not found)', 'red'));
@@ -164,16 +194,28 @@ export function renderNifs(result: DiscoveryResult, opts: { color: boolean; netn
         const d = nif.kindData;
         const remote = d.kind === 'vxlan' ? (d.group4 ?? d.group6) : (d.remote4 ?? d.remote6);
         const local = d.kind === 'vxlan' ? (d.local4 ?? d.local6) : undefined;
-        const ends = [local === undefined ? '' : `local ${local}`, remote === undefined ? '' : `remote ${remote}`].filter((s) => s !== '');
+        const ends = [
+          local === undefined ? '' : `local ${local}`,
+          remote === undefined ? '' : `remote ${remote}`,
+        ].filter((s) => s !== '');
         rel('underlay', nif.underlay === undefined ? p('(none)', 'dim') : where(nif.underlay, nn));
         if (ends.length > 0) rel('tunnel', ends.join(' '));
       }
-      for (const ov of sortNifs(nif.overlays)) rel('overlay', `${where(ov, nn)}${ov.kindData?.kind === 'vxlan' ? ` VNI ${ov.kindData.vni}` : ''}`);
+      for (const ov of sortNifs(nif.overlays))
+        rel(
+          'overlay',
+          `${where(ov, nn)}${ov.kindData?.kind === 'vxlan' ? ` VNI ${ov.kindData.vni}` : ''}`,
+        );
       if (nif.pf !== undefined) rel('sr-iov pf', where(nif.pf, nn));
       for (const vf of sortNifs(nif.vfs)) rel('sr-iov vf', where(vf, nn));
       if (nif.kind === 'tun') {
         const procs = result.tunTapProcessors.get(tunTapKey(ns.id.ino, nif.name)) ?? [];
-        rel('processors', procs.length === 0 ? p('(none)', 'dim') : procs.map((q) => `${q.pid}/${q.comm}`).join(', '));
+        rel(
+          'processors',
+          procs.length === 0
+            ? p('(none)', 'dim')
+            : procs.map((q) => `${q.pid}/${q.comm}`).join(', '),
+        );
       }
     }
     lines.push('');
@@ -206,46 +248,60 @@ export function nifsJson(result: DiscoveryResult, netns?: ReadonlySet<number>): 
       ino: ns.id.ino,
       ref: ns.ref,
       tenants: (result.tenants.get(ns.id.ino) ?? []).map((t) =>
-        t.type === 'proc' ? { type: t.type, name: t.name, pid: t.process.pid } : { type: t.type, name: t.name, refs: t.refs },
+        t.type === 'proc'
+          ? { type: t.type, name: t.name, pid: t.process.pid }
+          : { type: t.type, name: t.name, refs: t.refs },
       ),
-      nsids: nn === undefined ? {} : Object.fromEntries([...nn.nsids].map(([id, other]) => [String(id), `netns-${other.ns.id.ino}`])),
-      nifs: nn === undefined
-        ? []
-        : [...nn.nifs.values()]
-            .sort((a, b) => a.index - b.index)
-            .map((n) => ({
-              id: nifId(n),
-              index: n.index,
-              name: n.name,
-              alias: n.alias,
-              kind: n.kind,
-              slaveKind: n.slaveKind,
-              linkType: n.linkType,
-              mac: n.mac,
-              mtu: n.mtu,
-              operState: n.operState,
-              flags: n.flags,
-              up: n.up,
-              promisc: n.promisc,
-              loopback: n.loopback,
-              physical: n.physical,
-              kindData: n.kindData,
-              driverInfo: n.driverInfo,
-              sriovRole: n.sriovRole,
-              raw: n.raw,
-              addresses: n.addresses,
-              labels: n.labels,
-              master: nifId(n.master),
-              ports: n.ports.map(nifId),
-              peer: nifId(n.peer),
-              lower: nifId(n.lower),
-              uppers: n.uppers.map(nifId),
-              underlay: nifId(n.underlay),
-              overlays: n.overlays.map(nifId),
-              pf: nifId(n.pf),
-              vfs: n.vfs.map(nifId),
-              ...(n.kind === 'tun' ? { processors: (result.tunTapProcessors.get(tunTapKey(ns.id.ino, n.name)) ?? []).map((q) => q.pid) } : {}),
-            })),
+      nsids:
+        nn === undefined
+          ? {}
+          : Object.fromEntries(
+              [...nn.nsids].map(([id, other]) => [String(id), `netns-${other.ns.id.ino}`]),
+            ),
+      nifs:
+        nn === undefined
+          ? []
+          : [...nn.nifs.values()]
+              .sort((a, b) => a.index - b.index)
+              .map((n) => ({
+                id: nifId(n),
+                index: n.index,
+                name: n.name,
+                alias: n.alias,
+                kind: n.kind,
+                slaveKind: n.slaveKind,
+                linkType: n.linkType,
+                mac: n.mac,
+                mtu: n.mtu,
+                operState: n.operState,
+                flags: n.flags,
+                up: n.up,
+                promisc: n.promisc,
+                loopback: n.loopback,
+                physical: n.physical,
+                kindData: n.kindData,
+                driverInfo: n.driverInfo,
+                sriovRole: n.sriovRole,
+                raw: n.raw,
+                addresses: n.addresses,
+                labels: n.labels,
+                master: nifId(n.master),
+                ports: n.ports.map(nifId),
+                peer: nifId(n.peer),
+                lower: nifId(n.lower),
+                uppers: n.uppers.map(nifId),
+                underlay: nifId(n.underlay),
+                overlays: n.overlays.map(nifId),
+                pf: nifId(n.pf),
+                vfs: n.vfs.map(nifId),
+                ...(n.kind === 'tun'
+                  ? {
+                      processors: (
+                        result.tunTapProcessors.get(tunTapKey(ns.id.ino, n.name)) ?? []
+                      ).map((q) => q.pid),
+                    }
+                  : {}),
+              })),
       routes: nn?.routes.map(routeJson) ?? [],
       rules: nn?.rules ?? [],
     });
@@ -264,9 +320,13 @@ export async function runNifs(io: CliIo, opts: NifsOptions, discoverFn: Discover
   const result = await discoverFn();
   const netns = opts.netns === undefined ? undefined : resolveNetnsSpec(result, opts.netns);
   if (opts.json === true) {
-    io.stdout.write(`${JSON.stringify(nifsJson(result, netns), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify(nifsJson(result, netns), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+    );
   } else {
-    io.stdout.write(renderNifs(result, netns === undefined ? { color: io.color } : { color: io.color, netns }));
+    io.stdout.write(
+      renderNifs(result, netns === undefined ? { color: io.color } : { color: io.color, netns }),
+    );
   }
   writeProblems(io, result.problems);
 }
@@ -278,9 +338,14 @@ export function makeNifsCommand(discoverFn: DiscoverFn = defaultDiscover): CliCo
     register(program: Command, io: CliIo): void {
       program
         .command('nifs')
-        .description('list all network interfaces grouped by network namespace, with addresses and wiring')
+        .description(
+          'list all network interfaces grouped by network namespace, with addresses and wiring',
+        )
         .option('--json', 'print the model (IDs instead of object references) as JSON')
-        .option('--netns <ino|name>', 'only this network namespace: inode, /run/netns name, or tenant name')
+        .option(
+          '--netns <ino|name>',
+          'only this network namespace: inode, /run/netns name, or tenant name',
+        )
         .addHelpText(
           'after',
           '\nPer interface: name(index), kind, operational state, MAC, MTU, addresses, then one line per\n' +

@@ -21,7 +21,10 @@ export interface PortsOptions {
 }
 
 function hostPort(address: string, port: number, family: 4 | 6): string {
-  const a = family === 6 && !address.startsWith('::ffff:') ? `[${address}]` : address.replace(/^::ffff:/, '');
+  const a =
+    family === 6 && !address.startsWith('::ffff:')
+      ? `[${address}]`
+      : address.replace(/^::ffff:/, '');
   return `${a}:${port === 0 ? '*' : String(port)}`;
 }
 
@@ -41,7 +44,10 @@ function tenantsText(p: Port): string {
 }
 
 /** The ports to show: of the selected namespaces (all when `only` is undefined), by netns inode. */
-export function selectPorts(result: DiscoveryResult, only: ReadonlySet<number> | undefined): Map<number, readonly Port[]> {
+export function selectPorts(
+  result: DiscoveryResult,
+  only: ReadonlySet<number> | undefined,
+): Map<number, readonly Port[]> {
   const out = new Map<number, readonly Port[]>();
   for (const ino of [...result.ports.keys()].sort((a, b) => a - b)) {
     if (only === undefined || only.has(ino)) out.set(ino, result.ports.get(ino) ?? []);
@@ -50,7 +56,10 @@ export function selectPorts(result: DiscoveryResult, only: ReadonlySet<number> |
 }
 
 /** Table rows (header first) of the ports; pure. */
-export function portRows(ports: ReadonlyMap<number, readonly Port[]>, listeningOnly: boolean): string[][] {
+export function portRows(
+  ports: ReadonlyMap<number, readonly Port[]>,
+  listeningOnly: boolean,
+): string[][] {
   const rows: string[][] = [['NETNS', 'PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID/COMM', 'TENANT']];
   for (const ino of [...ports.keys()].sort((a, b) => a - b)) {
     for (const p of ports.get(ino) ?? []) {
@@ -75,7 +84,11 @@ export function portRows(ports: ReadonlyMap<number, readonly Port[]>, listeningO
 export function renderTable(rows: readonly string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '))
+      .join('\n') + '\n'
+  );
 }
 
 /** One netns of the JSON form: the v1 `transport-ports` plus the names of the tenants its owners refer to. */
@@ -87,24 +100,39 @@ export interface PortsJsonEntry {
 }
 
 /** JSON form: per netns the v1 transport-ports object (owners' `container-idref` name their tenant). */
-export function portsJson(ports: ReadonlyMap<number, readonly Port[]>, listeningOnly: boolean): PortsJsonEntry[] {
+export function portsJson(
+  ports: ReadonlyMap<number, readonly Port[]>,
+  listeningOnly: boolean,
+): PortsJsonEntry[] {
   return [...ports.keys()]
     .sort((a, b) => a - b)
     .map((ino) => {
-      const list = (ports.get(ino) ?? []).filter((p) => !listeningOnly || p.macrostate === 'listening');
+      const list = (ports.get(ino) ?? []).filter(
+        (p) => !listeningOnly || p.macrostate === 'listening',
+      );
       const tenants: Record<string, string> = {};
-      for (const p of list) for (const o of p.owners) if (o.tenant !== undefined) tenants[tenantIdOf(o.tenant)] = o.tenant.name;
+      for (const p of list)
+        for (const o of p.owners)
+          if (o.tenant !== undefined) tenants[tenantIdOf(o.tenant)] = o.tenant.name;
       return { netnsid: ino, tenants, 'transport-ports': transportPortsV1(list) };
     });
 }
 
 /** Runs `ports` with parsed options (exported for tests): one discovery, the same as `dump`. */
-export async function runPorts(io: CliIo, opts: PortsOptions, discoverFn: DiscoverFn): Promise<void> {
+export async function runPorts(
+  io: CliIo,
+  opts: PortsOptions,
+  discoverFn: DiscoverFn,
+): Promise<void> {
   const result = await discoverFn();
   const only = opts.netns === undefined ? undefined : resolveNetnsSpec(result, opts.netns);
   const ports = selectPorts(result, only);
   const listening = opts.listening === true;
-  io.stdout.write(opts.json === true ? `${JSON.stringify(portsJson(ports, listening), null, 2)}\n` : renderTable(portRows(ports, listening)));
+  io.stdout.write(
+    opts.json === true
+      ? `${JSON.stringify(portsJson(ports, listening), null, 2)}\n`
+      : renderTable(portRows(ports, listening)),
+  );
   writeProblems(io, result.problems);
 }
 
@@ -115,10 +143,18 @@ export function makePortsCommand(discoverFn: DiscoverFn = defaultDiscover): CliC
     register(program: Command, io: CliIo): void {
       program
         .command('ports')
-        .description('list TCP/UDP ports of all network namespaces with their processes and tenants (netstat-like)')
-        .option('--netns <ino|name>', 'only this network namespace: inode, /run/netns name, or tenant name')
+        .description(
+          'list TCP/UDP ports of all network namespaces with their processes and tenants (netstat-like)',
+        )
+        .option(
+          '--netns <ino|name>',
+          'only this network namespace: inode, /run/netns name, or tenant name',
+        )
         .option('--listening', 'only listening sockets (TCP LISTEN, bound UDP)')
-        .option('--json', 'print per netns the v1 transport-ports object and the names of the tenants it refers to')
+        .option(
+          '--json',
+          'print per netns the v1 transport-ports object and the names of the tenants it refers to',
+        )
         .addHelpText(
           'after',
           '\nOne row per socket as `ss -tuanp` shows it in each namespace; dual-stack IPv6 sockets appear\n' +

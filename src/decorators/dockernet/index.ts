@@ -13,7 +13,13 @@ import { decorateEngines, socketPathOf } from '../common.js';
 import type { Decorator, DecoratorContext } from '../decorator.js';
 import { dockerNetworkDecorations } from './mapping.js';
 
-export { bridgeName, dockerNetworkDecorations, BRIDGE_NAME_OPTION, DEFAULT_BRIDGE_OPTION, MACVLAN_PARENT_OPTION } from './mapping.js';
+export {
+  bridgeName,
+  dockerNetworkDecorations,
+  BRIDGE_NAME_OPTION,
+  DEFAULT_BRIDGE_OPTION,
+  MACVLAN_PARENT_OPTION,
+} from './mapping.js';
 
 /** The `dockernet` decorator. */
 export const dockernet: Decorator = {
@@ -27,7 +33,10 @@ export const dockernet: Decorator = {
       try {
         await client.negotiate();
         const networks = await client.networks();
-        return { decorations: dockerNetworkDecorations(Array.isArray(networks) ? networks : []), problems: [] };
+        return {
+          decorations: dockerNetworkDecorations(Array.isArray(networks) ? networks : []),
+          problems: [],
+        };
       } finally {
         client.close();
       }

@@ -5,7 +5,10 @@ import type { DockerNetwork } from '../../engines/index.js';
 import { bridgeName, dockerNetworkDecorations } from './mapping.js';
 
 const recorded = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/engines/docker/networks.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../../test/fixtures/engines/docker/networks.json', import.meta.url),
+    'utf8',
+  ),
 ) as DockerNetwork[];
 
 describe('dockernet mapping (recorded Docker 20.10 /networks)', () => {
@@ -33,7 +36,11 @@ describe('dockernet mapping (recorded Docker 20.10 /networks)', () => {
     expect(byNetwork.get('gwt-rec-user4923')).toEqual({
       nifName: 'br-c97070b70633',
       network: 'gwt-rec-user4923',
-      labels: { foo: 'bar', 'com.example.team': 'blue', 'gostwire/network/name': 'gwt-rec-user4923' },
+      labels: {
+        foo: 'bar',
+        'com.example.team': 'blue',
+        'gostwire/network/name': 'gwt-rec-user4923',
+      },
     });
   });
 
@@ -60,19 +67,36 @@ describe('dockernet mapping (recorded Docker 20.10 /networks)', () => {
 
   it('ghostwire labels win over user labels of the same key', () => {
     const [d] = dockerNetworkDecorations([
-      { Id: 'f'.repeat(64), Name: 'n1', Driver: 'bridge', Labels: { 'gostwire/network/name': 'spoof' }, Options: null },
+      {
+        Id: 'f'.repeat(64),
+        Name: 'n1',
+        Driver: 'bridge',
+        Labels: { 'gostwire/network/name': 'spoof' },
+        Options: null,
+      },
     ]);
     expect(d?.labels['gostwire/network/name']).toBe('n1');
   });
 
   it('bridgeName: default-bridge option without a name → docker0; else br-<id12>', () => {
-    expect(bridgeName({ Id: '0123456789abcdef', Options: { 'com.docker.network.bridge.default_bridge': 'true' } })).toBe('docker0');
+    expect(
+      bridgeName({
+        Id: '0123456789abcdef',
+        Options: { 'com.docker.network.bridge.default_bridge': 'true' },
+      }),
+    ).toBe('docker0');
     expect(bridgeName({ Id: '0123456789abcdef', Options: null })).toBe('br-0123456789ab');
-    expect(bridgeName({ Id: '0123456789abcdef', Options: { 'com.docker.network.bridge.name': '' } })).toBe('br-0123456789ab');
+    expect(
+      bridgeName({ Id: '0123456789abcdef', Options: { 'com.docker.network.bridge.name': '' } }),
+    ).toBe('br-0123456789ab');
   });
 
   it('skips malformed items and macvlan without parent', () => {
-    const odd = [null, { Name: 'x' }, { Id: 'a', Name: 'mv', Driver: 'macvlan', Options: {} }] as unknown as DockerNetwork[];
+    const odd = [
+      null,
+      { Name: 'x' },
+      { Id: 'a', Name: 'mv', Driver: 'macvlan', Options: {} },
+    ] as unknown as DockerNetwork[];
     expect(dockerNetworkDecorations(odd)).toEqual([]);
   });
 });

@@ -15,7 +15,13 @@
  * - other drivers (`host`, `null`, `overlay`, `ipvlan`, plugins) are not decorated.
  */
 import type { DockerNetwork } from '../../engines/index.js';
-import { BRIDGE_INTERNAL_LABEL, DEFAULT_BRIDGE_LABEL, NETWORK_NAME_LABEL, stringLabels, type NifDecoration } from '../common.js';
+import {
+  BRIDGE_INTERNAL_LABEL,
+  DEFAULT_BRIDGE_LABEL,
+  NETWORK_NAME_LABEL,
+  stringLabels,
+  type NifDecoration,
+} from '../common.js';
 
 /** Docker network option naming the Linux bridge. */
 export const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
@@ -37,15 +43,25 @@ export function bridgeName(net: Pick<DockerNetwork, 'Id' | 'Options'>): string {
 export function dockerNetworkDecorations(networks: readonly DockerNetwork[]): NifDecoration[] {
   const out: NifDecoration[] = [];
   for (const net of networks) {
-    if (typeof net !== 'object' || net === null || typeof net.Name !== 'string' || typeof net.Id !== 'string') continue;
+    if (
+      typeof net !== 'object' ||
+      net === null ||
+      typeof net.Name !== 'string' ||
+      typeof net.Id !== 'string'
+    )
+      continue;
     const opts = stringLabels(net.Options);
     let nifName: string | undefined;
     if (net.Driver === 'bridge') nifName = bridgeName(net);
     else if (net.Driver === 'macvlan') nifName = opts[MACVLAN_PARENT_OPTION];
     if (nifName === undefined || nifName === '') continue;
-    const labels: Record<string, string> = { ...stringLabels(net.Labels), [NETWORK_NAME_LABEL]: net.Name };
+    const labels: Record<string, string> = {
+      ...stringLabels(net.Labels),
+      [NETWORK_NAME_LABEL]: net.Name,
+    };
     if (net.Internal === true) labels[BRIDGE_INTERNAL_LABEL] = 'true';
-    if (net.Driver === 'bridge' && opts[DEFAULT_BRIDGE_OPTION] === 'true') labels[DEFAULT_BRIDGE_LABEL] = 'true';
+    if (net.Driver === 'bridge' && opts[DEFAULT_BRIDGE_OPTION] === 'true')
+      labels[DEFAULT_BRIDGE_LABEL] = 'true';
     out.push({ nifName, network: net.Name, labels });
   }
   return out;

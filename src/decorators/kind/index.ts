@@ -70,7 +70,10 @@ export function enclosingNode(
 }
 
 /** Pure: the marks for all KinD nodes and the containers of engines inside them. */
-export function kindMarks(model: ContainerModel, processes: ReadonlyMap<number, ParentLink>): ContainerMark[] {
+export function kindMarks(
+  model: ContainerModel,
+  processes: ReadonlyMap<number, ParentLink>,
+): ContainerMark[] {
   const nodes = model.containers.filter(isKindNode);
   if (nodes.length === 0) return [];
   const marks: ContainerMark[] = [];
@@ -78,7 +81,10 @@ export function kindMarks(model: ContainerModel, processes: ReadonlyMap<number, 
   for (const n of nodes) {
     marks.push({
       container: n,
-      labels: { [KIND_CLUSTER_LABEL]: n.labels[KIND_CLUSTER_SOURCE_LABEL] ?? '', [KIND_ROLE_LABEL]: n.labels[KIND_ROLE_SOURCE_LABEL] ?? '' },
+      labels: {
+        [KIND_CLUSTER_LABEL]: n.labels[KIND_CLUSTER_SOURCE_LABEL] ?? '',
+        [KIND_ROLE_LABEL]: n.labels[KIND_ROLE_SOURCE_LABEL] ?? '',
+      },
     });
     if (n.pid > 0) nodesByPid.set(n.pid, n);
   }
@@ -86,14 +92,21 @@ export function kindMarks(model: ContainerModel, processes: ReadonlyMap<number, 
   for (const n of nodes) {
     // the shim (init's parent) encloses daemons started beside the init, unless it is an engine
     const shim = processes.get(n.pid)?.ppid;
-    if (shim !== undefined && shim > 1 && !enginePids.has(shim) && !nodesByPid.has(shim)) nodesByPid.set(shim, n);
+    if (shim !== undefined && shim > 1 && !enginePids.has(shim) && !nodesByPid.has(shim))
+      nodesByPid.set(shim, n);
   }
   const nodeOfEngine = new Map<Engine, Container | undefined>();
   for (const e of model.engines) nodeOfEngine.set(e, enclosingNode(e, nodesByPid, processes));
   for (const c of model.containers) {
     const node = nodeOfEngine.get(c.engine);
     if (node === undefined || node === c) continue;
-    marks.push({ container: c, labels: { [KIND_CLUSTER_LABEL]: node.labels[KIND_CLUSTER_SOURCE_LABEL] ?? '', [KIND_NODE_LABEL]: node.name } });
+    marks.push({
+      container: c,
+      labels: {
+        [KIND_CLUSTER_LABEL]: node.labels[KIND_CLUSTER_SOURCE_LABEL] ?? '',
+        [KIND_NODE_LABEL]: node.name,
+      },
+    });
   }
   return marks;
 }

@@ -1,19 +1,58 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { ENGINE_TYPES, type Container, type ContainerModel, type Engine } from '../../model/container.js';
-import { KIND_CLUSTER_LABEL, KIND_NODE_LABEL, KIND_ROLE_LABEL, isKindNode, kindMarks } from './index.js';
+import {
+  ENGINE_TYPES,
+  type Container,
+  type ContainerModel,
+  type Engine,
+} from '../../model/container.js';
+import {
+  KIND_CLUSTER_LABEL,
+  KIND_NODE_LABEL,
+  KIND_ROLE_LABEL,
+  isKindNode,
+  kindMarks,
+} from './index.js';
 
 function engine(pid: number, type: Engine['type'], prefix = ''): Engine {
-  return { id: `e${pid}`, type, version: '1', pid, apiPath: `unix:///proc/${pid}/root/x.sock`, prefix };
+  return {
+    id: `e${pid}`,
+    type,
+    version: '1',
+    pid,
+    apiPath: `unix:///proc/${pid}/root/x.sock`,
+    prefix,
+  };
 }
-function container(name: string, e: Engine, pid: number, labels: Record<string, string> = {}): Container {
-  return { id: name, name, type: e.type, labels, status: 'running', paused: false, pid, enginePid: pid, engine: e, prefix: e.prefix, privileged: false, pod: undefined };
+function container(
+  name: string,
+  e: Engine,
+  pid: number,
+  labels: Record<string, string> = {},
+): Container {
+  return {
+    id: name,
+    name,
+    type: e.type,
+    labels,
+    status: 'running',
+    paused: false,
+    pid,
+    enginePid: pid,
+    engine: e,
+    prefix: e.prefix,
+    privileged: false,
+    pod: undefined,
+  };
 }
 
 // host dockerd 100 → shim 200 → node init 201 (systemd) → containerd 300 (+ CRI on the same pid)
 //                   shim 210 → plain container 211
 const docker = engine(100, ENGINE_TYPES.docker);
-const node = container('kind-control-plane', docker, 201, { 'io.x-k8s.kind.cluster': 'kind', 'io.x-k8s.kind.role': 'control-plane' });
+const node = container('kind-control-plane', docker, 201, {
+  'io.x-k8s.kind.cluster': 'kind',
+  'io.x-k8s.kind.role': 'control-plane',
+});
 const plain = container('plain', docker, 211);
 const inner = engine(300, ENGINE_TYPES.containerd, 'kind-control-plane');
 const cri = engine(300, ENGINE_TYPES.cri, 'kind-control-plane');
@@ -29,14 +68,20 @@ const processes = new Map<number, { ppid: number }>([
   [400, { ppid: 390 }],
   [390, { ppid: 201 }],
 ]);
-const model: ContainerModel = { engines: [docker, inner, cri], containers: [node, plain, pod, ctrd], groups: [] };
+const model: ContainerModel = {
+  engines: [docker, inner, cri],
+  containers: [node, plain, pod, ctrd],
+  groups: [],
+};
 
 describe('kind decorator', () => {
   it('recognises node containers by both KinD labels', () => {
     expect(isKindNode(node)).toBe(true);
     expect(isKindNode(plain)).toBe(false);
     expect(isKindNode({ labels: { 'io.x-k8s.kind.cluster': 'kind' } })).toBe(false);
-    expect(isKindNode({ labels: { 'io.x-k8s.kind.cluster': '', 'io.x-k8s.kind.role': 'worker' } })).toBe(false);
+    expect(
+      isKindNode({ labels: { 'io.x-k8s.kind.cluster': '', 'io.x-k8s.kind.role': 'worker' } }),
+    ).toBe(false);
   });
 
   it('marks the node and every container of engines inside it, not others', () => {
@@ -52,11 +97,18 @@ describe('kind decorator', () => {
     const beside = engine(350, ENGINE_TYPES.docker, 'kind-control-plane');
     const c = container('dind-inner', beside, 500);
     const procs = new Map(processes).set(350, { ppid: 200 });
-    const marks = kindMarks({ engines: [docker, beside], containers: [node, c], groups: [] }, procs);
-    expect(marks.find((m) => m.container === c)?.labels[KIND_NODE_LABEL]).toBe('kind-control-plane');
+    const marks = kindMarks(
+      { engines: [docker, beside], containers: [node, c], groups: [] },
+      procs,
+    );
+    expect(marks.find((m) => m.container === c)?.labels[KIND_NODE_LABEL]).toBe(
+      'kind-control-plane',
+    );
   });
 
   it('no nodes → no marks', () => {
-    expect(kindMarks({ engines: [docker], containers: [plain], groups: [] }, processes)).toEqual([]);
+    expect(kindMarks({ engines: [docker], containers: [plain], groups: [] }, processes)).toEqual(
+      [],
+    );
   });
 });

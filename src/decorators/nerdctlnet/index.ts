@@ -19,7 +19,12 @@ import { decorateEngines, engineSubject, type NifDecoration } from '../common.js
 import type { Decorator, DecoratorContext } from '../decorator.js';
 import { CONFLIST_MAX_BYTES, NERDCTL_CONFLIST, nerdctlDecoration } from './mapping.js';
 
-export { CNI_DEFAULT_BRIDGE, CONFLIST_MAX_BYTES, NERDCTL_CONFLIST, nerdctlDecoration } from './mapping.js';
+export {
+  CNI_DEFAULT_BRIDGE,
+  CONFLIST_MAX_BYTES,
+  NERDCTL_CONFLIST,
+  nerdctlDecoration,
+} from './mapping.js';
 
 /** CNI configuration directory nerdctl uses by default. */
 export const CNI_CONF_DIR = '/etc/cni/net.d';
@@ -38,7 +43,13 @@ export const NATIVE_FILES: NerdctlFiles = {
     try {
       return readdirSync(resolveInRoot(root, path));
     } catch (e: unknown) {
-      if (typeof e === 'object' && e !== null && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return [];
+      if (
+        typeof e === 'object' &&
+        e !== null &&
+        'code' in e &&
+        (e.code === 'ENOENT' || e.code === 'ENOTDIR')
+      )
+        return [];
       throw e;
     }
   },
@@ -53,14 +64,21 @@ export function readNerdctlDecorations(
 ): { decorations: NifDecoration[]; problems: Problem[] } {
   const decorations: NifDecoration[] = [];
   const problems: Problem[] = [];
-  const names = files.listDir(root, CNI_CONF_DIR).filter((n) => NERDCTL_CONFLIST.test(n)).sort();
+  const names = files
+    .listDir(root, CNI_CONF_DIR)
+    .filter((n) => NERDCTL_CONFLIST.test(n))
+    .sort();
   for (const name of names) {
     const rel = `${CNI_CONF_DIR.slice(1)}/${name}`;
     const where = `${subject} ${CNI_CONF_DIR}/${name}`;
     try {
       const { data, truncated } = files.readFile(root, rel, CONFLIST_MAX_BYTES);
       if (truncated) {
-        problems.push({ code: 'GW_ERR_DECORATOR_CONFIG', message: `nerdctlnet: ${CNI_CONF_DIR}/${name} is larger than ${CONFLIST_MAX_BYTES} bytes`, subject: where });
+        problems.push({
+          code: 'GW_ERR_DECORATOR_CONFIG',
+          message: `nerdctlnet: ${CNI_CONF_DIR}/${name} is larger than ${CONFLIST_MAX_BYTES} bytes`,
+          subject: where,
+        });
         continue;
       }
       const d = nerdctlDecoration(JSON.parse(data.toString('utf8')) as unknown);
@@ -68,7 +86,11 @@ export function readNerdctlDecorations(
     } catch (e: unknown) {
       const cause = e instanceof ProjectError ? e.code : undefined;
       const message = `nerdctlnet: ${CNI_CONF_DIR}/${name}: ${e instanceof Error ? e.message : String(e)}`;
-      problems.push(cause === undefined ? { code: 'GW_ERR_DECORATOR_CONFIG', message, subject: where } : { code: 'GW_ERR_DECORATOR_CONFIG', message, subject: where, cause });
+      problems.push(
+        cause === undefined
+          ? { code: 'GW_ERR_DECORATOR_CONFIG', message, subject: where }
+          : { code: 'GW_ERR_DECORATOR_CONFIG', message, subject: where, cause },
+      );
     }
   }
   return { decorations, problems };
@@ -78,10 +100,17 @@ export function readNerdctlDecorations(
 export function createNerdctlnet(files: NerdctlFiles = NATIVE_FILES): Decorator {
   return {
     name: 'nerdctlnet',
-    description: 'nerdctl (CNI) network names on their bridges, from the containerd engine’s /etc/cni/net.d',
+    description:
+      'nerdctl (CNI) network names on their bridges, from the containerd engine’s /etc/cni/net.d',
     decorate: (ctx: DecoratorContext) =>
       decorateEngines(ctx, 'nerdctlnet', ENGINE_TYPES.containerd, (engine) =>
-        Promise.resolve(readNerdctlDecorations(files, `${ctx.procRoot}/${engine.pid}/root`, engineSubject(engine))),
+        Promise.resolve(
+          readNerdctlDecorations(
+            files,
+            `${ctx.procRoot}/${engine.pid}/root`,
+            engineSubject(engine),
+          ),
+        ),
       ),
   };
 }

@@ -36,10 +36,15 @@ export function nerdctlDecoration(conf: unknown): NifDecoration | undefined {
   if (typeof name !== 'string' || name === '') return undefined;
   const plugins = Array.isArray(c['plugins']) ? (c['plugins'] as unknown[]) : [];
   const bridge = plugins.find(
-    (p): p is Record<string, unknown> => typeof p === 'object' && p !== null && (p as Record<string, unknown>)['type'] === 'bridge',
+    (p): p is Record<string, unknown> =>
+      typeof p === 'object' && p !== null && (p as Record<string, unknown>)['type'] === 'bridge',
   );
   if (bridge === undefined) return undefined;
   const br = bridge['bridge'];
   const nifName = typeof br === 'string' && br !== '' ? br : CNI_DEFAULT_BRIDGE;
-  return { nifName, network: name, labels: { ...stringLabels(c['nerdctlLabels']), [NERDCTL_NETWORK_NAME_LABEL]: name } };
+  return {
+    nifName,
+    network: name,
+    labels: { ...stringLabels(c['nerdctlLabels']), [NERDCTL_NETWORK_NAME_LABEL]: name },
+  };
 }

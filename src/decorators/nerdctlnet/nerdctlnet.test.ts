@@ -6,7 +6,8 @@ import { nerdctlDecoration } from './mapping.js';
 import { readNerdctlDecorations, type NerdctlFiles } from './index.js';
 
 const FIXTURES = new URL('../../../test/fixtures/engines/nerdctl/', import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 
 describe('nerdctlDecoration', () => {
   it('bridge network: alias name, Go-compatible com.docker.network.bridge.name label, nerdctl labels', () => {
@@ -28,7 +29,9 @@ describe('nerdctlDecoration', () => {
 });
 
 /** Files of the fixture folder as if it were /etc/cni/net.d of the engine root `/proc/7/root`. */
-function fixtureFiles(extra: Record<string, string | Error> = {}): NerdctlFiles & { reads: string[] } {
+function fixtureFiles(
+  extra: Record<string, string | Error> = {},
+): NerdctlFiles & { reads: string[] } {
   const reads: string[] = [];
   return {
     reads,
@@ -55,20 +58,29 @@ describe('readNerdctlDecorations', () => {
     const r = readNerdctlDecorations(files, '/proc/7/root', 'engine:x');
     expect(r.problems).toEqual([]);
     expect(r.decorations.map((d) => d.network)).toEqual(['gwt-net']);
-    expect(files.reads).toEqual(['etc/cni/net.d/nerdctl-gwt-mv.conflist', 'etc/cni/net.d/nerdctl-gwt-net.conflist']);
+    expect(files.reads).toEqual([
+      'etc/cni/net.d/nerdctl-gwt-mv.conflist',
+      'etc/cni/net.d/nerdctl-gwt-net.conflist',
+    ]);
   });
 
   it('records bad JSON, oversized and unreadable files as problems and keeps the rest', () => {
     const files = fixtureFiles({
       'nerdctl-bad.conflist': '{ not json',
       'nerdctl-huge.conflist': 'x'.repeat(300 * 1024),
-      'nerdctl-fifo.conflist': new NativeError('GW_ERR_FILE_NOT_REGULAR', 'not a regular file', { sysCode: 'EFTYPE' }),
+      'nerdctl-fifo.conflist': new NativeError('GW_ERR_FILE_NOT_REGULAR', 'not a regular file', {
+        sysCode: 'EFTYPE',
+      }),
     });
     const r = readNerdctlDecorations(files, '/proc/7/root', 'engine:x');
     expect(r.decorations.map((d) => d.network)).toEqual(['gwt-net']);
     expect(r.problems.map((p) => [p.code, p.subject, p.cause])).toEqual([
       ['GW_ERR_DECORATOR_CONFIG', 'engine:x /etc/cni/net.d/nerdctl-bad.conflist', undefined],
-      ['GW_ERR_DECORATOR_CONFIG', 'engine:x /etc/cni/net.d/nerdctl-fifo.conflist', 'GW_ERR_FILE_NOT_REGULAR'],
+      [
+        'GW_ERR_DECORATOR_CONFIG',
+        'engine:x /etc/cni/net.d/nerdctl-fifo.conflist',
+        'GW_ERR_FILE_NOT_REGULAR',
+      ],
       ['GW_ERR_DECORATOR_CONFIG', 'engine:x /etc/cni/net.d/nerdctl-huge.conflist', undefined],
     ]);
     expect(r.problems[2]?.message).toMatch(/larger than 262144 bytes/);

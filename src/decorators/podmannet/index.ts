@@ -23,6 +23,9 @@ export const podmannet: Decorator = {
     decorateEngines(ctx, 'podmannet', ENGINE_TYPES.podman, async (engine) => {
       const socket = socketPathOf(engine);
       if (socket === undefined) return { decorations: [], problems: [] };
-      return { decorations: podmanNetworkDecorations(await libpodNetworks(socket, ctx.apiTimeoutMs)), problems: [] };
+      return {
+        decorations: podmanNetworkDecorations(await libpodNetworks(socket, ctx.apiTimeoutMs)),
+        problems: [],
+      };
     }),
 };

@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../errors.js';
 import { libpodNetworks } from './libpod.js';
 
-const RECORDED = readFileSync(new URL('../../../test/fixtures/engines/podman/libpod-networks.json', import.meta.url), 'utf8');
+const RECORDED = readFileSync(
+  new URL('../../../test/fixtures/engines/podman/libpod-networks.json', import.meta.url),
+  'utf8',
+);
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -41,11 +44,18 @@ describe('libpodNetworks', () => {
     });
     const nets = await libpodNetworks(sock, 1000);
     expect(paths).toEqual(['/_ping', '/v4.3.1/libpod/networks/json']);
-    expect(nets.map((n) => n.name)).toEqual(['podman', 'gwt-rec-p4923', 'gwt-rec-pi4923', 'gwt-rec-pm4923']);
+    expect(nets.map((n) => n.name)).toEqual([
+      'podman',
+      'gwt-rec-p4923',
+      'gwt-rec-pi4923',
+      'gwt-rec-pm4923',
+    ]);
   });
 
   it('a Docker daemon (no Libpod-Api-Version) is an API error', async () => {
-    const sock = await fakePodman((_req, res) => res.writeHead(200, { 'Api-Version': '1.41' }).end('OK'));
+    const sock = await fakePodman((_req, res) =>
+      res.writeHead(200, { 'Api-Version': '1.41' }).end('OK'),
+    );
     await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({ code: 'GW_ERR_ENGINE_API' });
   });
 
@@ -56,20 +66,32 @@ describe('libpodNetworks', () => {
       if (req.url === '/_ping') res.writeHead(200, { 'Libpod-Api-Version': '4.3.1' }).end('OK');
       else res.writeHead(status).end(body);
     });
-    await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({ code: 'GW_ERR_ENGINE_API', message: /malformed JSON/ });
+    await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({
+      code: 'GW_ERR_ENGINE_API',
+      message: /malformed JSON/,
+    });
     status = 500;
     body = '{}';
-    await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({ code: 'GW_ERR_ENGINE_API', status: 500 });
+    await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({
+      code: 'GW_ERR_ENGINE_API',
+      status: 500,
+    });
     status = 200;
     body = '{}';
     await expect(libpodNetworks(sock, 1000)).rejects.toMatchObject({ message: /not a JSON array/ });
     const err = await libpodNetworks('/nonexistent/gwt.sock', 1000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
-    expect(err).toMatchObject({ code: 'GW_ERR_ENGINE_UNREACHABLE', endpoint: 'unix:///nonexistent/gwt.sock' });
+    expect(err).toMatchObject({
+      code: 'GW_ERR_ENGINE_UNREACHABLE',
+      endpoint: 'unix:///nonexistent/gwt.sock',
+    });
   });
 
   it('times out a silent engine', async () => {
     const sock = await fakePodman(() => undefined);
-    await expect(libpodNetworks(sock, 50)).rejects.toMatchObject({ code: 'GW_ERR_ENGINE_UNREACHABLE', message: /timed out/ });
+    await expect(libpodNetworks(sock, 50)).rejects.toMatchObject({
+      code: 'GW_ERR_ENGINE_UNREACHABLE',
+      message: /timed out/,
+    });
   });
 });

@@ -36,20 +36,36 @@ function get(socketPath: string, path: string, timeoutMs: number): Promise<Reply
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          }),
+        );
         res.on('error', reject);
       },
     );
     req.on('error', reject);
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${path} timed out after ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`${path} timed out after ${timeoutMs} ms`)),
+    );
     req.end();
   });
 }
 
 /** Lists podman's networks via the libpod API at `socketPath`. Throws {@link EngineError}. */
-export async function libpodNetworks(socketPath: string, timeoutMs: number): Promise<LibpodNetwork[]> {
+export async function libpodNetworks(
+  socketPath: string,
+  timeoutMs: number,
+): Promise<LibpodNetwork[]> {
   const endpoint = `unix://${socketPath}`;
-  const fail = (code: 'GW_ERR_ENGINE_API' | 'GW_ERR_ENGINE_UNREACHABLE', message: string, cause?: unknown, status?: number): EngineError =>
+  const fail = (
+    code: 'GW_ERR_ENGINE_API' | 'GW_ERR_ENGINE_UNREACHABLE',
+    message: string,
+    cause?: unknown,
+    status?: number,
+  ): EngineError =>
     new EngineError(code, `podman: ${message}`, {
       engine: 'podman',
       endpoint,
@@ -65,7 +81,12 @@ export async function libpodNetworks(socketPath: string, timeoutMs: number): Pro
   const v = ping.headers['libpod-api-version'];
   const version = typeof v === 'string' ? v : undefined;
   if (ping.status !== 200 || version === undefined || !/^\d+\.\d+(\.\d+)?$/.test(version)) {
-    throw fail('GW_ERR_ENGINE_API', `/_ping answered HTTP ${ping.status} without a usable Libpod-Api-Version`, undefined, ping.status);
+    throw fail(
+      'GW_ERR_ENGINE_API',
+      `/_ping answered HTTP ${ping.status} without a usable Libpod-Api-Version`,
+      undefined,
+      ping.status,
+    );
   }
   const path = `/v${version}/libpod/networks/json`;
   let reply: Reply;
@@ -74,13 +95,20 @@ export async function libpodNetworks(socketPath: string, timeoutMs: number): Pro
   } catch (e: unknown) {
     throw fail('GW_ERR_ENGINE_UNREACHABLE', `${path}: ${errorMessage(e)}`, e);
   }
-  if (reply.status !== 200) throw fail('GW_ERR_ENGINE_API', `${path} answered HTTP ${reply.status}`, undefined, reply.status);
+  if (reply.status !== 200)
+    throw fail(
+      'GW_ERR_ENGINE_API',
+      `${path} answered HTTP ${reply.status}`,
+      undefined,
+      reply.status,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(reply.body);
   } catch (e: unknown) {
     throw fail('GW_ERR_ENGINE_API', `${path}: malformed JSON`, e, reply.status);
   }
-  if (!Array.isArray(parsed)) throw fail('GW_ERR_ENGINE_API', `${path}: not a JSON array`, undefined, reply.status);
+  if (!Array.isArray(parsed))
+    throw fail('GW_ERR_ENGINE_API', `${path}: not a JSON array`, undefined, reply.status);
   return parsed as LibpodNetwork[];
 }

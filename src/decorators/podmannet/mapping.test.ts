@@ -5,7 +5,10 @@ import type { LibpodNetwork } from './libpod.js';
 import { podmanNetworkDecorations } from './mapping.js';
 
 const recorded = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/engines/podman/libpod-networks.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../../test/fixtures/engines/podman/libpod-networks.json', import.meta.url),
+    'utf8',
+  ),
 ) as LibpodNetwork[];
 
 describe('podmannet mapping (recorded podman 4.3.1 libpod/networks/json)', () => {
@@ -23,7 +26,11 @@ describe('podmannet mapping (recorded podman 4.3.1 libpod/networks/json)', () =>
     expect(decorations.map((d) => [d.network, d.nifName, d.labels])).toEqual([
       ['podman', 'cni-podman0', { 'gostwire/network/name': 'podman' }],
       ['gwt-rec-p4923', 'cni-podman1', { foo: 'bar', 'gostwire/network/name': 'gwt-rec-p4923' }],
-      ['gwt-rec-pi4923', 'cni-podman2', { 'gostwire/network/name': 'gwt-rec-pi4923', 'gostwire/bridge/internal': 'true' }],
+      [
+        'gwt-rec-pi4923',
+        'cni-podman2',
+        { 'gostwire/network/name': 'gwt-rec-pi4923', 'gostwire/bridge/internal': 'true' },
+      ],
       ['gwt-rec-pm4923', 'eth0', { 'gostwire/network/name': 'gwt-rec-pm4923' }],
     ]);
   });

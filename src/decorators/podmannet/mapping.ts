@@ -9,7 +9,12 @@
  * `gostwire/network/name` = name and `gostwire/bridge/internal` = `"true"` for internal
  * networks. podman has no "default bridge" label (its default network has no DNS either way).
  */
-import { BRIDGE_INTERNAL_LABEL, NETWORK_NAME_LABEL, stringLabels, type NifDecoration } from '../common.js';
+import {
+  BRIDGE_INTERNAL_LABEL,
+  NETWORK_NAME_LABEL,
+  stringLabels,
+  type NifDecoration,
+} from '../common.js';
 import type { LibpodNetwork } from './libpod.js';
 
 /** Drivers whose `network_interface` is decorated. */
@@ -23,7 +28,10 @@ export function podmanNetworkDecorations(networks: readonly LibpodNetwork[]): Ni
     if (!PODMAN_DECORATED_DRIVERS.has(net.driver)) continue;
     const nifName = net.network_interface;
     if (typeof nifName !== 'string' || nifName === '') continue;
-    const labels: Record<string, string> = { ...stringLabels(net.labels), [NETWORK_NAME_LABEL]: net.name };
+    const labels: Record<string, string> = {
+      ...stringLabels(net.labels),
+      [NETWORK_NAME_LABEL]: net.name,
+    };
     if (net.internal === true) labels[BRIDGE_INTERNAL_LABEL] = 'true';
     out.push({ nifName, network: net.name, labels });
   }

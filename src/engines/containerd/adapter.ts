@@ -14,7 +14,12 @@
 import { EngineError } from '../../errors.js';
 import { ENGINE_TYPES, type EngineType } from '../../model/container.js';
 import type { EngineAdapter, Subscription, TrackedContainer, WatchEvent } from '../watcher.js';
-import type { ContainerdClient, ContainerdContainer, ContainerdEnvelope, ContainerdProcess } from './client.js';
+import type {
+  ContainerdClient,
+  ContainerdContainer,
+  ContainerdEnvelope,
+  ContainerdProcess,
+} from './client.js';
 import { TASK_STATUS } from './proto.js';
 
 /** containerd namespaces not watched by default. */
@@ -42,11 +47,17 @@ export function displayId(ns: string, id: string): string {
 /** Splits a display ID into namespace and container ID. */
 export function splitDisplayId(display: string): { ns: string; id: string } {
   const slash = display.indexOf('/');
-  return slash < 0 ? { ns: 'default', id: display } : { ns: display.slice(0, slash), id: display.slice(slash + 1) };
+  return slash < 0
+    ? { ns: 'default', id: display }
+    : { ns: display.slice(0, slash), id: display.slice(slash + 1) };
 }
 
 /** Builds a tracked container from a container and its init task; `undefined` if not alive. */
-export function toTracked(ns: string, c: ContainerdContainer, task: ContainerdProcess | undefined): TrackedContainer | undefined {
+export function toTracked(
+  ns: string,
+  c: ContainerdContainer,
+  task: ContainerdProcess | undefined,
+): TrackedContainer | undefined {
   if (task === undefined || !(task.pid > 0)) return undefined;
   const paused = task.status === TASK_STATUS.PAUSED || task.status === TASK_STATUS.PAUSING;
   if (!paused && task.status !== TASK_STATUS.RUNNING) return undefined;
@@ -63,9 +74,17 @@ export function toTracked(ns: string, c: ContainerdContainer, task: ContainerdPr
 }
 
 /** Maps an event envelope to a watcher event; `undefined` for ignored namespaces and topics. */
-export function toWatchEvent(e: ContainerdEnvelope, ignored: readonly string[] = IGNORED_NAMESPACES): WatchEvent | undefined {
+export function toWatchEvent(
+  e: ContainerdEnvelope,
+  ignored: readonly string[] = IGNORED_NAMESPACES,
+): WatchEvent | undefined {
   if (ignored.includes(e.namespace) || e.event === undefined) return undefined;
-  const cid = typeof e.event['container_id'] === 'string' ? e.event['container_id'] : typeof e.event['id'] === 'string' ? e.event['id'] : '';
+  const cid =
+    typeof e.event['container_id'] === 'string'
+      ? e.event['container_id']
+      : typeof e.event['id'] === 'string'
+        ? e.event['id']
+        : '';
   if (cid === '') return undefined;
   const id = displayId(e.namespace, cid);
   switch (e.topic) {
@@ -76,7 +95,9 @@ export function toWatchEvent(e: ContainerdEnvelope, ignored: readonly string[] =
     }
     case '/tasks/delete': {
       const execId = e.event['id'];
-      return execId === '' || execId === cid || execId === undefined ? { kind: 'gone', id } : undefined;
+      return execId === '' || execId === cid || execId === undefined
+        ? { kind: 'gone', id }
+        : undefined;
     }
     case '/containers/delete':
       return { kind: 'gone', id };
@@ -107,7 +128,10 @@ export class ContainerdAdapter implements EngineAdapter {
     this.#ignored = ignoredNamespaces;
   }
 
-  subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+  subscribe(
+    onEvent: (e: WatchEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<Subscription> {
     return this.client.subscribe(
       EVENT_FILTERS,
       (env) => {
@@ -122,7 +146,10 @@ export class ContainerdAdapter implements EngineAdapter {
     const namespaces = (await this.client.namespaces()).filter((ns) => !this.#ignored.includes(ns));
     const perNs = await Promise.all(
       namespaces.map(async (ns) => {
-        const [containers, tasks] = await Promise.all([this.client.containers(ns), this.client.tasks(ns)]);
+        const [containers, tasks] = await Promise.all([
+          this.client.containers(ns),
+          this.client.tasks(ns),
+        ]);
         const byId = new Map<string, ContainerdProcess>();
         for (const t of tasks) byId.set(t.id !== '' ? t.id : t.container_id, t);
         return containers.map((c) => toTracked(ns, c, byId.get(c.id)));

@@ -54,7 +54,11 @@ export function decodeEnvelope(raw: {
   if (typeName !== undefined && raw.event !== null && raw.event !== undefined) {
     try {
       const t = T(typeName);
-      event = t.toObject(t.decode(raw.event.value), { longs: Number, enums: Number, defaults: true });
+      event = t.toObject(t.decode(raw.event.value), {
+        longs: Number,
+        enums: Number,
+        defaults: true,
+      });
     } catch {
       event = undefined;
     }
@@ -80,7 +84,12 @@ export class ContainerdClient {
 
   /** Version/Version. */
   version(): Promise<{ version: string; revision: string }> {
-    return this.#conn.unary(M.version, T('google.protobuf.Empty'), T('containerd.services.version.v1.VersionResponse'), {});
+    return this.#conn.unary(
+      M.version,
+      T('google.protobuf.Empty'),
+      T('containerd.services.version.v1.VersionResponse'),
+      {},
+    );
   }
 
   /** Introspection/Server (`uuid` is the engine ID). */
@@ -161,7 +170,11 @@ export class ContainerdClient {
     onEnvelope: (e: ContainerdEnvelope) => void,
     onEnd: (err: unknown) => void,
   ): Promise<{ close(): void }> {
-    return this.#conn.stream<{ namespace: string; topic: string; event: { type_url: string; value: Uint8Array } | null }>(
+    return this.#conn.stream<{
+      namespace: string;
+      topic: string;
+      event: { type_url: string; value: Uint8Array } | null;
+    }>(
       M.eventsSubscribe,
       T('containerd.services.events.v1.SubscribeRequest'),
       T('containerd.types.Envelope'),

@@ -100,7 +100,18 @@ message ServerResponse { string uuid = 1; uint64 pid = 2; uint64 pidns = 3; }
 `;
 
 /** The parsed root holding all containerd message types. */
-export const containerdRoot = parseProto([PROTO, CONTAINERD, CONTAINERS, TYPES, TASKS, EVENTS, ENVELOPE, EVENT_PAYLOADS, VERSION, INTROSPECTION]);
+export const containerdRoot = parseProto([
+  PROTO,
+  CONTAINERD,
+  CONTAINERS,
+  TYPES,
+  TASKS,
+  EVENTS,
+  ENVELOPE,
+  EVENT_PAYLOADS,
+  VERSION,
+  INTROSPECTION,
+]);
 
 /** Looks a message type up by its full name. */
 export function containerdType(name: string): protobuf.Type {
@@ -120,7 +131,14 @@ export const CONTAINERD_METHODS = {
 } as const;
 
 /** containerd task status (containerd.v1.types.Status). */
-export const TASK_STATUS = { UNKNOWN: 0, CREATED: 1, RUNNING: 2, STOPPED: 3, PAUSED: 4, PAUSING: 5 } as const;
+export const TASK_STATUS = {
+  UNKNOWN: 0,
+  CREATED: 1,
+  RUNNING: 2,
+  STOPPED: 3,
+  PAUSED: 4,
+  PAUSING: 5,
+} as const;
 
 /** Metadata key selecting the containerd namespace of a request. */
 export const NAMESPACE_HEADER = 'containerd-namespace';

@@ -11,7 +11,12 @@
  * stream (UNIMPLEMENTED) the adapter polls instead.
  */
 import { EngineError } from '../../errors.js';
-import { ENGINE_TYPES, K8S_POD_NAMESPACE_LABEL, K8S_POD_NAME_LABEL, type EngineType } from '../../model/container.js';
+import {
+  ENGINE_TYPES,
+  K8S_POD_NAMESPACE_LABEL,
+  K8S_POD_NAME_LABEL,
+  type EngineType,
+} from '../../model/container.js';
 import type { EngineAdapter, Subscription, TrackedContainer, WatchEvent } from '../watcher.js';
 import type { CriClient, CriContainer, CriPodSandbox } from './client.js';
 import { CONTAINER_EVENT, CONTAINER_STATE, SANDBOX_STATE } from './proto.js';
@@ -27,7 +32,11 @@ export const ANNOTATION_PREFIX = 'io.kubernetes.annotation/';
 function podLabels(sb: CriPodSandbox | undefined): Record<string, string> {
   const m = sb?.metadata;
   if (m === null || m === undefined) return {};
-  return { 'io.kubernetes.pod.uid': m.uid, [K8S_POD_NAME_LABEL]: m.name, [K8S_POD_NAMESPACE_LABEL]: m.namespace };
+  return {
+    'io.kubernetes.pod.uid': m.uid,
+    [K8S_POD_NAME_LABEL]: m.name,
+    [K8S_POD_NAMESPACE_LABEL]: m.namespace,
+  };
 }
 
 function annotations(a: Readonly<Record<string, string>>): Record<string, string> {
@@ -37,13 +46,22 @@ function annotations(a: Readonly<Record<string, string>>): Record<string, string
 }
 
 /** Tracked container from a CRI container, its sandbox and PID. */
-export function fromCriContainer(c: CriContainer, sb: CriPodSandbox | undefined, pid: number): TrackedContainer | undefined {
+export function fromCriContainer(
+  c: CriContainer,
+  sb: CriPodSandbox | undefined,
+  pid: number,
+): TrackedContainer | undefined {
   if (!(pid > 0) || c.state !== CONTAINER_STATE.RUNNING) return undefined;
   const name = c.metadata?.name ?? c.id;
   return {
     id: c.id,
     name: name !== '' ? name : c.id,
-    labels: { ...c.labels, ...annotations(c.annotations), ...podLabels(sb), 'io.kubernetes.container.name': name },
+    labels: {
+      ...c.labels,
+      ...annotations(c.annotations),
+      ...podLabels(sb),
+      'io.kubernetes.container.name': name,
+    },
     pid,
     paused: false,
     privileged: false,
@@ -56,7 +74,13 @@ export function fromSandbox(sb: CriPodSandbox, pid: number): TrackedContainer | 
   return {
     id: sb.id,
     name: sb.id,
-    labels: { ...sb.labels, ...annotations(sb.annotations), ...podLabels(sb), 'io.kubernetes.container.name': sb.id, [SANDBOX_LABEL]: '' },
+    labels: {
+      ...sb.labels,
+      ...annotations(sb.annotations),
+      ...podLabels(sb),
+      'io.kubernetes.container.name': sb.id,
+      [SANDBOX_LABEL]: '',
+    },
     pid,
     paused: false,
     privileged: false,
@@ -78,12 +102,19 @@ export class CriAdapter implements EngineAdapter {
     this.endpoint = client.endpoint;
   }
 
-  async subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+  async subscribe(
+    onEvent: (e: WatchEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<Subscription> {
     try {
       return await this.client.events((e) => {
         if (e.container_id === '') return;
-        if (e.container_event_type === CONTAINER_EVENT.STARTED) onEvent({ kind: 'changed', id: e.container_id });
-        else if (e.container_event_type === CONTAINER_EVENT.STOPPED || e.container_event_type === CONTAINER_EVENT.DELETED) {
+        if (e.container_event_type === CONTAINER_EVENT.STARTED)
+          onEvent({ kind: 'changed', id: e.container_id });
+        else if (
+          e.container_event_type === CONTAINER_EVENT.STOPPED ||
+          e.container_event_type === CONTAINER_EVENT.DELETED
+        ) {
           onEvent({ kind: 'gone', id: e.container_id });
         }
       }, onEnd);
@@ -98,7 +129,10 @@ export class CriAdapter implements EngineAdapter {
    * GetContainerEvents with UNIMPLEMENTED: then the running container and ready sandbox IDs are
    * polled every `pollMs` and differences reported as events.
    */
-  async #poll(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+  async #poll(
+    onEvent: (e: WatchEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<Subscription> {
     let known = await this.#aliveIds();
     let busy = false;
     let closed = false;
@@ -145,7 +179,9 @@ export class CriAdapter implements EngineAdapter {
     ]);
     const sbById = new Map(sandboxes.map((s) => [s.id, s] as const));
     const out = await Promise.all([
-      ...containers.map(async (c) => fromCriContainer(c, sbById.get(c.pod_sandbox_id), await this.client.containerPid(c.id))),
+      ...containers.map(async (c) =>
+        fromCriContainer(c, sbById.get(c.pod_sandbox_id), await this.client.containerPid(c.id)),
+      ),
       ...sandboxes.map(async (s) => fromSandbox(s, await this.client.sandboxPid(s.id))),
     ]);
     return out.filter((c): c is TrackedContainer => c !== undefined);
@@ -160,7 +196,8 @@ export class CriAdapter implements EngineAdapter {
     }
     const sbs = await this.client.sandboxes({ id });
     const sb = sbs[0];
-    if (sbs.length === 1 && sb !== undefined) return fromSandbox(sb, await this.client.sandboxPid(id));
+    if (sbs.length === 1 && sb !== undefined)
+      return fromSandbox(sb, await this.client.sandboxPid(id));
     return undefined;
   }
 

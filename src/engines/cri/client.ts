@@ -30,7 +30,12 @@ export interface CriContainer {
 /** runtime.v1.PodSandbox (fields used). */
 export interface CriPodSandbox {
   readonly id: string;
-  readonly metadata: { readonly name: string; readonly uid: string; readonly namespace: string; readonly attempt: number } | null;
+  readonly metadata: {
+    readonly name: string;
+    readonly uid: string;
+    readonly namespace: string;
+    readonly attempt: number;
+  } | null;
   readonly state: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
@@ -79,9 +84,22 @@ export class CriClient {
   }
 
   /** Version (runtime name and version, CRI API version). */
-  async version(): Promise<{ runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }> {
-    const v = await this.#conn.unary<CriVersion>(M.version, T('VersionRequest'), T('VersionResponse'), { version: '0.1.0' });
-    return { runtimeName: v.runtime_name, runtimeVersion: v.runtime_version, runtimeApiVersion: v.runtime_api_version };
+  async version(): Promise<{
+    runtimeName: string;
+    runtimeVersion: string;
+    runtimeApiVersion: string;
+  }> {
+    const v = await this.#conn.unary<CriVersion>(
+      M.version,
+      T('VersionRequest'),
+      T('VersionResponse'),
+      { version: '0.1.0' },
+    );
+    return {
+      runtimeName: v.runtime_name,
+      runtimeVersion: v.runtime_version,
+      runtimeApiVersion: v.runtime_api_version,
+    };
   }
 
   /** ListContainers with an optional filter. */
@@ -129,8 +147,18 @@ export class CriClient {
   }
 
   /** GetContainerEvents server stream. */
-  events(onEvent: (e: CriContainerEvent) => void, onEnd: (err: unknown) => void): Promise<{ close(): void }> {
-    return this.#conn.stream<CriContainerEvent>(M.getContainerEvents, T('GetEventsRequest'), T('ContainerEventResponse'), {}, onEvent, onEnd);
+  events(
+    onEvent: (e: CriContainerEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<{ close(): void }> {
+    return this.#conn.stream<CriContainerEvent>(
+      M.getContainerEvents,
+      T('GetEventsRequest'),
+      T('ContainerEventResponse'),
+      {},
+      onEvent,
+      onEnd,
+    );
   }
 
   /** Closes the connection. */

@@ -14,7 +14,15 @@ import type { EngineAdapter, Subscription, TrackedContainer, WatchEvent } from '
 import type { DockerClient, DockerContainerInspect, DockerEvent } from './client.js';
 
 const GONE_ACTIONS: ReadonlySet<string> = new Set(['die', 'died', 'destroy', 'remove', 'cleanup']);
-const CHANGED_ACTIONS: ReadonlySet<string> = new Set(['start', 'restart', 'pause', 'unpause', 'rename', 'update', 'init']);
+const CHANGED_ACTIONS: ReadonlySet<string> = new Set([
+  'start',
+  'restart',
+  'pause',
+  'unpause',
+  'rename',
+  'update',
+  'init',
+]);
 
 /** Maps one `/events` message to a watcher event; `undefined` for irrelevant ones. */
 export function toWatchEvent(ev: DockerEvent): WatchEvent | undefined {
@@ -59,7 +67,10 @@ export class DockerAdapter implements EngineAdapter {
     this.#libpod = type === ENGINE_TYPES.podman ? client.negotiated?.libpodVersion : undefined;
   }
 
-  async subscribe(onEvent: (e: WatchEvent) => void, onEnd: (err: unknown) => void): Promise<Subscription> {
+  async subscribe(
+    onEvent: (e: WatchEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<Subscription> {
     return this.client.events((ev) => {
       const we = toWatchEvent(ev);
       if (we !== undefined) onEvent(we);

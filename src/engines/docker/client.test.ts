@@ -46,16 +46,34 @@ class FakeDocker {
         res.end(JSON.stringify(v));
       };
       if (p === '/_ping') {
-        res.writeHead(200, { 'Api-Version': this.apiVersion, ...(this.podman ? { 'Libpod-Api-Version': '4.3.1' } : {}) });
+        res.writeHead(200, {
+          'Api-Version': this.apiVersion,
+          ...(this.podman ? { 'Libpod-Api-Version': '4.3.1' } : {}),
+        });
         res.end('OK');
       } else if (p === '/info') json({ ID: 'FAKE:ID', Name: 'fake', ServerVersion: '99.0' });
       else if (p === '/containers/json') {
         this.listCalls++;
-        const snapshot = [...this.containers.values()].map((c) => ({ Id: c.id, Names: [`/${c.name}`], State: c.paused ? 'paused' : 'running', Labels: c.labels }));
+        const snapshot = [...this.containers.values()].map((c) => ({
+          Id: c.id,
+          Names: [`/${c.name}`],
+          State: c.paused ? 'paused' : 'running',
+          Labels: c.labels,
+        }));
         this.duringList?.();
         this.duringList = undefined;
         setTimeout(() => json(snapshot), 20);
-      } else if (p === '/libpod/containers/json') json([...this.containers.values()].map((c) => ({ Id: c.id, Names: [c.name], Pid: c.pid, Pod: c.labels['pod'] ? 'p1' : '', PodName: c.labels['pod'] ?? '', State: 'running' })));
+      } else if (p === '/libpod/containers/json')
+        json(
+          [...this.containers.values()].map((c) => ({
+            Id: c.id,
+            Names: [c.name],
+            Pid: c.pid,
+            Pod: c.labels['pod'] ? 'p1' : '',
+            PodName: c.labels['pod'] ?? '',
+            State: 'running',
+          })),
+        );
       else if (p.startsWith('/containers/') && p.endsWith('/json')) {
         const c = this.containers.get(decodeURIComponent(p.split('/')[2] ?? ''));
         if (c === undefined) json({ message: 'no such container' }, 404);
@@ -63,7 +81,12 @@ class FakeDocker {
           json({
             Id: c.id,
             Name: `/${c.name}`,
-            State: { Status: c.paused ? 'paused' : 'running', Running: true, Paused: c.paused, Pid: c.pid },
+            State: {
+              Status: c.paused ? 'paused' : 'running',
+              Running: true,
+              Paused: c.paused,
+              Pid: c.pid,
+            },
             Config: { Labels: c.labels },
             HostConfig: { Privileged: c.privileged === true },
             NetworkSettings: null,
@@ -81,7 +104,11 @@ class FakeDocker {
     return new Promise((r) => this.server.listen(this.sock, r));
   }
   emit(action: string, id: string): void {
-    const line = JSON.stringify({ Type: 'container', Action: action, Actor: { ID: id, Attributes: {} } });
+    const line = JSON.stringify({
+      Type: 'container',
+      Action: action,
+      Actor: { ID: id, Attributes: {} },
+    });
     for (const s of this.#streams) s.write(`${line}\n`);
   }
   get streamCount(): number {
@@ -113,10 +140,13 @@ const until = async (fn: () => boolean, ms = 5_000): Promise<boolean> => {
   return fn();
 };
 
-const handles = (): string[] => process.getActiveResourcesInfo().filter((r) => /Pipe|TCP|Timeout/.test(r));
+const handles = (): string[] =>
+  process.getActiveResourcesInfo().filter((r) => /Pipe|TCP|Timeout/.test(r));
 const noNewHandles = (before: string[]): boolean => {
   const now = handles();
-  return ['PipeWrap', 'TCPWrap', 'Timeout'].every((k) => now.filter((x) => x === k).length <= before.filter((x) => x === k).length);
+  return ['PipeWrap', 'TCPWrap', 'Timeout'].every(
+    (k) => now.filter((x) => x === k).length <= before.filter((x) => x === k).length,
+  );
 };
 
 describe('docker client', () => {
@@ -150,16 +180,29 @@ describe('docker client', () => {
 
   it('reports an unreachable socket as GW_ERR_ENGINE_UNREACHABLE', async () => {
     const c = new DockerClient('/nonexistent/gw.sock', { timeoutMs: 500 });
-    await expect(c.negotiate()).rejects.toMatchObject({ code: 'GW_ERR_ENGINE_UNREACHABLE', engine: 'docker' });
+    await expect(c.negotiate()).rejects.toMatchObject({
+      code: 'GW_ERR_ENGINE_UNREACHABLE',
+      engine: 'docker',
+    });
     c.close();
   });
 
   it('maps events to watcher events', () => {
-    expect(toWatchEvent({ Type: 'container', Action: 'start', Actor: { ID: 'a' } })).toEqual({ kind: 'changed', id: 'a' });
-    expect(toWatchEvent({ Type: 'container', Action: 'died', Actor: { ID: 'a' } })).toEqual({ kind: 'gone', id: 'a' });
+    expect(toWatchEvent({ Type: 'container', Action: 'start', Actor: { ID: 'a' } })).toEqual({
+      kind: 'changed',
+      id: 'a',
+    });
+    expect(toWatchEvent({ Type: 'container', Action: 'died', Actor: { ID: 'a' } })).toEqual({
+      kind: 'gone',
+      id: 'a',
+    });
     expect(toWatchEvent({ status: 'destroy', id: 'b' })).toEqual({ kind: 'gone', id: 'b' });
-    expect(toWatchEvent({ Type: 'container', Action: 'exec_start: sh', Actor: { ID: 'a' } })).toBeUndefined();
-    expect(toWatchEvent({ Type: 'network', Action: 'connect', Actor: { ID: 'n' } })).toBeUndefined();
+    expect(
+      toWatchEvent({ Type: 'container', Action: 'exec_start: sh', Actor: { ID: 'a' } }),
+    ).toBeUndefined();
+    expect(
+      toWatchEvent({ Type: 'network', Action: 'connect', Actor: { ID: 'n' } }),
+    ).toBeUndefined();
   });
 });
 
@@ -173,14 +216,19 @@ describe('watcher over the docker adapter', () => {
     fake = undefined;
   });
 
-  async function start(opts: { alive?: () => boolean; podman?: boolean } = {}): Promise<EngineWatcher> {
+  async function start(
+    opts: { alive?: () => boolean; podman?: boolean } = {},
+  ): Promise<EngineWatcher> {
     const client = new DockerClient((fake as FakeDocker).sock);
     await client.negotiate();
-    const w = new EngineWatcher(new DockerAdapter(client, opts.podman === true ? ENGINE_TYPES.podman : ENGINE_TYPES.docker), {
-      backoffInitialMs: 20,
-      backoffMaxMs: 100,
-      ...(opts.alive === undefined ? {} : { isAlive: opts.alive }),
-    });
+    const w = new EngineWatcher(
+      new DockerAdapter(client, opts.podman === true ? ENGINE_TYPES.podman : ENGINE_TYPES.docker),
+      {
+        backoffInitialMs: 20,
+        backoffMaxMs: 100,
+        ...(opts.alive === undefined ? {} : { isAlive: opts.alive }),
+      },
+    );
     watcher = w;
     return w;
   }
@@ -188,8 +236,21 @@ describe('watcher over the docker adapter', () => {
   it('subscribes first, then lists: changes during the list are not lost', async () => {
     const before = handles();
     fake = new FakeDocker();
-    fake.containers.set('a', { id: 'a', name: 'alpha', pid: 100, paused: false, labels: { x: '1' } });
-    fake.containers.set('b', { id: 'b', name: 'beta', pid: 101, paused: false, labels: {}, privileged: true });
+    fake.containers.set('a', {
+      id: 'a',
+      name: 'alpha',
+      pid: 100,
+      paused: false,
+      labels: { x: '1' },
+    });
+    fake.containers.set('b', {
+      id: 'b',
+      name: 'beta',
+      pid: 101,
+      paused: false,
+      labels: {},
+      privileged: true,
+    });
     fake.containers.set('z', { id: 'z', name: 'zombie', pid: 0, paused: false, labels: {} });
     await fake.listen();
     const f = fake;
@@ -203,7 +264,12 @@ describe('watcher over the docker adapter', () => {
     expect(await w.waitSynced(5_000)).toBe(true);
     const got = w.containers().sort((x, y) => x.id.localeCompare(y.id));
     expect(got.map((c) => c.id)).toEqual(['b', 'c']);
-    expect(got[0]).toMatchObject({ name: 'beta', pid: 101, privileged: true, labels: { [PRIVILEGED_LABEL]: '' } });
+    expect(got[0]).toMatchObject({
+      name: 'beta',
+      pid: 101,
+      privileged: true,
+      labels: { [PRIVILEGED_LABEL]: '' },
+    });
     // steady state
     f.containers.set('b', { ...(f.containers.get('b') as FakeContainer), paused: true });
     f.emit('pause', 'b');
@@ -251,7 +317,13 @@ describe('watcher over the docker adapter', () => {
   it('adds podman pod names from the libpod API', async () => {
     fake = new FakeDocker();
     fake.podman = true;
-    fake.containers.set('p', { id: 'p', name: 'inpod', pid: 300, paused: false, labels: { pod: 'mypod' } });
+    fake.containers.set('p', {
+      id: 'p',
+      name: 'inpod',
+      pid: 300,
+      paused: false,
+      labels: { pod: 'mypod' },
+    });
     await fake.listen();
     const w = await start({ podman: true });
     expect(await w.waitSynced(5_000)).toBe(true);

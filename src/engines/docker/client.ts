@@ -71,13 +71,21 @@ export interface DockerContainerSummary {
 export interface DockerContainerInspect {
   readonly Id: string;
   readonly Name: string;
-  readonly State: { readonly Status: string; readonly Running: boolean; readonly Paused: boolean; readonly Pid: number };
+  readonly State: {
+    readonly Status: string;
+    readonly Running: boolean;
+    readonly Paused: boolean;
+    readonly Pid: number;
+  };
   readonly Config: { readonly Labels: Readonly<Record<string, string>> | null } | null;
   readonly HostConfig: { readonly Privileged?: boolean; readonly NetworkMode?: string } | null;
   readonly NetworkSettings: {
     readonly SandboxKey?: string;
     readonly Networks?: Readonly<
-      Record<string, { readonly NetworkID?: string; readonly IPAddress?: string; readonly MacAddress?: string }>
+      Record<
+        string,
+        { readonly NetworkID?: string; readonly IPAddress?: string; readonly MacAddress?: string }
+      >
     > | null;
   } | null;
 }
@@ -90,7 +98,9 @@ export interface DockerNetwork {
   readonly Internal?: boolean;
   readonly Labels?: Readonly<Record<string, string>> | null;
   readonly Options?: Readonly<Record<string, string>> | null;
-  readonly IPAM?: { readonly Config?: ReadonlyArray<{ readonly Subnet?: string; readonly Gateway?: string }> | null } | null;
+  readonly IPAM?: {
+    readonly Config?: ReadonlyArray<{ readonly Subnet?: string; readonly Gateway?: string }> | null;
+  } | null;
 }
 
 /** One `/events` message (fields used). */
@@ -120,7 +130,11 @@ export interface LibpodPod {
   readonly Name: string;
   readonly Status: string;
   readonly InfraId?: string;
-  readonly Containers?: ReadonlyArray<{ readonly Id: string; readonly Names: string; readonly Status: string }>;
+  readonly Containers?: ReadonlyArray<{
+    readonly Id: string;
+    readonly Names: string;
+    readonly Status: string;
+  }>;
 }
 
 /** A running `/events` subscription. */
@@ -215,7 +229,9 @@ export class DockerClient {
 
   /** `GET /containers/{id}/json`; `undefined` when the container does not exist (404). */
   async inspect(id: string): Promise<DockerContainerInspect | undefined> {
-    const { status, body } = await this.#request(`${this.#prefix}/containers/${encodeURIComponent(id)}/json`);
+    const { status, body } = await this.#request(
+      `${this.#prefix}/containers/${encodeURIComponent(id)}/json`,
+    );
     if (status === 404) return undefined;
     return this.#parse<DockerContainerInspect>(status, body, 'containers/{id}/json');
   }
@@ -241,7 +257,10 @@ export class DockerClient {
    * list made afterwards cannot miss a change. `onEvent` gets each message; `onEnd` is called
    * exactly once when the stream ends for any reason other than `close()` (engine gone, error).
    */
-  events(onEvent: (e: DockerEvent) => void, onEnd: (err: unknown) => void): Promise<DockerEventStream> {
+  events(
+    onEvent: (e: DockerEvent) => void,
+    onEnd: (err: unknown) => void,
+  ): Promise<DockerEventStream> {
     const filters = encodeURIComponent(JSON.stringify({ type: ['container'] }));
     const path = `${this.#prefix}/events?filters=${filters}`;
     return new Promise((resolve, reject) => {
@@ -272,7 +291,13 @@ export class DockerClient {
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           res.resume();
-          finish(this.#error('GW_ERR_ENGINE_API', `${path} answered HTTP ${res.statusCode}`, res.statusCode));
+          finish(
+            this.#error(
+              'GW_ERR_ENGINE_API',
+              `${path} answered HTTP ${res.statusCode}`,
+              res.statusCode,
+            ),
+          );
           req.destroy();
           return;
         }
@@ -291,14 +316,17 @@ export class DockerClient {
         });
         res.on('end', () => finish(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'event stream ended')));
         res.on('error', (e) => finish(e));
-        res.on('close', () => finish(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'event stream closed')));
+        res.on('close', () =>
+          finish(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'event stream closed')),
+        );
         settled = true;
         this.#streams.add(stream);
         resolve(stream);
       });
       req.on('error', (e) => finish(e));
       req.setTimeout(this.#timeoutMs, () => {
-        if (!settled) req.destroy(this.#error('GW_ERR_ENGINE_UNREACHABLE', `${path} did not answer`));
+        if (!settled)
+          req.destroy(this.#error('GW_ERR_ENGINE_UNREACHABLE', `${path} did not answer`));
       });
       req.end();
       if (this.#closed) stream.close();
@@ -319,7 +347,11 @@ export class DockerClient {
 
   #parse<T>(status: number, body: string, what: string): T {
     if (status < 200 || status > 299) {
-      throw this.#error('GW_ERR_ENGINE_API', `${what} answered HTTP ${status}: ${body.slice(0, 200).trim()}`, status);
+      throw this.#error(
+        'GW_ERR_ENGINE_API',
+        `${what} answered HTTP ${status}: ${body.slice(0, 200).trim()}`,
+        status,
+      );
     }
     try {
       return JSON.parse(body) as T;
@@ -333,33 +365,53 @@ export class DockerClient {
     }
   }
 
-  #request(path: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-    if (this.#closed) return Promise.reject(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'client closed'));
+  #request(
+    path: string,
+  ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+    if (this.#closed)
+      return Promise.reject(this.#error('GW_ERR_ENGINE_UNREACHABLE', 'client closed'));
     return new Promise((resolve, reject) => {
-      const req = http.request({ socketPath: this.socketPath, path, method: 'GET', agent: this.#agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
-        );
-        res.on('error', (e) => reject(this.#wrap(e, path)));
-      });
+      const req = http.request(
+        { socketPath: this.socketPath, path, method: 'GET', agent: this.#agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              headers: res.headers,
+            }),
+          );
+          res.on('error', (e) => reject(this.#wrap(e, path)));
+        },
+      );
       req.on('error', (e) => reject(this.#wrap(e, path)));
-      req.setTimeout(this.#timeoutMs, () => req.destroy(this.#error('GW_ERR_ENGINE_UNREACHABLE', `${path} timed out`)));
+      req.setTimeout(this.#timeoutMs, () =>
+        req.destroy(this.#error('GW_ERR_ENGINE_UNREACHABLE', `${path} timed out`)),
+      );
       req.end();
     });
   }
 
   #wrap(e: unknown, path: string): EngineError {
     if (e instanceof EngineError) return e;
-    return new EngineError('GW_ERR_ENGINE_UNREACHABLE', `${this.#engine} ${path}: ${errorMessage(e)}`, {
-      engine: this.#engine,
-      endpoint: this.endpoint,
-      cause: e,
-    });
+    return new EngineError(
+      'GW_ERR_ENGINE_UNREACHABLE',
+      `${this.#engine} ${path}: ${errorMessage(e)}`,
+      {
+        engine: this.#engine,
+        endpoint: this.endpoint,
+        cause: e,
+      },
+    );
   }
 
-  #error(code: 'GW_ERR_ENGINE_API' | 'GW_ERR_ENGINE_UNREACHABLE', message: string, status?: number): EngineError {
+  #error(
+    code: 'GW_ERR_ENGINE_API' | 'GW_ERR_ENGINE_UNREACHABLE',
+    message: string,
+    status?: number,
+  ): EngineError {
     return new EngineError(code, `${this.#engine}: ${message}`, {
       engine: this.#engine,
       endpoint: this.endpoint,

@@ -8,7 +8,9 @@ describe('JsonObjectSplitter', () => {
     const text = `${JSON.stringify(objs[0])}\n${JSON.stringify(objs[1])}${JSON.stringify(objs[2])}\n`;
     for (let cut = 1; cut < text.length; cut += 3) {
       const s = new JsonObjectSplitter();
-      const out = [...s.push(text.slice(0, cut)), ...s.push(text.slice(cut))].map((t) => JSON.parse(t) as unknown);
+      const out = [...s.push(text.slice(0, cut)), ...s.push(text.slice(cut))].map(
+        (t) => JSON.parse(t) as unknown,
+      );
       expect(out).toEqual(objs);
     }
   });

@@ -39,7 +39,8 @@ export class AttrCursor {
   #end: number;
 
   constructor(buf: Buffer, start: number, end: number, family: string) {
-    if (start < 0 || end > buf.length || start > end) throw truncated(family, start, 'attribute list');
+    if (start < 0 || end > buf.length || start > end)
+      throw truncated(family, start, 'attribute list');
     this.buf = buf;
     this.family = family;
     this.#pos = start;
@@ -55,8 +56,15 @@ export class AttrCursor {
     const buf = this.buf;
     const len = readU16(buf, pos);
     const rawType = readU16(buf, pos + 2);
-    if (len < NLA_HDRLEN) throw malformed(this.family, pos, `attribute length ${len}`, rawType & NLA_TYPE_MASK);
-    if (len > remaining) throw truncated(this.family, pos, `attribute (length ${len}, ${remaining} left)`, rawType & NLA_TYPE_MASK);
+    if (len < NLA_HDRLEN)
+      throw malformed(this.family, pos, `attribute length ${len}`, rawType & NLA_TYPE_MASK);
+    if (len > remaining)
+      throw truncated(
+        this.family,
+        pos,
+        `attribute (length ${len}, ${remaining} left)`,
+        rawType & NLA_TYPE_MASK,
+      );
     this.offset = pos;
     this.type = rawType & NLA_TYPE_MASK;
     this.flags = rawType & (NLA_F_NESTED | NLA_F_NET_BYTEORDER);
@@ -75,7 +83,13 @@ export class AttrCursor {
 
   /** Throws DecodeError unless the current payload has at least `n` bytes. */
   need(n: number, what: string): void {
-    if (this.dataLength < n) throw malformed(this.family, this.offset, `${what} payload (${this.dataLength} bytes)`, this.type);
+    if (this.dataLength < n)
+      throw malformed(
+        this.family,
+        this.offset,
+        `${what} payload (${this.dataLength} bytes)`,
+        this.type,
+      );
   }
 
   /** u8 payload. */
@@ -130,16 +144,33 @@ export class AttrCursor {
   ip(): string {
     if (this.dataLength === 4) return formatIPv4(this.buf, this.dataStart);
     if (this.dataLength === 16) return formatIPv6(this.buf, this.dataStart);
-    throw malformed(this.family, this.offset, `IP address payload (${this.dataLength} bytes)`, this.type);
+    throw malformed(
+      this.family,
+      this.offset,
+      `IP address payload (${this.dataLength} bytes)`,
+      this.type,
+    );
   }
   /** Exactly 4 bytes as IPv4 text. */
   ipv4(): string {
-    if (this.dataLength !== 4) throw malformed(this.family, this.offset, `IPv4 payload (${this.dataLength} bytes)`, this.type);
+    if (this.dataLength !== 4)
+      throw malformed(
+        this.family,
+        this.offset,
+        `IPv4 payload (${this.dataLength} bytes)`,
+        this.type,
+      );
     return formatIPv4(this.buf, this.dataStart);
   }
   /** Exactly 16 bytes as IPv6 text. */
   ipv6(): string {
-    if (this.dataLength !== 16) throw malformed(this.family, this.offset, `IPv6 payload (${this.dataLength} bytes)`, this.type);
+    if (this.dataLength !== 16)
+      throw malformed(
+        this.family,
+        this.offset,
+        `IPv6 payload (${this.dataLength} bytes)`,
+        this.type,
+      );
     return formatIPv6(this.buf, this.dataStart);
   }
   /** Payload as colon hex (L2 address). */
@@ -166,7 +197,12 @@ export interface RawAttribute {
 }
 
 /** Generic parse of the attributes in `buf[start, end)` (no interpretation of payloads). */
-export function parseAttributes(buf: Buffer, start: number, end: number, family: string): RawAttribute[] {
+export function parseAttributes(
+  buf: Buffer,
+  start: number,
+  end: number,
+  family: string,
+): RawAttribute[] {
   const out: RawAttribute[] = [];
   const c = new AttrCursor(buf, start, end, family);
   while (c.next()) out.push({ type: c.type, flags: c.flags, data: c.data() });

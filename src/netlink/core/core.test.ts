@@ -45,11 +45,26 @@ describe('MessageBuilder and parser', () => {
     expect(msg.length).toBe(16 + 4 + 8 + (4 + 8 + 8) + 8);
     expect(msg.toString('hex')).toBe(
       [
-        '38000000', '1400', '0103', '07000000', '09000000', // nlmsghdr (LE host)
+        '38000000',
+        '1400',
+        '0103',
+        '07000000',
+        '09000000', // nlmsghdr (LE host)
         '01000000', // rtgenmsg + pad
-        '0700', '0300', '61620000', // "ab\0" + pad
-        '1400', '1280', '0500', '0100', 'fe000000', '0600', '0200', '12b50000', // nested
-        '0800', '0440', '04030201',
+        '0700',
+        '0300',
+        '61620000', // "ab\0" + pad
+        '1400',
+        '1280',
+        '0500',
+        '0100',
+        'fe000000',
+        '0600',
+        '0200',
+        '12b50000', // nested
+        '0800',
+        '0440',
+        '04030201',
       ].join(''),
     );
     const [m] = parseMessages(msg, 'test');
@@ -107,12 +122,19 @@ describe('MessageBuilder and parser', () => {
     const long = Buffer.alloc(8);
     writeU16(long, 12, 0);
     expect(codeOf(() => parseAttributes(long, 0, 8, 't'))).toBe('GW_ERR_NETLINK_TRUNCATED');
-    expect(codeOf(() => parseAttributes(Buffer.alloc(2), 0, 2, 't'))).toBe('GW_ERR_NETLINK_TRUNCATED');
-    expect(codeOf(() => new AttrCursor(Buffer.alloc(2), 0, 9, 't'))).toBe('GW_ERR_NETLINK_TRUNCATED');
+    expect(codeOf(() => parseAttributes(Buffer.alloc(2), 0, 2, 't'))).toBe(
+      'GW_ERR_NETLINK_TRUNCATED',
+    );
+    expect(codeOf(() => new AttrCursor(Buffer.alloc(2), 0, 9, 't'))).toBe(
+      'GW_ERR_NETLINK_TRUNCATED',
+    );
   });
 
   it('checks payload sizes in typed getters', () => {
-    const buf = new MessageBuilder({ type: 16, flags: 0 }).u8(1, 1).attr(2, Uint8Array.of(1, 2, 3)).finish();
+    const buf = new MessageBuilder({ type: 16, flags: 0 })
+      .u8(1, 1)
+      .attr(2, Uint8Array.of(1, 2, 3))
+      .finish();
     const c = new AttrCursor(buf, 16, buf.length, 't');
     c.next();
     expect(codeOf(() => c.u16())).toBe('GW_ERR_NETLINK_MALFORMED');
@@ -128,7 +150,11 @@ describe('MessageBuilder and parser', () => {
   });
 });
 
-function errorReply(errno: number, opts: { capped: boolean; extack?: Array<[number, Uint8Array]> }, request: Buffer): Buffer {
+function errorReply(
+  errno: number,
+  opts: { capped: boolean; extack?: Array<[number, Uint8Array]> },
+  request: Buffer,
+): Buffer {
   const flags = (opts.capped ? NLM_F_CAPPED : 0) | (opts.extack ? NLM_F_ACK_TLVS : 0);
   const b = new MessageBuilder({ type: NLMSG_ERROR, flags, seq: 1 });
   const head = Buffer.alloc(4);
@@ -139,17 +165,24 @@ function errorReply(errno: number, opts: { capped: boolean; extack?: Array<[numb
 }
 
 describe('NLMSG_ERROR / NLMSG_DONE', () => {
-  const request = new MessageBuilder({ type: 26, flags: 0x301, seq: 1 }).raw(Buffer.alloc(12)).u32(15, 1000).finish();
+  const request = new MessageBuilder({ type: 26, flags: 0x301, seq: 1 })
+    .raw(Buffer.alloc(12))
+    .u32(15, 1000)
+    .finish();
 
   it('decodes an uncapped error with extack message, offset and cookie', () => {
-    const buf = errorReply(22, {
-      capped: false,
-      extack: [
-        [NLMSGERR_ATTR_MSG, Buffer.from('Invalid values\0')],
-        [NLMSGERR_ATTR_OFFS, Uint8Array.of(28, 0, 0, 0)],
-        [NLMSGERR_ATTR_COOKIE, Uint8Array.of(0xab, 0xcd)],
-      ],
-    }, request);
+    const buf = errorReply(
+      22,
+      {
+        capped: false,
+        extack: [
+          [NLMSGERR_ATTR_MSG, Buffer.from('Invalid values\0')],
+          [NLMSGERR_ATTR_OFFS, Uint8Array.of(28, 0, 0, 0)],
+          [NLMSGERR_ATTR_COOKIE, Uint8Array.of(0xab, 0xcd)],
+        ],
+      },
+      request,
+    );
     const m = parseMessages(buf, 't')[0]!;
     const e = decodeErrorMessage(m, 'rtnetlink');
     expect(e.error).toBe(-22);
@@ -157,13 +190,26 @@ describe('NLMSG_ERROR / NLMSG_DONE', () => {
     expect(e.extack).toEqual({ message: 'Invalid values', offset: 28, cookie: 'abcd' });
     const split = splitReply(buf, 'rtnetlink', 26);
     expect(split.error).toBeInstanceOf(NetlinkError);
-    expect(split.error).toMatchObject({ code: 'GW_ERR_NETLINK_ERROR', errno: 22, extack: 'Invalid values', msgType: 26, family: 'rtnetlink' });
+    expect(split.error).toMatchObject({
+      code: 'GW_ERR_NETLINK_ERROR',
+      errno: 22,
+      extack: 'Invalid values',
+      msgType: 26,
+      family: 'rtnetlink',
+    });
     expect(split.error?.message).toContain('EINVAL');
   });
 
   it('decodes a capped error and a plain ACK', () => {
-    const capped = errorReply(1, { capped: true, extack: [[NLMSGERR_ATTR_MSG, Buffer.from('nope\0')]] }, request);
-    expect(decodeErrorMessage(parseMessages(capped, 't')[0]!, 't')).toMatchObject({ error: -1, extack: { message: 'nope' } });
+    const capped = errorReply(
+      1,
+      { capped: true, extack: [[NLMSGERR_ATTR_MSG, Buffer.from('nope\0')]] },
+      request,
+    );
+    expect(decodeErrorMessage(parseMessages(capped, 't')[0]!, 't')).toMatchObject({
+      error: -1,
+      extack: { message: 'nope' },
+    });
     const ack = errorReply(0, { capped: true }, request);
     const split = splitReply(ack, 't');
     expect(split).toMatchObject({ messages: [], error: undefined, terminated: true });
@@ -171,22 +217,40 @@ describe('NLMSG_ERROR / NLMSG_DONE', () => {
 
   it('rejects an NLMSG_ERROR too short for its header', () => {
     const b = new MessageBuilder({ type: NLMSG_ERROR, flags: 0 }).raw(Buffer.alloc(8)).finish();
-    expect(codeOf(() => decodeErrorMessage(parseMessages(b, 't')[0]!, 't'))).toBe('GW_ERR_NETLINK_TRUNCATED');
+    expect(codeOf(() => decodeErrorMessage(parseMessages(b, 't')[0]!, 't'))).toBe(
+      'GW_ERR_NETLINK_TRUNCATED',
+    );
   });
 
   it('decodes NLMSG_DONE with errno and extack, and flags DUMP_INTR', () => {
-    const data = new MessageBuilder({ type: 16, flags: NLM_F_MULTI | NLM_F_DUMP_INTR }).raw(Buffer.alloc(4)).finish();
-    const ok = new MessageBuilder({ type: NLMSG_DONE, flags: NLM_F_MULTI }).raw(Buffer.alloc(4)).finish();
+    const data = new MessageBuilder({ type: 16, flags: NLM_F_MULTI | NLM_F_DUMP_INTR })
+      .raw(Buffer.alloc(4))
+      .finish();
+    const ok = new MessageBuilder({ type: NLMSG_DONE, flags: NLM_F_MULTI })
+      .raw(Buffer.alloc(4))
+      .finish();
     const s = splitReply(Buffer.concat([data, ok]), 't');
     expect(s.messages).toHaveLength(1);
     expect(s.dumpInterrupted).toBe(true);
     expect(s.error).toBeUndefined();
     const errno = Buffer.alloc(4);
     writeS32(errno, -105, 0);
-    const bad = new MessageBuilder({ type: NLMSG_DONE, flags: NLM_F_MULTI | NLM_F_ACK_TLVS }).raw(errno).string(NLMSGERR_ATTR_MSG, 'too big').finish();
+    const bad = new MessageBuilder({ type: NLMSG_DONE, flags: NLM_F_MULTI | NLM_F_ACK_TLVS })
+      .raw(errno)
+      .string(NLMSGERR_ATTR_MSG, 'too big')
+      .finish();
     const d = decodeDoneMessage(parseMessages(bad, 't')[0]!, 't');
     expect(d).toEqual({ error: -105, extack: { message: 'too big' } });
-    expect(splitReply(bad, 't', 18).error).toMatchObject({ errno: 105, msgType: 18, extack: 'too big' });
-    expect(decodeDoneMessage(parseMessages(new MessageBuilder({ type: NLMSG_DONE, flags: 0 }).finish(), 't')[0]!, 't')).toEqual({ error: 0 });
+    expect(splitReply(bad, 't', 18).error).toMatchObject({
+      errno: 105,
+      msgType: 18,
+      extack: 'too big',
+    });
+    expect(
+      decodeDoneMessage(
+        parseMessages(new MessageBuilder({ type: NLMSG_DONE, flags: 0 }).finish(), 't')[0]!,
+        't',
+      ),
+    ).toEqual({ error: 0 });
   });
 });

@@ -59,13 +59,15 @@ function decodeExtAck(buf: Buffer, start: number, end: number, family: string): 
 /** Decodes the payload of an NLMSG_ERROR message. */
 export function decodeErrorMessage(msg: NetlinkMessage, family: string): NetlinkErrorMessage {
   const p = msg.payload;
-  if (p.length < 4 + NLMSG_HDRLEN) throw truncated(family, msg.offset, `NLMSG_ERROR payload (${p.length} bytes)`);
+  if (p.length < 4 + NLMSG_HDRLEN)
+    throw truncated(family, msg.offset, `NLMSG_ERROR payload (${p.length} bytes)`);
   const error = readS32(p, 0);
   const request = readHeader(p, 4);
   let tlvStart = 4 + NLMSG_HDRLEN;
   // For errors the kernel echoes the whole request unless NLM_F_CAPPED; ACKs (error 0) are always capped.
   if ((msg.flags & NLM_F_CAPPED) === 0 && error !== 0) {
-    if (request.length < NLMSG_HDRLEN) throw malformed(family, msg.offset, `echoed request length ${request.length}`);
+    if (request.length < NLMSG_HDRLEN)
+      throw malformed(family, msg.offset, `echoed request length ${request.length}`);
     tlvStart = 4 + align4(request.length);
     if (tlvStart > p.length) {
       // Without NLM_F_ACK_TLVS an echoed request may be all there is; anything shorter is broken.
@@ -73,18 +75,24 @@ export function decodeErrorMessage(msg: NetlinkMessage, family: string): Netlink
     }
   }
   const extack =
-    (msg.flags & NLM_F_ACK_TLVS) !== 0 ? decodeExtAck(p, Math.min(tlvStart, p.length), p.length, family) : undefined;
+    (msg.flags & NLM_F_ACK_TLVS) !== 0
+      ? decodeExtAck(p, Math.min(tlvStart, p.length), p.length, family)
+      : undefined;
   return { error, request, ...(extack === undefined ? {} : { extack }) };
 }
 
 /** Decodes an NLMSG_DONE payload: the dump's errno (0 or negative) and optional extack. */
-export function decodeDoneMessage(msg: NetlinkMessage, family: string): { error: number; extack?: ExtAck } {
+export function decodeDoneMessage(
+  msg: NetlinkMessage,
+  family: string,
+): { error: number; extack?: ExtAck } {
   const p = msg.payload;
   // Some families send NLMSG_DONE with no payload at all; that means success.
   if (p.length === 0) return { error: 0 };
   if (p.length < 4) throw truncated(family, msg.offset, `NLMSG_DONE payload (${p.length} bytes)`);
   const error = readS32(p, 0);
-  const extack = (msg.flags & NLM_F_ACK_TLVS) !== 0 ? decodeExtAck(p, 4, p.length, family) : undefined;
+  const extack =
+    (msg.flags & NLM_F_ACK_TLVS) !== 0 ? decodeExtAck(p, 4, p.length, family) : undefined;
   return { error, ...(extack === undefined ? {} : { extack }) };
 }
 

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { formatIPv4, formatIPv6, formatMac, parseIp, parseIPv4, parseIPv6, parseMac } from './ip.js';
+import {
+  formatIPv4,
+  formatIPv6,
+  formatMac,
+  parseIp,
+  parseIPv4,
+  parseIPv6,
+  parseMac,
+} from './ip.js';
 
 const v6 = (t: string): string => formatIPv6(parseIPv6(t) as Buffer);
 

@@ -9,7 +9,10 @@
 
 const HEX = '0123456789abcdef';
 /** Two-digit lower-case hex of every byte value (one string lookup per byte on hot paths). */
-const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (HEX[i >> 4] ?? '0') + (HEX[i & 15] ?? '0'));
+const BYTE_HEX: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => (HEX[i >> 4] ?? '0') + (HEX[i & 15] ?? '0'),
+);
 
 /** Formats the 4 bytes at `offset` as dotted IPv4. The caller checks bounds. */
 export function formatIPv4(buf: Uint8Array, offset = 0): string {
@@ -19,7 +22,8 @@ export function formatIPv4(buf: Uint8Array, offset = 0): string {
 /** Formats the 16 bytes at `offset` as IPv6 text in RFC 5952 canonical form. The caller checks bounds. */
 export function formatIPv6(buf: Uint8Array, offset = 0): string {
   const g = new Array<number>(8);
-  for (let i = 0; i < 8; i++) g[i] = ((buf[offset + 2 * i] ?? 0) << 8) | (buf[offset + 2 * i + 1] ?? 0);
+  for (let i = 0; i < 8; i++)
+    g[i] = ((buf[offset + 2 * i] ?? 0) << 8) | (buf[offset + 2 * i + 1] ?? 0);
   // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
     return `::ffff:${formatIPv4(buf, offset + 12)}`;
@@ -27,7 +31,7 @@ export function formatIPv6(buf: Uint8Array, offset = 0): string {
   // §4.2.3: compress the longest run (first one on ties) of at least two zero groups.
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;

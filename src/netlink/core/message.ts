@@ -32,10 +32,12 @@ export function parseMessages(buf: Buffer, family: string): NetlinkMessage[] {
   const end = buf.length;
   while (pos < end) {
     const remaining = end - pos;
-    if (remaining < NLMSG_HDRLEN) throw truncated(family, pos, `message header (${remaining} bytes left)`);
+    if (remaining < NLMSG_HDRLEN)
+      throw truncated(family, pos, `message header (${remaining} bytes left)`);
     const length = readU32(buf, pos);
     if (length < NLMSG_HDRLEN) throw malformed(family, pos, `message length ${length}`);
-    if (length > remaining) throw truncated(family, pos, `message (length ${length}, ${remaining} left)`);
+    if (length > remaining)
+      throw truncated(family, pos, `message (length ${length}, ${remaining} left)`);
     out.push({
       length,
       type: readU16(buf, pos + 4),

@@ -7,7 +7,13 @@
  * errno or an NLMSG_DONE carrying one into a {@link NetlinkError}, and reports NLM_F_DUMP_INTR.
  */
 import type { NetlinkError } from '../../errors.js';
-import { NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN } from './constants.js';
+import {
+  NLM_F_DUMP_INTR,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+} from './constants.js';
 import { malformed } from './decode-error.js';
 import { decodeDoneMessage, decodeErrorMessage, toNetlinkError } from './error-message.js';
 import { parseMessages } from './message.js';
@@ -42,13 +48,15 @@ export function splitReply(buf: Buffer, family: string, requestType?: number): S
     if (m.type === NLMSG_ERROR) {
       const e = decodeErrorMessage(m, family);
       terminated = true;
-      if (e.error !== 0 && error === undefined) error = toNetlinkError(e.error, family, e.request.type, e.extack);
+      if (e.error !== 0 && error === undefined)
+        error = toNetlinkError(e.error, family, e.request.type, e.extack);
       continue;
     }
     if (m.type === NLMSG_DONE) {
       const d = decodeDoneMessage(m, family);
       terminated = true;
-      if (d.error !== 0 && error === undefined) error = toNetlinkError(d.error, family, requestType, d.extack);
+      if (d.error !== 0 && error === undefined)
+        error = toNetlinkError(d.error, family, requestType, d.extack);
       continue;
     }
     messages.push(m);

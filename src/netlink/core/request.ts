@@ -54,8 +54,16 @@ export function decodeReply<T>(data: Buffer, spec: RequestSpec<T>): DecodedReply
     } catch (e: unknown) {
       if (e instanceof ProjectError) throw e;
       // A decoder bug must still surface as a typed, located error.
-      const err: DecodeError = malformed(spec.family, m.offset, `message type ${m.type} (${e instanceof Error ? e.message : String(e)})`);
-      throw new DecodeError(err.code, err.message, { family: spec.family, offset: m.offset, cause: e });
+      const err: DecodeError = malformed(
+        spec.family,
+        m.offset,
+        `message type ${m.type} (${e instanceof Error ? e.message : String(e)})`,
+      );
+      throw new DecodeError(err.code, err.message, {
+        family: spec.family,
+        offset: m.offset,
+        cause: e,
+      });
     }
   }
   return { messages, dumpInterrupted: split.dumpInterrupted };

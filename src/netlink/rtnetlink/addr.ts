@@ -31,15 +31,33 @@ export function decodeAddress(msg: NetlinkMessage): AddressMessage {
   const c = new AttrCursor(p, IFADDRMSG_SIZE, p.length, RTNL);
   while (c.next()) {
     switch (c.type) {
-      case C.IFA_ADDRESS: a.address = c.ip(); break;
-      case C.IFA_LOCAL: a.local = c.ip(); break;
-      case C.IFA_LABEL: a.label = c.str(); break;
-      case C.IFA_BROADCAST: a.broadcast = c.ip(); break;
-      case C.IFA_ANYCAST: a.anycast = c.ip(); break;
-      case C.IFA_MULTICAST: a.multicast = c.ip(); break;
-      case C.IFA_FLAGS: a.flags = c.u32(); break;
-      case C.IFA_RT_PRIORITY: a.rtPriority = c.u32(); break;
-      case C.IFA_PROTO: a.protocol = c.u8(); break;
+      case C.IFA_ADDRESS:
+        a.address = c.ip();
+        break;
+      case C.IFA_LOCAL:
+        a.local = c.ip();
+        break;
+      case C.IFA_LABEL:
+        a.label = c.str();
+        break;
+      case C.IFA_BROADCAST:
+        a.broadcast = c.ip();
+        break;
+      case C.IFA_ANYCAST:
+        a.anycast = c.ip();
+        break;
+      case C.IFA_MULTICAST:
+        a.multicast = c.ip();
+        break;
+      case C.IFA_FLAGS:
+        a.flags = c.u32();
+        break;
+      case C.IFA_RT_PRIORITY:
+        a.rtPriority = c.u32();
+        break;
+      case C.IFA_PROTO:
+        a.protocol = c.u8();
+        break;
       case C.IFA_CACHEINFO: {
         // struct ifa_cacheinfo { __u32 ifa_prefered, ifa_valid, cstamp, tstamp; }
         c.need(16, 'ifa_cacheinfo');
@@ -60,7 +78,11 @@ export function decodeAddress(msg: NetlinkMessage): AddressMessage {
 
 /** RTM_GETADDR dump request for all families (AF_UNSPEC) or one. */
 export function buildGetAddrDump(options: { family?: number; seq?: number } = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETADDR, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETADDR,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: options.seq ?? 0,
+  });
   const hdr = Buffer.alloc(IFADDRMSG_SIZE);
   hdr[0] = options.family ?? AF_UNSPEC;
   b.raw(hdr);

@@ -15,7 +15,14 @@ export const RTNL = 'rtnetlink';
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Throws unless `msg` has type `expected` and a payload of at least `headerSize` bytes. */
-export function checkMessage(msg: NetlinkMessage, expected: number, headerSize: number, what: string): void {
-  if (msg.type !== expected) throw malformed(RTNL, msg.offset, `${what}: unexpected message type ${msg.type}`);
-  if (msg.payload.length < headerSize) throw truncated(RTNL, msg.offset, `${what} header (${msg.payload.length} bytes)`);
+export function checkMessage(
+  msg: NetlinkMessage,
+  expected: number,
+  headerSize: number,
+  what: string,
+): void {
+  if (msg.type !== expected)
+    throw malformed(RTNL, msg.offset, `${what}: unexpected message type ${msg.type}`);
+  if (msg.payload.length < headerSize)
+    throw truncated(RTNL, msg.offset, `${what} header (${msg.payload.length} bytes)`);
 }

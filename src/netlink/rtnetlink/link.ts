@@ -73,19 +73,44 @@ function decodeBridge(c: AttrCursor): BridgeData {
   const d: Mutable<BridgeData> = { kind: 'bridge' };
   while (c.next()) {
     switch (c.type) {
-      case C.IFLA_BR_FORWARD_DELAY: d.forwardDelay = c.u32(); break;
-      case C.IFLA_BR_HELLO_TIME: d.helloTime = c.u32(); break;
-      case C.IFLA_BR_MAX_AGE: d.maxAge = c.u32(); break;
-      case C.IFLA_BR_AGEING_TIME: d.ageingTime = c.u32(); break;
-      case C.IFLA_BR_STP_STATE: d.stpState = c.u32(); break;
-      case C.IFLA_BR_PRIORITY: d.priority = c.u16(); break;
-      case C.IFLA_BR_VLAN_FILTERING: d.vlanFiltering = c.u8() !== 0; break;
-      case C.IFLA_BR_VLAN_PROTOCOL: d.vlanProtocol = c.be16(); break;
-      case C.IFLA_BR_BRIDGE_ID: d.bridgeId = bridgeId(c); break;
-      case C.IFLA_BR_ROOT_ID: d.rootId = bridgeId(c); break;
-      case C.IFLA_BR_VLAN_DEFAULT_PVID: d.vlanDefaultPvid = c.u16(); break;
-      case C.IFLA_BR_MCAST_SNOOPING: d.multicastSnooping = c.u8() !== 0; break;
-      default: break;
+      case C.IFLA_BR_FORWARD_DELAY:
+        d.forwardDelay = c.u32();
+        break;
+      case C.IFLA_BR_HELLO_TIME:
+        d.helloTime = c.u32();
+        break;
+      case C.IFLA_BR_MAX_AGE:
+        d.maxAge = c.u32();
+        break;
+      case C.IFLA_BR_AGEING_TIME:
+        d.ageingTime = c.u32();
+        break;
+      case C.IFLA_BR_STP_STATE:
+        d.stpState = c.u32();
+        break;
+      case C.IFLA_BR_PRIORITY:
+        d.priority = c.u16();
+        break;
+      case C.IFLA_BR_VLAN_FILTERING:
+        d.vlanFiltering = c.u8() !== 0;
+        break;
+      case C.IFLA_BR_VLAN_PROTOCOL:
+        d.vlanProtocol = c.be16();
+        break;
+      case C.IFLA_BR_BRIDGE_ID:
+        d.bridgeId = bridgeId(c);
+        break;
+      case C.IFLA_BR_ROOT_ID:
+        d.rootId = bridgeId(c);
+        break;
+      case C.IFLA_BR_VLAN_DEFAULT_PVID:
+        d.vlanDefaultPvid = c.u16();
+        break;
+      case C.IFLA_BR_MCAST_SNOOPING:
+        d.multicastSnooping = c.u8() !== 0;
+        break;
+      default:
+        break;
     }
   }
   return d;
@@ -100,7 +125,11 @@ function decodeMacvlan(kind: 'macvlan' | 'macvtap', c: AttrCursor | undefined): 
       else if (c.type === C.IFLA_MACVLAN_FLAGS) flags = c.u16();
     }
   }
-  const d: Mutable<MacvlanData> = { kind, mode: modeName(MACVLAN_MODE_NAMES, mode), modeNumber: mode };
+  const d: Mutable<MacvlanData> = {
+    kind,
+    mode: modeName(MACVLAN_MODE_NAMES, mode),
+    modeNumber: mode,
+  };
   if (flags !== undefined) d.flags = flags;
   return d;
 }
@@ -114,7 +143,11 @@ function decodeIpvlan(kind: 'ipvlan' | 'ipvtap', c: AttrCursor | undefined): Ipv
       else if (c.type === C.IFLA_IPVLAN_FLAGS) flags = c.u16();
     }
   }
-  const d: Mutable<IpvlanData> = { kind, mode: modeName(IPVLAN_MODE_NAMES, mode), modeNumber: mode };
+  const d: Mutable<IpvlanData> = {
+    kind,
+    mode: modeName(IPVLAN_MODE_NAMES, mode),
+    modeNumber: mode,
+  };
   if (flags !== undefined) d.flags = flags;
   return d;
 }
@@ -124,10 +157,17 @@ function decodeVlan(c: AttrCursor | undefined): VlanData {
   if (c !== undefined) {
     while (c.next()) {
       switch (c.type) {
-        case C.IFLA_VLAN_ID: d.vid = c.u16(); break;
-        case C.IFLA_VLAN_PROTOCOL: d.protocol = c.be16(); break;
-        case C.IFLA_VLAN_FLAGS: d.flags = c.u32(); break; // struct ifla_vlan_flags { flags; mask; }
-        default: break;
+        case C.IFLA_VLAN_ID:
+          d.vid = c.u16();
+          break;
+        case C.IFLA_VLAN_PROTOCOL:
+          d.protocol = c.be16();
+          break;
+        case C.IFLA_VLAN_FLAGS:
+          d.flags = c.u32();
+          break; // struct ifla_vlan_flags { flags; mask; }
+        default:
+          break;
       }
     }
   }
@@ -135,21 +175,52 @@ function decodeVlan(c: AttrCursor | undefined): VlanData {
 }
 
 function decodeVxlan(c: AttrCursor | undefined): VxlanData {
-  const d: Mutable<VxlanData> = { kind: 'vxlan', vni: 0, port: 0, portLow: 0, portHigh: 0, ttl: 0, tos: 0, proxy: false };
+  const d: Mutable<VxlanData> = {
+    kind: 'vxlan',
+    vni: 0,
+    port: 0,
+    portLow: 0,
+    portHigh: 0,
+    ttl: 0,
+    tos: 0,
+    proxy: false,
+  };
   if (c !== undefined) {
     while (c.next()) {
       switch (c.type) {
-        case C.IFLA_VXLAN_ID: d.vni = c.u32(); break;
-        case C.IFLA_VXLAN_GROUP: d.group4 = c.ipv4(); break;
-        case C.IFLA_VXLAN_GROUP6: d.group6 = c.ipv6(); break;
-        case C.IFLA_VXLAN_LOCAL: d.local4 = c.ipv4(); break;
-        case C.IFLA_VXLAN_LOCAL6: d.local6 = c.ipv6(); break;
-        case C.IFLA_VXLAN_LINK: d.linkIndex = c.u32(); break;
-        case C.IFLA_VXLAN_TTL: d.ttl = c.u8(); break;
-        case C.IFLA_VXLAN_TOS: d.tos = c.u8(); break;
-        case C.IFLA_VXLAN_LEARNING: d.learning = c.u8() !== 0; break;
-        case C.IFLA_VXLAN_PROXY: d.proxy = c.u8() !== 0; break;
-        case C.IFLA_VXLAN_PORT: d.port = c.be16(); break; // __be16 (nla_put_be16)
+        case C.IFLA_VXLAN_ID:
+          d.vni = c.u32();
+          break;
+        case C.IFLA_VXLAN_GROUP:
+          d.group4 = c.ipv4();
+          break;
+        case C.IFLA_VXLAN_GROUP6:
+          d.group6 = c.ipv6();
+          break;
+        case C.IFLA_VXLAN_LOCAL:
+          d.local4 = c.ipv4();
+          break;
+        case C.IFLA_VXLAN_LOCAL6:
+          d.local6 = c.ipv6();
+          break;
+        case C.IFLA_VXLAN_LINK:
+          d.linkIndex = c.u32();
+          break;
+        case C.IFLA_VXLAN_TTL:
+          d.ttl = c.u8();
+          break;
+        case C.IFLA_VXLAN_TOS:
+          d.tos = c.u8();
+          break;
+        case C.IFLA_VXLAN_LEARNING:
+          d.learning = c.u8() !== 0;
+          break;
+        case C.IFLA_VXLAN_PROXY:
+          d.proxy = c.u8() !== 0;
+          break;
+        case C.IFLA_VXLAN_PORT:
+          d.port = c.be16();
+          break; // __be16 (nla_put_be16)
         case C.IFLA_VXLAN_PORT_RANGE: {
           // struct ifla_vxlan_port_range { __be16 low; __be16 high; }
           c.need(4, 'ifla_vxlan_port_range');
@@ -157,7 +228,8 @@ function decodeVxlan(c: AttrCursor | undefined): VxlanData {
           d.portHigh = c.buf.readUInt16BE(c.dataStart + 2);
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -169,13 +241,26 @@ function decodeGeneve(c: AttrCursor | undefined): GeneveData {
   if (c !== undefined) {
     while (c.next()) {
       switch (c.type) {
-        case C.IFLA_GENEVE_ID: d.vni = c.u32(); break;
-        case C.IFLA_GENEVE_REMOTE: d.remote4 = c.ipv4(); break;
-        case C.IFLA_GENEVE_REMOTE6: d.remote6 = c.ipv6(); break;
-        case C.IFLA_GENEVE_TTL: d.ttl = c.u8(); break;
-        case C.IFLA_GENEVE_TOS: d.tos = c.u8(); break;
-        case C.IFLA_GENEVE_PORT: d.port = c.be16(); break; // __be16
-        default: break;
+        case C.IFLA_GENEVE_ID:
+          d.vni = c.u32();
+          break;
+        case C.IFLA_GENEVE_REMOTE:
+          d.remote4 = c.ipv4();
+          break;
+        case C.IFLA_GENEVE_REMOTE6:
+          d.remote6 = c.ipv6();
+          break;
+        case C.IFLA_GENEVE_TTL:
+          d.ttl = c.u8();
+          break;
+        case C.IFLA_GENEVE_TOS:
+          d.tos = c.u8();
+          break;
+        case C.IFLA_GENEVE_PORT:
+          d.port = c.be16();
+          break; // __be16
+        default:
+          break;
       }
     }
   }
@@ -187,16 +272,35 @@ function decodeTun(c: AttrCursor | undefined): TunData {
   if (c !== undefined) {
     while (c.next()) {
       switch (c.type) {
-        case C.IFLA_TUN_TYPE: d.mode = c.u8() === C.IFF_TAP ? 'tap' : 'tun'; break;
-        case C.IFLA_TUN_OWNER: d.owner = c.u32(); break;
-        case C.IFLA_TUN_GROUP: d.group = c.u32(); break;
-        case C.IFLA_TUN_PI: d.pi = c.u8() !== 0; break;
-        case C.IFLA_TUN_VNET_HDR: d.vnetHdr = c.u8() !== 0; break;
-        case C.IFLA_TUN_PERSIST: d.persist = c.u8() !== 0; break;
-        case C.IFLA_TUN_MULTI_QUEUE: d.multiQueue = c.u8() !== 0; break;
-        case C.IFLA_TUN_NUM_QUEUES: d.numQueues = c.u32(); break;
-        case C.IFLA_TUN_NUM_DISABLED_QUEUES: d.numDisabledQueues = c.u32(); break;
-        default: break;
+        case C.IFLA_TUN_TYPE:
+          d.mode = c.u8() === C.IFF_TAP ? 'tap' : 'tun';
+          break;
+        case C.IFLA_TUN_OWNER:
+          d.owner = c.u32();
+          break;
+        case C.IFLA_TUN_GROUP:
+          d.group = c.u32();
+          break;
+        case C.IFLA_TUN_PI:
+          d.pi = c.u8() !== 0;
+          break;
+        case C.IFLA_TUN_VNET_HDR:
+          d.vnetHdr = c.u8() !== 0;
+          break;
+        case C.IFLA_TUN_PERSIST:
+          d.persist = c.u8() !== 0;
+          break;
+        case C.IFLA_TUN_MULTI_QUEUE:
+          d.multiQueue = c.u8() !== 0;
+          break;
+        case C.IFLA_TUN_NUM_QUEUES:
+          d.numQueues = c.u32();
+          break;
+        case C.IFLA_TUN_NUM_DISABLED_QUEUES:
+          d.numDisabledQueues = c.u32();
+          break;
+        default:
+          break;
       }
     }
   }
@@ -340,7 +444,11 @@ export interface GetLinkDumpOptions {
 
 /** RTM_GETLINK dump request (`struct ifinfomsg` all zero, AF_UNSPEC), optionally with IFLA_EXT_MASK. */
 export function buildGetLinkDump(options: GetLinkDumpOptions = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETLINK,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: options.seq ?? 0,
+  });
   const hdr = Buffer.alloc(IFINFOMSG_SIZE);
   hdr[0] = AF_UNSPEC;
   b.raw(hdr);

@@ -25,7 +25,11 @@ export type NsidTarget = { readonly fd: number } | { readonly pid: number };
  * The reply (RTM_NEWNSID) carries the id the *socket's* netns assigned to the target, or -1.
  */
 export function buildGetNsid(target: NsidTarget, options: { seq?: number } = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETNSID, flags: NLM_F_REQUEST, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETNSID,
+    flags: NLM_F_REQUEST,
+    seq: options.seq ?? 0,
+  });
   b.raw(Uint8Array.of(AF_UNSPEC));
   if ('fd' in target) b.u32(C.NETNSA_FD, target.fd);
   else b.u32(C.NETNSA_PID, target.pid);
@@ -34,7 +38,11 @@ export function buildGetNsid(target: NsidTarget, options: { seq?: number } = {})
 
 /** RTM_GETNSID dump: every NSID the socket's netns has assigned (one RTM_NEWNSID each). */
 export function buildGetNsidDump(options: { seq?: number } = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETNSID, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETNSID,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: options.seq ?? 0,
+  });
   b.raw(Uint8Array.of(AF_UNSPEC));
   return b.finish();
 }

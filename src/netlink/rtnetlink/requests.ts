@@ -12,7 +12,13 @@ import { buildGetLinkDump, decodeLink } from './link.js';
 import { buildGetNsid, buildGetNsidDump, decodeNsid, type NsidTarget } from './nsid.js';
 import { buildGetRouteDump, decodeRoute } from './route.js';
 import { buildGetRuleDump, decodeRule } from './rule.js';
-import type { AddressMessage, LinkMessage, NsidMessage, RouteMessage, RuleMessage } from './types.js';
+import type {
+  AddressMessage,
+  LinkMessage,
+  NsidMessage,
+  RouteMessage,
+  RuleMessage,
+} from './types.js';
 
 /** RTM_GETLINK dump → LinkMessage[]. `extMask` e.g. RTEXT_FILTER_VF. */
 export function linkDumpRequest(options: { extMask?: number } = {}): RequestSpec<LinkMessage> {
@@ -25,7 +31,9 @@ export function addrDumpRequest(options: { family?: number } = {}): RequestSpec<
 }
 
 /** RTM_GETROUTE dump, all tables unless `table` → RouteMessage[]. */
-export function routeDumpRequest(options: { family?: number; table?: number } = {}): RequestSpec<RouteMessage> {
+export function routeDumpRequest(
+  options: { family?: number; table?: number } = {},
+): RequestSpec<RouteMessage> {
   return { message: buildGetRouteDump(options), decode: decodeRoute, family: RTNL, dump: true };
 }
 

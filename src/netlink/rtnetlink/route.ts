@@ -42,7 +42,8 @@ function decodeMultipath(c: AttrCursor): NextHopMessage[] {
   while (pos < end) {
     if (end - pos < RTNEXTHOP_SIZE) throw truncated(RTNL, pos, 'rtnexthop', C.RTA_MULTIPATH);
     const len = readU16(buf, pos);
-    if (len < RTNEXTHOP_SIZE) throw malformed(RTNL, pos, `rtnexthop length ${len}`, C.RTA_MULTIPATH);
+    if (len < RTNEXTHOP_SIZE)
+      throw malformed(RTNL, pos, `rtnexthop length ${len}`, C.RTA_MULTIPATH);
     if (len > end - pos) throw truncated(RTNL, pos, `rtnexthop (length ${len})`, C.RTA_MULTIPATH);
     const hops = buf[pos + 3] ?? 0;
     const nh: Mutable<NextHopMessage> = {
@@ -98,22 +99,53 @@ export function decodeRoute(msg: NetlinkMessage): RouteMessage {
   const c = new AttrCursor(p, RTMSG_SIZE, p.length, RTNL);
   while (c.next()) {
     switch (c.type) {
-      case C.RTA_DST: r.dst = c.ip(); break;
-      case C.RTA_SRC: r.src = c.ip(); break;
-      case C.RTA_GATEWAY: r.gateway = c.ip(); break;
-      case C.RTA_VIA: r.via = decodeVia(c); break;
-      case C.RTA_OIF: r.oif = c.u32(); break;
-      case C.RTA_IIF: r.iif = c.u32(); break;
-      case C.RTA_PRIORITY: r.priority = c.u32(); break;
-      case C.RTA_PREFSRC: r.prefSrc = c.ip(); break;
-      case C.RTA_TABLE: r.table = c.u32(); break;
-      case C.RTA_PREF: r.pref = c.u8(); break;
-      case C.RTA_MULTIPATH: r.multipath = decodeMultipath(c); break;
-      case C.RTA_METRICS: r.metrics = decodeMetrics(c); break;
-      case C.RTA_EXPIRES: r.expires = c.dataLength >= 8 ? Number(c.u64()) : c.u32(); break;
-      case C.RTA_MARK: r.mark = c.u32(); break;
-      case C.RTA_NH_ID: r.nhId = c.u32(); break;
-      default: break;
+      case C.RTA_DST:
+        r.dst = c.ip();
+        break;
+      case C.RTA_SRC:
+        r.src = c.ip();
+        break;
+      case C.RTA_GATEWAY:
+        r.gateway = c.ip();
+        break;
+      case C.RTA_VIA:
+        r.via = decodeVia(c);
+        break;
+      case C.RTA_OIF:
+        r.oif = c.u32();
+        break;
+      case C.RTA_IIF:
+        r.iif = c.u32();
+        break;
+      case C.RTA_PRIORITY:
+        r.priority = c.u32();
+        break;
+      case C.RTA_PREFSRC:
+        r.prefSrc = c.ip();
+        break;
+      case C.RTA_TABLE:
+        r.table = c.u32();
+        break;
+      case C.RTA_PREF:
+        r.pref = c.u8();
+        break;
+      case C.RTA_MULTIPATH:
+        r.multipath = decodeMultipath(c);
+        break;
+      case C.RTA_METRICS:
+        r.metrics = decodeMetrics(c);
+        break;
+      case C.RTA_EXPIRES:
+        r.expires = c.dataLength >= 8 ? Number(c.u64()) : c.u32();
+        break;
+      case C.RTA_MARK:
+        r.mark = c.u32();
+        break;
+      case C.RTA_NH_ID:
+        r.nhId = c.u32();
+        break;
+      default:
+        break;
     }
   }
   return r;
@@ -138,7 +170,11 @@ export interface GetRouteDumpOptions {
  * or flags it cannot filter on, and table 0 in the header means "all tables".
  */
 export function buildGetRouteDump(options: GetRouteDumpOptions = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETROUTE,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: options.seq ?? 0,
+  });
   const hdr = Buffer.alloc(RTMSG_SIZE);
   hdr[0] = options.family ?? AF_UNSPEC;
   b.raw(hdr);

@@ -45,25 +45,62 @@ export function decodeRule(msg: NetlinkMessage): RuleMessage {
   const c = new AttrCursor(p, FIB_RULE_HDR_SIZE, p.length, RTNL);
   while (c.next()) {
     switch (c.type) {
-      case C.FRA_DST: r.dst = c.ip(); break;
-      case C.FRA_SRC: r.src = c.ip(); break;
-      case C.FRA_IIFNAME: r.iifName = c.str(); break;
-      case C.FRA_OIFNAME: r.oifName = c.str(); break;
-      case C.FRA_PRIORITY: r.priority = c.u32(); break;
-      case C.FRA_FWMARK: r.fwmark = c.u32(); break;
-      case C.FRA_FWMASK: r.fwmask = c.u32(); break;
-      case C.FRA_TABLE: r.table = c.u32(); break;
-      case C.FRA_GOTO: r.goto = c.u32(); break;
-      case C.FRA_SUPPRESS_PREFIXLEN: r.suppressPrefixLen = c.s32(); break;
-      case C.FRA_SUPPRESS_IFGROUP: r.suppressIfGroup = c.u32(); break;
-      case C.FRA_L3MDEV: r.l3mdev = c.u8(); break;
-      case C.FRA_PROTOCOL: r.protocol = c.u8(); break;
-      case C.FRA_IP_PROTO: r.ipProto = c.u8(); break;
-      case C.FRA_TUN_ID: r.tunId = c.be64().toString(); break;
-      case C.FRA_UID_RANGE: r.uidRange = range32(c); break;
-      case C.FRA_SPORT_RANGE: r.sportRange = range16(c); break;
-      case C.FRA_DPORT_RANGE: r.dportRange = range16(c); break;
-      default: break;
+      case C.FRA_DST:
+        r.dst = c.ip();
+        break;
+      case C.FRA_SRC:
+        r.src = c.ip();
+        break;
+      case C.FRA_IIFNAME:
+        r.iifName = c.str();
+        break;
+      case C.FRA_OIFNAME:
+        r.oifName = c.str();
+        break;
+      case C.FRA_PRIORITY:
+        r.priority = c.u32();
+        break;
+      case C.FRA_FWMARK:
+        r.fwmark = c.u32();
+        break;
+      case C.FRA_FWMASK:
+        r.fwmask = c.u32();
+        break;
+      case C.FRA_TABLE:
+        r.table = c.u32();
+        break;
+      case C.FRA_GOTO:
+        r.goto = c.u32();
+        break;
+      case C.FRA_SUPPRESS_PREFIXLEN:
+        r.suppressPrefixLen = c.s32();
+        break;
+      case C.FRA_SUPPRESS_IFGROUP:
+        r.suppressIfGroup = c.u32();
+        break;
+      case C.FRA_L3MDEV:
+        r.l3mdev = c.u8();
+        break;
+      case C.FRA_PROTOCOL:
+        r.protocol = c.u8();
+        break;
+      case C.FRA_IP_PROTO:
+        r.ipProto = c.u8();
+        break;
+      case C.FRA_TUN_ID:
+        r.tunId = c.be64().toString();
+        break;
+      case C.FRA_UID_RANGE:
+        r.uidRange = range32(c);
+        break;
+      case C.FRA_SPORT_RANGE:
+        r.sportRange = range16(c);
+        break;
+      case C.FRA_DPORT_RANGE:
+        r.dportRange = range16(c);
+        break;
+      default:
+        break;
     }
   }
   return r;
@@ -71,7 +108,11 @@ export function decodeRule(msg: NetlinkMessage): RuleMessage {
 
 /** RTM_GETRULE dump request for one family (AF_INET, AF_INET6) or all (AF_UNSPEC, default). */
 export function buildGetRuleDump(options: { family?: number; seq?: number } = {}): Buffer {
-  const b = new MessageBuilder({ type: C.RTM_GETRULE, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: options.seq ?? 0 });
+  const b = new MessageBuilder({
+    type: C.RTM_GETRULE,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: options.seq ?? 0,
+  });
   const hdr = Buffer.alloc(FIB_RULE_HDR_SIZE);
   hdr[0] = options.family ?? AF_UNSPEC;
   b.raw(hdr);

@@ -113,7 +113,8 @@ function addressBytes(text: string | undefined, family: number, what: string): B
   const out = Buffer.alloc(16);
   if (text === undefined || text === '') return out;
   const b = family === AF_INET ? parseIPv4(text) : parseIPv6(text);
-  if (b === undefined) throw new RangeError(`inet_diag: ${what} '${text}' is not an address of family ${family}`);
+  if (b === undefined)
+    throw new RangeError(`inet_diag: ${what} '${text}' is not an address of family ${family}`);
   b.copy(out, 0);
   return out;
 }
@@ -150,7 +151,9 @@ export function buildInetDiagRequest(input: InetDiagRequestInput): Buffer {
   writeU32(body, input.states >>> 0, 4);
   writeSockId(body, 8, input.family, input.id);
   const flags = input.dump === false ? NLM_F_REQUEST : NLM_F_REQUEST | NLM_F_DUMP;
-  return new MessageBuilder({ type: C.SOCK_DIAG_BY_FAMILY, flags, seq: input.seq ?? 0 }).raw(body).finish();
+  return new MessageBuilder({ type: C.SOCK_DIAG_BY_FAMILY, flags, seq: input.seq ?? 0 })
+    .raw(body)
+    .finish();
 }
 
 /**
@@ -158,7 +161,11 @@ export function buildInetDiagRequest(input: InetDiagRequestInput): Buffer {
  * with sdiag_family AF_UNSPEC (`inet_diag_dump_compat()`), so ONE walk of the TCP hash tables
  * returns both IPv4 and IPv6 sockets — half the cost of two SOCK_DIAG_BY_FAMILY dumps.
  */
-export function buildTcpDiagCompatDump(input: { readonly states: number; readonly ext?: number; readonly seq?: number }): Buffer {
+export function buildTcpDiagCompatDump(input: {
+  readonly states: number;
+  readonly ext?: number;
+  readonly seq?: number;
+}): Buffer {
   const body = Buffer.alloc(C.INET_DIAG_REQ_SIZE);
   body[0] = AF_INET; // idiag_family: ignored for dumps (compat path uses AF_UNSPEC)
   body[1] = 0; // idiag_src_len
@@ -167,7 +174,13 @@ export function buildTcpDiagCompatDump(input: { readonly states: number; readonl
   writeSockId(body, 4, AF_INET);
   writeU32(body, input.states >>> 0, 52); // idiag_states
   writeU32(body, 0, 56); // idiag_dbs
-  return new MessageBuilder({ type: C.TCPDIAG_GETSOCK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: input.seq ?? 0 }).raw(body).finish();
+  return new MessageBuilder({
+    type: C.TCPDIAG_GETSOCK,
+    flags: NLM_F_REQUEST | NLM_F_DUMP,
+    seq: input.seq ?? 0,
+  })
+    .raw(body)
+    .finish();
 }
 
 function readCookie(p: Buffer, off: number): bigint {
@@ -183,7 +196,8 @@ export function decodeInetDiagMessage(msg: NetlinkMessage): InetDiagMessage {
     throw malformed(SOCK_DIAG, msg.offset, `message type ${msg.type} (want SOCK_DIAG_BY_FAMILY)`);
   }
   const p = msg.payload;
-  if (p.length < C.INET_DIAG_MSG_SIZE) throw malformed(SOCK_DIAG, msg.offset, `inet_diag_msg of ${p.length} bytes`);
+  if (p.length < C.INET_DIAG_MSG_SIZE)
+    throw malformed(SOCK_DIAG, msg.offset, `inet_diag_msg of ${p.length} bytes`);
   const family = p[0] ?? 0;
   let src: string;
   let dst: string;
@@ -218,14 +232,29 @@ export function decodeInetDiagMessage(msg: NetlinkMessage): InetDiagMessage {
   const c = new AttrCursor(p, C.INET_DIAG_MSG_SIZE, p.length, SOCK_DIAG);
   while (c.next()) {
     switch (c.type) {
-      case C.INET_DIAG_SHUTDOWN: m.shutdown = c.u8(); break;
-      case C.INET_DIAG_SKV6ONLY: m.v6only = c.u8() !== 0; break;
-      case C.INET_DIAG_PROTOCOL: m.protocol = c.u8(); break;
-      case C.INET_DIAG_MARK: m.mark = c.u32(); break;
-      case C.INET_DIAG_CGROUP_ID: m.cgroupId = c.u64(); break;
-      case C.INET_DIAG_TOS: m.tos = c.u8(); break;
-      case C.INET_DIAG_TCLASS: m.tclass = c.u8(); break;
-      default: break;
+      case C.INET_DIAG_SHUTDOWN:
+        m.shutdown = c.u8();
+        break;
+      case C.INET_DIAG_SKV6ONLY:
+        m.v6only = c.u8() !== 0;
+        break;
+      case C.INET_DIAG_PROTOCOL:
+        m.protocol = c.u8();
+        break;
+      case C.INET_DIAG_MARK:
+        m.mark = c.u32();
+        break;
+      case C.INET_DIAG_CGROUP_ID:
+        m.cgroupId = c.u64();
+        break;
+      case C.INET_DIAG_TOS:
+        m.tos = c.u8();
+        break;
+      case C.INET_DIAG_TCLASS:
+        m.tclass = c.u8();
+        break;
+      default:
+        break;
     }
   }
   return m;
@@ -243,7 +272,10 @@ export interface InetDiagReply {
  * NetlinkError (GW_ERR_NETLINK_ERROR, e.g. ENOENT for an exact lookup that found nothing) or a
  * DecodeError.
  */
-export function decodeInetDiagReply(buf: Buffer, requestType: number = C.SOCK_DIAG_BY_FAMILY): InetDiagReply {
+export function decodeInetDiagReply(
+  buf: Buffer,
+  requestType: number = C.SOCK_DIAG_BY_FAMILY,
+): InetDiagReply {
   const r = splitReply(buf, SOCK_DIAG, requestType);
   if (r.error !== undefined) throw r.error;
   return { sockets: r.messages.map(decodeInetDiagMessage), dumpInterrupted: r.dumpInterrupted };

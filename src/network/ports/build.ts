@@ -6,7 +6,13 @@
  * macrostate, owners from the socket-inode map, nifs owning the local address, service names,
  * and the dual-stack IPv4 aliases.
  */
-import { PORT_STATE_TEXT, type Macrostate, type Port, type PortOwner, type PortProtocol } from '../../model/port.js';
+import {
+  PORT_STATE_TEXT,
+  type Macrostate,
+  type Port,
+  type PortOwner,
+  type PortProtocol,
+} from '../../model/port.js';
 import type { Namespace, Process } from '../../model/namespace.js';
 import type { Nif } from '../../model/network.js';
 import type { Tenant } from '../../model/tenant.js';
@@ -36,7 +42,10 @@ const TCP_LISTEN = 10;
  * v1 state/macrostate of a kernel state (table in reference §3.7); undefined = the socket is
  * not reported. A bound, unconnected UDP socket is kernel TCP_CLOSE: `closed` but `listening`.
  */
-export function portState(protocol: PortProtocol, kernelState: number): { state: string; macrostate: Macrostate } | undefined {
+export function portState(
+  protocol: PortProtocol,
+  kernelState: number,
+): { state: string; macrostate: Macrostate } | undefined {
   const state = PORT_STATE_TEXT[kernelState];
   if (state === undefined) return undefined;
   if (protocol === 'udp') {
@@ -45,7 +54,12 @@ export function portState(protocol: PortProtocol, kernelState: number): { state:
     return undefined;
   }
   if (kernelState === TCP_LISTEN) return { state, macrostate: 'listening' };
-  if (kernelState === TCP_ESTABLISHED || kernelState === TCP_FIN_WAIT1 || kernelState === TCP_FIN_WAIT2) return { state, macrostate: 'connected' };
+  if (
+    kernelState === TCP_ESTABLISHED ||
+    kernelState === TCP_FIN_WAIT1 ||
+    kernelState === TCP_FIN_WAIT2
+  )
+    return { state, macrostate: 'connected' };
   return { state, macrostate: 'unconnected' };
 }
 
@@ -53,7 +67,9 @@ const MAPPED_PREFIX = '::ffff:';
 
 /** The IPv4 text of an IPv4-mapped IPv6 address, else undefined. */
 export function unmapIPv4(address: string): string | undefined {
-  return address.startsWith(MAPPED_PREFIX) && address.includes('.') ? address.slice(MAPPED_PREFIX.length) : undefined;
+  return address.startsWith(MAPPED_PREFIX) && address.includes('.')
+    ? address.slice(MAPPED_PREFIX.length)
+    : undefined;
 }
 
 function isWildcard(address: string): boolean {
@@ -65,7 +81,11 @@ function isWildcard(address: string): boolean {
  * address is looked up as IPv4); for a wildcard address all nifs, or only the bound nif when
  * the socket is bound to a device. Sorted by ifindex.
  */
-export function nifsForAddress(nifs: ReadonlyMap<number, Nif> | undefined, address: string, boundIfIndex = 0): Nif[] {
+export function nifsForAddress(
+  nifs: ReadonlyMap<number, Nif> | undefined,
+  address: string,
+  boundIfIndex = 0,
+): Nif[] {
   if (nifs === undefined) return [];
   const all = [...nifs.values()].sort((a, b) => a.index - b.index);
   if (isWildcard(address)) {
@@ -94,7 +114,11 @@ function ownersOf(ctx: PortContext, inode: number): PortOwner[] {
 }
 
 /** Maps one decoded socket; undefined when its state is not reported (v1 rule). */
-export function portFromSocket(ctx: PortContext, protocol: PortProtocol, s: InetDiagMessage): Port | undefined {
+export function portFromSocket(
+  ctx: PortContext,
+  protocol: PortProtocol,
+  s: InetDiagMessage,
+): Port | undefined {
   const st = portState(protocol, s.state);
   if (st === undefined) return undefined;
   const family = s.family === 10 ? 6 : 4;
@@ -156,9 +180,16 @@ export function ipv4AliasOf(ctx: PortContext, p: Port): Port | undefined {
  * then aliases), UDP IPv6. An alias is added only when no real IPv4 socket of the same protocol
  * has the same local address and port.
  */
-export function buildPorts(ctx: PortContext, tcp: readonly InetDiagMessage[], udp: readonly InetDiagMessage[]): Port[] {
+export function buildPorts(
+  ctx: PortContext,
+  tcp: readonly InetDiagMessage[],
+  udp: readonly InetDiagMessage[],
+): Port[] {
   const out: Port[] = [];
-  for (const [protocol, sockets] of [['tcp', tcp], ['udp', udp]] as const) {
+  for (const [protocol, sockets] of [
+    ['tcp', tcp],
+    ['udp', udp],
+  ] as const) {
     const v4: Port[] = [];
     const v6: Port[] = [];
     for (const s of sockets) {

@@ -47,7 +47,12 @@ import { openNetnsSockets } from '../netns-sockets.js';
 import { netnsSubject } from '../subject.js';
 import { buildPorts } from './build.js';
 import { loadServices, type ServiceDb } from './services.js';
-import { readNetnsSocketCounts, readSocketCounts, type OpenFilesInNetns, type SocketCounts } from './sockstat.js';
+import {
+  readNetnsSocketCounts,
+  readSocketCounts,
+  type OpenFilesInNetns,
+  type SocketCounts,
+} from './sockstat.js';
 
 /** `auto`: skip work the netns' socket counters prove unnecessary; `full`: always dump everything. */
 export type PortStrategy = 'auto' | 'full';
@@ -95,7 +100,16 @@ export interface PortDiscoveryStats {
 
 /** A fresh, zeroed stats object. */
 export function emptyPortStats(): PortDiscoveryStats {
-  return { netns: 0, counted: 0, fullTcpWalks: 0, listenerDumps: 0, tcpSkipped: 0, udpDumps: 0, udpSkipped: 0, gateMisses: 0 };
+  return {
+    netns: 0,
+    counted: 0,
+    fullTcpWalks: 0,
+    listenerDumps: 0,
+    tcpSkipped: 0,
+    udpDumps: 0,
+    udpSkipped: 0,
+    gateMisses: 0,
+  };
 }
 
 type TcpPlan = 'none' | 'listen' | 'full';
@@ -113,7 +127,9 @@ interface Slot {
 
 function problem(code: ErrorCode, ns: Namespace, message: string, e?: unknown): Problem {
   const cause = e === undefined ? undefined : errorCode(e);
-  return cause === undefined ? { code, message, subject: netnsSubject(ns) } : { code, message, subject: netnsSubject(ns), cause };
+  return cause === undefined
+    ? { code, message, subject: netnsSubject(ns) }
+    : { code, message, subject: netnsSubject(ns), cause };
 }
 
 /** Decides the TCP work for a netns from its counters (undefined = unknown → full walk). Pure. */
@@ -128,7 +144,10 @@ export function planTcp(counts: SocketCounts | undefined): TcpPlan {
  * True when a LISTEN-only dump saw every TCP socket the counters know of: as many IPv4 and
  * IPv6 listeners as hashed sockets. Pure.
  */
-export function listenersAreAll(counts: SocketCounts, listeners: readonly InetDiagMessage[]): boolean {
+export function listenersAreAll(
+  counts: SocketCounts,
+  listeners: readonly InetDiagMessage[],
+): boolean {
   let v4 = 0;
   let v6 = 0;
   for (const s of listeners) {
@@ -180,12 +199,27 @@ export async function discoverPorts(
   const own = namespaces.own.net;
   const slots: Slot[] = namespaces.byType.net
     .filter((ns) => opts.only === undefined || opts.only.has(ns.id.ino))
-    .map((ns) => ({ ns, nsFd: undefined, sock: undefined, counts: undefined, tcpPlan: 'full', tcp: [], udp: [], failed: false }));
+    .map((ns) => ({
+      ns,
+      nsFd: undefined,
+      sock: undefined,
+      counts: undefined,
+      tcpPlan: 'full',
+      tcp: [],
+      udp: [],
+      failed: false,
+    }));
   stats.netns += slots.length;
 
   try {
     // 1. One sock_diag socket per netns (the own netns needs no namespace switch).
-    const live = openNetnsSockets(slots, own, NETLINK_SOCK_DIAG, { ownFd: false, what: 'sock_diag' }, problems);
+    const live = openNetnsSockets(
+      slots,
+      own,
+      NETLINK_SOCK_DIAG,
+      { ownFd: false, what: 'sock_diag' },
+      problems,
+    );
     // 2. Counters (auto): through a process of the netns, else from inside the netns (needs
     //    the netns fds, so before they are closed); unreadable → undefined → full dumps.
     if (strategy === 'auto') {
@@ -213,7 +247,8 @@ export async function discoverPorts(
       if (s.counts !== undefined) stats.counted++;
       s.tcpPlan = planTcp(s.counts);
     }
-    const tcpRequest = (plan: TcpPlan): Buffer => buildTcpDiagCompatDump({ states: plan === 'listen' ? LISTEN_STATES : SS_ALL_STATES });
+    const tcpRequest = (plan: TcpPlan): Buffer =>
+      buildTcpDiagCompatDump({ states: plan === 'listen' ? LISTEN_STATES : SS_ALL_STATES });
     const round1 = live.map((s) => {
       const reqs: Array<{ kind: 'tcp' | 'udp'; message: Buffer }> = [];
       if (s.tcpPlan !== 'none') reqs.push({ kind: 'tcp', message: tcpRequest(s.tcpPlan) });
@@ -221,12 +256,19 @@ export async function discoverPorts(
       for (const family of [2, 10] as const) {
         const n = s.counts === undefined ? 1 : family === 2 ? s.counts.udp4 : s.counts.udp6;
         if (n === 0) stats.udpSkipped++;
-        else reqs.push({ kind: 'udp', message: buildInetDiagRequest({ family, protocol: IPPROTO_UDP, states: SS_ALL_STATES }) });
+        else
+          reqs.push({
+            kind: 'udp',
+            message: buildInetDiagRequest({ family, protocol: IPPROTO_UDP, states: SS_ALL_STATES }),
+          });
       }
       return reqs;
     });
     const results1 = await transactBatch(
-      live.map((s, i) => ({ fd: s.sock as number, requests: (round1[i] ?? []).map((r) => inetDiagSpec(r.message)) })),
+      live.map((s, i) => ({
+        fd: s.sock as number,
+        requests: (round1[i] ?? []).map((r) => inetDiagSpec(r.message)),
+      })),
       batch,
     );
     const again: Slot[] = [];
@@ -237,7 +279,14 @@ export async function discoverPorts(
         const out = res[k];
         if (out === undefined || !out.ok) {
           s.failed = true;
-          problems.push(problem('GW_ERR_PORTS_DUMP', s.ns, `${r.kind.toUpperCase()} socket dump failed: ${out === undefined ? 'no reply' : out.error.message}`, out?.error));
+          problems.push(
+            problem(
+              'GW_ERR_PORTS_DUMP',
+              s.ns,
+              `${r.kind.toUpperCase()} socket dump failed: ${out === undefined ? 'no reply' : out.error.message}`,
+              out?.error,
+            ),
+          );
           return;
         }
         if (r.kind === 'udp') {
@@ -269,7 +318,14 @@ export async function discoverPorts(
         const out = results2[i]?.[0];
         if (out === undefined || !out.ok) {
           s.failed = true;
-          problems.push(problem('GW_ERR_PORTS_DUMP', s.ns, `TCP socket dump failed: ${out === undefined ? 'no reply' : out.error.message}`, out?.error));
+          problems.push(
+            problem(
+              'GW_ERR_PORTS_DUMP',
+              s.ns,
+              `TCP socket dump failed: ${out === undefined ? 'no reply' : out.error.message}`,
+              out?.error,
+            ),
+          );
           return;
         }
         stats.fullTcpWalks++;

@@ -18,16 +18,37 @@ import { buildPorts, nifsForAddress, portState, type PortContext } from './build
 import { listenersAreAll, planTcp } from './discover.js';
 import { tenantLeader } from './leader.js';
 import { parseServices, serviceName } from './services.js';
-import { NETNS_SOCKSTAT_PATHS, readNetnsSocketCounts, socketCounts, type OpenFilesInNetns } from './sockstat.js';
+import {
+  NETNS_SOCKSTAT_PATHS,
+  readNetnsSocketCounts,
+  socketCounts,
+  type OpenFilesInNetns,
+} from './sockstat.js';
 
 function netns(ino: number): Namespace {
   return newNamespace({ dev: 4, ino }, 'net');
 }
 
-function proc(pid: number, parent: Process | undefined, net: Namespace | undefined, cmdline: string[] = [`cmd${pid}`]): Process {
+function proc(
+  pid: number,
+  parent: Process | undefined,
+  net: Namespace | undefined,
+  cmdline: string[] = [`cmd${pid}`],
+): Process {
   const p: Process = {
-    pid, ppid: parent?.pid ?? 0, comm: `c${pid}`, cmdline, starttime: pid, nice: 0, policy: 0, rtPriority: 0,
-    nspid: [pid], parent, children: [], namespaces: net === undefined ? {} : { net }, tids: [],
+    pid,
+    ppid: parent?.pid ?? 0,
+    comm: `c${pid}`,
+    cmdline,
+    starttime: pid,
+    nice: 0,
+    policy: 0,
+    rtPriority: 0,
+    nspid: [pid],
+    parent,
+    children: [],
+    namespaces: net === undefined ? {} : { net },
+    tids: [],
   };
   parent?.children.push(p);
   return p;
@@ -35,8 +56,16 @@ function proc(pid: number, parent: Process | undefined, net: Namespace | undefin
 
 function addr(address: string): NifAddress {
   return {
-    family: address.includes(':') ? 6 : 4, address, prefixLen: 24, scope: 0, preferredLifetime: 0, validLifetime: 0,
-    flags: 0, label: undefined, broadcast: undefined, peer: undefined,
+    family: address.includes(':') ? 6 : 4,
+    address,
+    prefixLen: 24,
+    scope: 0,
+    preferredLifetime: 0,
+    validLifetime: 0,
+    flags: 0,
+    label: undefined,
+    broadcast: undefined,
+    peer: undefined,
   };
 }
 
@@ -44,11 +73,36 @@ function nif(index: number, addresses: string[]): Nif {
   return { index, name: `n${index}`, addresses: addresses.map(addr) } as unknown as Nif;
 }
 
-function sock(f: Partial<InetDiagMessage> & { family: number; state: number; src: string; sport: number; dst?: string; dport?: number; inode?: number; ifIndex?: number }): InetDiagMessage {
+function sock(
+  f: Partial<InetDiagMessage> & {
+    family: number;
+    state: number;
+    src: string;
+    sport: number;
+    dst?: string;
+    dport?: number;
+    inode?: number;
+    ifIndex?: number;
+  },
+): InetDiagMessage {
   return {
-    family: f.family, state: f.state, timer: 0, retrans: 0,
-    id: { sport: f.sport, dport: f.dport ?? 0, src: f.src, dst: f.dst ?? (f.family === 2 ? '0.0.0.0' : '::'), ifIndex: f.ifIndex ?? 0, cookie: 1n },
-    expires: 0, rqueue: 0, wqueue: 0, uid: 0, inode: f.inode ?? 0,
+    family: f.family,
+    state: f.state,
+    timer: 0,
+    retrans: 0,
+    id: {
+      sport: f.sport,
+      dport: f.dport ?? 0,
+      src: f.src,
+      dst: f.dst ?? (f.family === 2 ? '0.0.0.0' : '::'),
+      ifIndex: f.ifIndex ?? 0,
+      cookie: 1n,
+    },
+    expires: 0,
+    rqueue: 0,
+    wqueue: 0,
+    uid: 0,
+    inode: f.inode ?? 0,
     ...(f.v6only === undefined ? {} : { v6only: f.v6only }),
   };
 }
@@ -64,11 +118,18 @@ const shell = proc(100, init, HOST);
 const leader = proc(200, shell, NS);
 const worker = proc(201, leader, NS);
 const forked = proc(202, worker, NS);
-const PROCESSES = new Map<number, Process>([init, shell, leader, worker, forked].map((p) => [p.pid, p]));
+const PROCESSES = new Map<number, Process>(
+  [init, shell, leader, worker, forked].map((p) => [p.pid, p]),
+);
 const SERVICES = parseServices('ssh 22/tcp\ndomain 53/tcp\ndomain 53/udp\nhttp 80/tcp www\n');
 const CTX: PortContext = {
-  netns: NS, nifs: NIFS, processes: PROCESSES,
-  socketOwners: new Map([[11, [202, 201, 201]], [12, [999]]]),
+  netns: NS,
+  nifs: NIFS,
+  processes: PROCESSES,
+  socketOwners: new Map([
+    [11, [202, 201, 201]],
+    [12, [999]],
+  ]),
   services: SERVICES,
 };
 
@@ -122,15 +183,43 @@ describe('tenantLeader', () => {
 
 describe('buildPorts', () => {
   it('maps sockets with owners (deduplicated, sorted, unknown PIDs dropped), services and nifs', () => {
-    const ports = buildPorts(CTX, [sock({ family: 2, state: 10, src: '10.0.0.1', sport: 22, inode: 11 })], [
-      sock({ family: 2, state: 1, src: '10.0.0.1', sport: 40000, dst: '10.0.0.2', dport: 53, inode: 12 }),
-    ]);
+    const ports = buildPorts(
+      CTX,
+      [sock({ family: 2, state: 10, src: '10.0.0.1', sport: 22, inode: 11 })],
+      [
+        sock({
+          family: 2,
+          state: 1,
+          src: '10.0.0.1',
+          sport: 40000,
+          dst: '10.0.0.2',
+          dport: 53,
+          inode: 12,
+        }),
+      ],
+    );
     expect(ports).toHaveLength(2);
     const [ssh, dns] = ports;
-    expect(ssh).toMatchObject({ family: 4, protocol: 'tcp', localPort: 22, localServiceName: 'ssh', state: 'listening', macrostate: 'listening', inode: 11 });
-    expect(ssh!.owners.map((o) => [o.process.pid, o.leader.pid])).toEqual([[201, 200], [202, 200]]);
+    expect(ssh).toMatchObject({
+      family: 4,
+      protocol: 'tcp',
+      localPort: 22,
+      localServiceName: 'ssh',
+      state: 'listening',
+      macrostate: 'listening',
+      inode: 11,
+    });
+    expect(ssh!.owners.map((o) => [o.process.pid, o.leader.pid])).toEqual([
+      [201, 200],
+      [202, 200],
+    ]);
     expect(ssh!.nifs.map((n) => n.index)).toEqual([2]);
-    expect(dns).toMatchObject({ protocol: 'udp', remoteServiceName: 'domain', localServiceName: '', macrostate: 'connected' });
+    expect(dns).toMatchObject({
+      protocol: 'udp',
+      remoteServiceName: 'domain',
+      localServiceName: '',
+      macrostate: 'connected',
+    });
     expect(dns!.owners).toEqual([]);
   });
 
@@ -141,13 +230,37 @@ describe('buildPorts', () => {
       sock({ family: 10, state: 10, src: '::', sport: 80, v6only: false }), // dual-stack
       sock({ family: 10, state: 10, src: '::', sport: 81, v6only: true }), // V6ONLY
       sock({ family: 10, state: 10, src: '::1', sport: 82, v6only: true }),
-      sock({ family: 10, state: 1, src: '::ffff:10.0.0.1', sport: 80, dst: '::ffff:10.0.0.2', dport: 5555, v6only: false }),
-      sock({ family: 10, state: 6, src: '::ffff:10.0.0.1', sport: 80, dst: '::ffff:10.0.0.3', dport: 5556 }), // TIME_WAIT: no attr
+      sock({
+        family: 10,
+        state: 1,
+        src: '::ffff:10.0.0.1',
+        sport: 80,
+        dst: '::ffff:10.0.0.2',
+        dport: 5555,
+        v6only: false,
+      }),
+      sock({
+        family: 10,
+        state: 6,
+        src: '::ffff:10.0.0.1',
+        sport: 80,
+        dst: '::ffff:10.0.0.3',
+        dport: 5556,
+      }), // TIME_WAIT: no attr
       sock({ family: 10, state: 1, src: '::', sport: 83, dst: '2001:db8::1', dport: 1 }), // remote not v4
     ];
     const ports = buildPorts(CTX, tcp, []);
     const v4 = ports.filter((p) => p.family === 4);
-    expect(v4.map((p) => [p.localAddress, p.localPort, p.remoteAddress, p.remotePort, p.ipv4Mapped, p.state])).toEqual([
+    expect(
+      v4.map((p) => [
+        p.localAddress,
+        p.localPort,
+        p.remoteAddress,
+        p.remotePort,
+        p.ipv4Mapped,
+        p.state,
+      ]),
+    ).toEqual([
       ['0.0.0.0', 22, '0.0.0.0', 0, false, 'listening'],
       ['0.0.0.0', 80, '0.0.0.0', 0, true, 'listening'],
       ['10.0.0.1', 80, '10.0.0.2', 5555, true, 'connected'],
@@ -159,17 +272,27 @@ describe('buildPorts', () => {
     expect(v4[2]!.nifs.map((n) => n.index)).toEqual([2]);
     expect(ports.filter((p) => p.family === 6)).toHaveLength(7);
     // order: TCP v4 real, aliases, TCP v6
-    expect(ports.map((p) => `${p.family}${p.ipv4Mapped ? 'm' : ''}`).join(',')).toBe('4,4m,4m,4m,6,6,6,6,6,6,6');
+    expect(ports.map((p) => `${p.family}${p.ipv4Mapped ? 'm' : ''}`).join(',')).toBe(
+      '4,4m,4m,4m,6,6,6,6,6,6,6',
+    );
   });
 
   it('drops sockets whose state is not reported', () => {
-    expect(buildPorts(CTX, [sock({ family: 2, state: 13, src: '0.0.0.0', sport: 1 })], [sock({ family: 2, state: 2, src: '0.0.0.0', sport: 1 })])).toEqual([]);
+    expect(
+      buildPorts(
+        CTX,
+        [sock({ family: 2, state: 13, src: '0.0.0.0', sport: 1 })],
+        [sock({ family: 2, state: 2, src: '0.0.0.0', sport: 1 })],
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('services', () => {
   it('parses services(5): first entry wins, comments, aliases, malformed lines', () => {
-    const db = parseServices('# comment\nhttp\t\t80/tcp\t\twww # WorldWideWeb\nalt 80/tcp\nbad 99999/tcp\nnoport\nx abc/tcp\n\nntp 123/udp\n');
+    const db = parseServices(
+      '# comment\nhttp\t\t80/tcp\t\twww # WorldWideWeb\nalt 80/tcp\nbad 99999/tcp\nnoport\nx abc/tcp\n\nntp 123/udp\n',
+    );
     expect(serviceName(db, 80, 'tcp')).toBe('http');
     expect(serviceName(db, 123, 'udp')).toBe('ntp');
     expect(serviceName(db, 123, 'tcp')).toBe('');
@@ -179,7 +302,8 @@ describe('services', () => {
 });
 
 describe('sockstat counters and plan', () => {
-  const S4 = 'sockets: used 8\nTCP: inuse 3 orphan 0 tw 0 alloc 7 mem 169\nUDP: inuse 2 mem 0\nUDPLITE: inuse 0\n';
+  const S4 =
+    'sockets: used 8\nTCP: inuse 3 orphan 0 tw 0 alloc 7 mem 169\nUDP: inuse 2 mem 0\nUDPLITE: inuse 0\n';
   const S6 = 'TCP6: inuse 2\nUDP6: inuse 1\nUDPLITE6: inuse 0\n';
   it('reads inuse and tw per family', () => {
     expect(socketCounts(S4, S6)).toEqual({ tcp4: 3, tcp6: 2, tw: 0, udp4: 2, udp6: 1 });
@@ -193,7 +317,10 @@ describe('sockstat counters and plan', () => {
     expect(planTcp({ tcp4: 0, tcp6: 0, tw: 1, udp4: 0, udp6: 0 })).toBe('full');
   });
   it('accepts a listener dump only when it accounts for every hashed TCP socket', () => {
-    const l = [sock({ family: 2, state: 10, src: '0.0.0.0', sport: 1 }), sock({ family: 10, state: 10, src: '::', sport: 2 })];
+    const l = [
+      sock({ family: 2, state: 10, src: '0.0.0.0', sport: 1 }),
+      sock({ family: 10, state: 10, src: '::', sport: 2 }),
+    ];
     expect(listenersAreAll({ tcp4: 1, tcp6: 1, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(true);
     expect(listenersAreAll({ tcp4: 2, tcp6: 1, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(false);
     expect(listenersAreAll({ tcp4: 1, tcp6: 0, tw: 0, udp4: 0, udp6: 0 }, l)).toBe(false);
@@ -211,10 +338,22 @@ describe('readNetnsSocketCounts (process-less netns)', () => {
   // netns 10: listeners only; 11: a TIME_WAIT socket and nothing else; 12: IPv6 off (ENOENT);
   // 13: sockstat6 fails otherwise (EACCES); 14: sockstat unopenable; 15: garbage counters.
   const TEXT: Record<number, [string | Error, string | Error]> = {
-    10: ['TCP: inuse 2 orphan 0 tw 0 alloc 2 mem 1\nUDP: inuse 0 mem 0\n', 'TCP6: inuse 1\nUDP6: inuse 1\n'],
-    11: ['TCP: inuse 0 orphan 0 tw 1 alloc 1 mem 0\nUDP: inuse 0 mem 0\n', 'TCP6: inuse 0\nUDP6: inuse 0\n'],
-    12: ['TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 0\nUDP: inuse 1 mem 0\n', Object.assign(new Error('ENOENT'), { errno: 2, sysCode: 'ENOENT' })],
-    13: ['TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\nUDP: inuse 0 mem 0\n', Object.assign(new Error('EACCES'), { errno: 13, sysCode: 'EACCES' })],
+    10: [
+      'TCP: inuse 2 orphan 0 tw 0 alloc 2 mem 1\nUDP: inuse 0 mem 0\n',
+      'TCP6: inuse 1\nUDP6: inuse 1\n',
+    ],
+    11: [
+      'TCP: inuse 0 orphan 0 tw 1 alloc 1 mem 0\nUDP: inuse 0 mem 0\n',
+      'TCP6: inuse 0\nUDP6: inuse 0\n',
+    ],
+    12: [
+      'TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 0\nUDP: inuse 1 mem 0\n',
+      Object.assign(new Error('ENOENT'), { errno: 2, sysCode: 'ENOENT' }),
+    ],
+    13: [
+      'TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\nUDP: inuse 0 mem 0\n',
+      Object.assign(new Error('EACCES'), { errno: 13, sysCode: 'EACCES' }),
+    ],
     14: [Object.assign(new Error('EPERM'), { errno: 1 }), 'TCP6: inuse 0\nUDP6: inuse 0\n'],
     15: ['nothing here\n', 'TCP6: inuse 0\nUDP6: inuse 0\n'],
   };
@@ -252,7 +391,14 @@ describe('readNetnsSocketCounts (process-less netns)', () => {
     expect(handedOut.length).toBe(9);
     expect(handedOut.filter(isOpen)).toEqual([]);
     // and the plan follows: listeners only → listener dump; TIME_WAIT only → full walk (never skipped); unknown → full.
-    expect(counts.map((c) => planTcp(c))).toEqual(['listen', 'full', 'listen', 'full', 'full', 'full']);
+    expect(counts.map((c) => planTcp(c))).toEqual([
+      'listen',
+      'full',
+      'listen',
+      'full',
+      'full',
+      'full',
+    ]);
   });
 
   it('falls back to unknown for every netns when opening throws, and asks nothing for no netns', () => {

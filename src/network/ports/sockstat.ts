@@ -36,7 +36,10 @@ export function parseSockstat(text: string): Map<string, Map<string, number>> {
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const f = line.slice(colon + 1).trim().split(/\s+/);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     const kv = new Map<string, number>();
     for (let i = 0; i + 1 < f.length; i += 2) {
       const v = Number(f[i + 1]);
@@ -51,7 +54,10 @@ export function parseSockstat(text: string): Map<string, Map<string, number>> {
  * Counts from sockstat and sockstat6 texts; undefined when a required counter is missing.
  * `sockstat6` undefined (IPv6 disabled) means zero IPv6 sockets.
  */
-export function socketCounts(sockstat: string, sockstat6: string | undefined): SocketCounts | undefined {
+export function socketCounts(
+  sockstat: string,
+  sockstat6: string | undefined,
+): SocketCounts | undefined {
   const s4 = parseSockstat(sockstat);
   const s6 = sockstat6 === undefined ? undefined : parseSockstat(sockstat6);
   const tcp4 = s4.get('TCP')?.get('inuse');
@@ -59,7 +65,14 @@ export function socketCounts(sockstat: string, sockstat6: string | undefined): S
   const udp4 = s4.get('UDP')?.get('inuse');
   const tcp6 = s6 === undefined ? 0 : s6.get('TCP6')?.get('inuse');
   const udp6 = s6 === undefined ? 0 : s6.get('UDP6')?.get('inuse');
-  if (tcp4 === undefined || tw === undefined || udp4 === undefined || tcp6 === undefined || udp6 === undefined) return undefined;
+  if (
+    tcp4 === undefined ||
+    tw === undefined ||
+    udp4 === undefined ||
+    tcp6 === undefined ||
+    udp6 === undefined
+  )
+    return undefined;
   return { tcp4, tcp6, tw, udp4, udp6 };
 }
 
@@ -68,7 +81,11 @@ export function socketCounts(sockstat: string, sockstat6: string | undefined): S
  * when unreadable, or when the process is not (or no longer) in that netns — checked after
  * reading, so a process that moved or exited in between cannot lend another netns' numbers.
  */
-export function readSocketCounts(pid: number, netnsIno: number, procRoot = '/proc'): SocketCounts | undefined {
+export function readSocketCounts(
+  pid: number,
+  netnsIno: number,
+  procRoot = '/proc',
+): SocketCounts | undefined {
   try {
     const s4 = readFileSync(`${procRoot}/${pid}/net/sockstat`, 'latin1');
     let s6: string | undefined;
@@ -85,10 +102,16 @@ export function readSocketCounts(pid: number, netnsIno: number, procRoot = '/pro
 }
 
 /** The files {@link readNetnsSocketCounts} opens inside each netns, in this order. */
-export const NETNS_SOCKSTAT_PATHS: readonly string[] = ['/proc/thread-self/net/sockstat', '/proc/thread-self/net/sockstat6'];
+export const NETNS_SOCKSTAT_PATHS: readonly string[] = [
+  '/proc/thread-self/net/sockstat',
+  '/proc/thread-self/net/sockstat6',
+];
 
 /** Shape of the native `openFilesInNetns` (injectable for tests): one row of fds or errors per netns, one entry per path. */
-export type OpenFilesInNetns = (nsRefs: readonly NsRef[], paths: readonly string[]) => Array<Array<number | Error>>;
+export type OpenFilesInNetns = (
+  nsRefs: readonly NsRef[],
+  paths: readonly string[],
+) => Array<Array<number | Error>>;
 
 function isEnoent(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
@@ -103,7 +126,10 @@ function isEnoent(e: unknown): boolean {
  * read, `sockstat6` fails for another reason than ENOENT (ENOENT = IPv6 off = no IPv6
  * sockets), or a counter is missing. Every fd `open` returned is closed. Never throws.
  */
-export function readNetnsSocketCounts(nsRefs: readonly NsRef[], open: OpenFilesInNetns): Array<SocketCounts | undefined> {
+export function readNetnsSocketCounts(
+  nsRefs: readonly NsRef[],
+  open: OpenFilesInNetns,
+): Array<SocketCounts | undefined> {
   if (nsRefs.length === 0) return [];
   let rows: Array<Array<number | Error>>;
   try {

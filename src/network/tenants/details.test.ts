@@ -11,8 +11,20 @@ import { isFrozen, parseCpuRanges, TenantDetailsReader } from './details.js';
 
 function proc(pid: number, over: Partial<Process> = {}): Process {
   return {
-    pid, ppid: 1, comm: `p${pid}`, cmdline: [], starttime: 1, nice: 0, policy: 0, rtPriority: 0,
-    nspid: [pid], parent: undefined, children: [], namespaces: {}, tids: [pid], ...over,
+    pid,
+    ppid: 1,
+    comm: `p${pid}`,
+    cmdline: [],
+    starttime: 1,
+    nice: 0,
+    policy: 0,
+    rtPriority: 0,
+    nspid: [pid],
+    parent: undefined,
+    children: [],
+    namespaces: {},
+    tids: [pid],
+    ...over,
   };
 }
 
@@ -28,11 +40,29 @@ const MOUNTS = findCgroupMounts(
 describe('parseCpuRanges', () => {
   it.each([
     ['0-3', [[0, 3]]],
-    ['0-3,8', [[0, 3], [8, 8]]],
+    [
+      '0-3,8',
+      [
+        [0, 3],
+        [8, 8],
+      ],
+    ],
     ['5', [[5, 5]]],
-    ['8,0-1,2', [[0, 2], [8, 8]]],
+    [
+      '8,0-1,2',
+      [
+        [0, 2],
+        [8, 8],
+      ],
+    ],
     ['0-1023', [[0, 1023]]],
-    ['0-7:2/4', [[0, 1], [4, 5]]],
+    [
+      '0-7:2/4',
+      [
+        [0, 1],
+        [4, 5],
+      ],
+    ],
     ['', []],
     ['  0-1\n', [[0, 1]]],
   ])('%j → %j', (text, want) => {
@@ -46,8 +76,16 @@ describe('parseCpuRanges', () => {
 
 describe('schedulingOf', () => {
   it('reports the real-time priority, not the policy, as priority', () => {
-    expect(schedulingOf({ policy: 1, rtPriority: 42, nice: 0 })).toEqual({ policy: 1, priority: 42, nice: 0 });
-    expect(schedulingOf({ policy: 0, rtPriority: 0, nice: -5 })).toEqual({ policy: 0, priority: 0, nice: -5 });
+    expect(schedulingOf({ policy: 1, rtPriority: 42, nice: 0 })).toEqual({
+      policy: 1,
+      priority: 42,
+      nice: 0,
+    });
+    expect(schedulingOf({ policy: 0, rtPriority: 0, nice: -5 })).toEqual({
+      policy: 0,
+      priority: 0,
+      nice: -5,
+    });
   });
 });
 
@@ -72,7 +110,9 @@ describe('isFrozen', () => {
   });
 
   it('ignores hierarchies that are not mounted', () => {
-    expect(isFrozen(parseCgroup('6:freezer:/frozen'), { freezer: undefined, unified: undefined }, read)).toBe(false);
+    expect(
+      isFrozen(parseCgroup('6:freezer:/frozen'), { freezer: undefined, unified: undefined }, read),
+    ).toBe(false);
   });
 });
 
@@ -92,15 +132,28 @@ describe('TenantDetailsReader', () => {
 
   it('reads capbnd, affinity and a frozen freezer cgroup', () => {
     const r = new TenantDetailsReader({ procRoot: join(root, 'proc'), cgroupPrefix: root });
-    expect(r.read(proc(10))).toEqual({ capBnd: 0x1ffffffffffn, affinity: [[0, 1], [3, 3]], status: 'paused' });
+    expect(r.read(proc(10))).toEqual({
+      capBnd: 0x1ffffffffffn,
+      affinity: [
+        [0, 1],
+        [3, 3],
+      ],
+      status: 'paused',
+    });
     expect(r.problems).toEqual([]);
   });
 
   it('yields empty facts silently for a vanished process, a problem for a malformed status', () => {
-    const r = new TenantDetailsReader({ procRoot: join(root, 'proc'), cgroupMounts: MOUNTS, cgroupPrefix: root });
+    const r = new TenantDetailsReader({
+      procRoot: join(root, 'proc'),
+      cgroupMounts: MOUNTS,
+      cgroupPrefix: root,
+    });
     expect(r.read(proc(99))).toEqual({ capBnd: undefined, affinity: [], status: 'running' });
     expect(r.problems).toEqual([]);
     expect(r.read(proc(11))).toEqual({ capBnd: undefined, affinity: [], status: 'running' });
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 11 (p11)' })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'GW_ERR_PROCFS_PARSE', subject: 'pid 11 (p11)' }),
+    ]);
   });
 });

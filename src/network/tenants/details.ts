@@ -24,7 +24,13 @@ import type { Process } from '../../model/namespace.js';
 export { schedulingOf } from '../../model/tenant-details.js';
 import { toProblem, type Problem } from '../../model/problem.js';
 import type { TenantProcessDetails } from '../../model/tenant.js';
-import { cgroupDir, findCgroupMounts, readCgroup, type CgroupEntry, type CgroupMounts } from '../../procfs/cgroup.js';
+import {
+  cgroupDir,
+  findCgroupMounts,
+  readCgroup,
+  type CgroupEntry,
+  type CgroupMounts,
+} from '../../procfs/cgroup.js';
 import { isVanished, parseMountinfo, readStatus } from '../../procfs/index.js';
 
 /** Inclusive CPU ranges `[from, to]`. */
@@ -141,7 +147,11 @@ export class TenantDetailsReader {
       if (st.cpusAllowedList !== undefined) {
         const r = parseCpuRanges(st.cpusAllowedList);
         if (r === undefined) {
-          this.problems.push({ code: 'GW_ERR_PROCFS_PARSE', message: `bad Cpus_allowed_list "${st.cpusAllowedList}"`, subject });
+          this.problems.push({
+            code: 'GW_ERR_PROCFS_PARSE',
+            message: `bad Cpus_allowed_list "${st.cpusAllowedList}"`,
+            subject,
+          });
         } else affinity = r;
       }
     } catch (e: unknown) {
@@ -149,7 +159,12 @@ export class TenantDetailsReader {
     }
     let paused = false;
     try {
-      paused = isFrozen(readCgroup(p.pid, this.#procRoot), this.#cgroupMounts(), readText, this.#prefix);
+      paused = isFrozen(
+        readCgroup(p.pid, this.#procRoot),
+        this.#cgroupMounts(),
+        readText,
+        this.#prefix,
+      );
     } catch (e: unknown) {
       if (!isVanished(e)) this.problems.push(toProblem(e, subject, 'GW_ERR_PROCFS_READ'));
     }

@@ -10,8 +10,19 @@ function ns(type: NsType, ino: number): Namespace {
 
 function proc(pid: number, mnt: number, uts: number): Process {
   return {
-    pid, ppid: 1, comm: `p${pid}`, cmdline: [], starttime: 1, nice: 0, policy: 0, rtPriority: 0, nspid: [pid],
-    parent: undefined, children: [], namespaces: { mnt: ns('mnt', mnt), uts: ns('uts', uts) }, tids: [pid],
+    pid,
+    ppid: 1,
+    comm: `p${pid}`,
+    cmdline: [],
+    starttime: 1,
+    nice: 0,
+    policy: 0,
+    rtPriority: 0,
+    nspid: [pid],
+    parent: undefined,
+    children: [],
+    namespaces: { mnt: ns('mnt', mnt), uts: ns('uts', uts) },
+    tids: [pid],
   };
 }
 
@@ -23,7 +34,10 @@ function sysErr(sysCode: string, syscall: string): NativeError {
 type Entry = string | Buffer | { error: string; syscall?: string } | { big: string };
 
 /** Fake addon over per-root file maps; counts calls. */
-function fakeNative(roots: Record<string, Record<string, Entry> | 'EACCES'>, uts: Record<string, string>): DnsNativeOps & { calls: string[] } {
+function fakeNative(
+  roots: Record<string, Record<string, Entry> | 'EACCES'>,
+  uts: Record<string, string>,
+): DnsNativeOps & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -35,14 +49,27 @@ function fakeNative(roots: Record<string, Record<string, Entry> | 'EACCES'>, uts
       const e = files[rel];
       if (e === undefined) throw sysErr('ENOENT', 'openat2');
       if (typeof e === 'object' && 'error' in e) throw sysErr(e.error, e.syscall ?? 'openat2');
-      const data = typeof e === 'string' ? Buffer.from(e) : Buffer.isBuffer(e) ? e : Buffer.from(e.big.repeat(maxBytes + 1));
+      const data =
+        typeof e === 'string'
+          ? Buffer.from(e)
+          : Buffer.isBuffer(e)
+            ? e
+            : Buffer.from(e.big.repeat(maxBytes + 1));
       return { data: data.subarray(0, maxBytes), truncated: data.length > maxBytes };
     },
     utsNamesIn(path) {
       calls.push(`uts ${path}`);
       const n = uts[path];
-      if (n === undefined) throw new NativeError('GW_ERR_NS_OPEN_FAILED', `open ${path}: ENOENT`, { sysCode: 'ENOENT', syscall: 'open' });
-      if (n === 'EPERM') throw new NativeError('GW_ERR_NS_SETNS_FAILED', 'setns: EPERM', { sysCode: 'EPERM', syscall: 'setns' });
+      if (n === undefined)
+        throw new NativeError('GW_ERR_NS_OPEN_FAILED', `open ${path}: ENOENT`, {
+          sysCode: 'ENOENT',
+          syscall: 'open',
+        });
+      if (n === 'EPERM')
+        throw new NativeError('GW_ERR_NS_SETNS_FAILED', 'setns: EPERM', {
+          sysCode: 'EPERM',
+          syscall: 'setns',
+        });
       return { nodename: n, domainname: '(none)' };
     },
   };
@@ -55,25 +82,41 @@ const GOOD = {
   'etc/domainname': 'example\n',
 };
 
-const reader = (native: DnsNativeOps): TenantDnsReader => new TenantDnsReader({ procRoot: '/p', native, rootIdentity: () => 'r' });
+const reader = (native: DnsNativeOps): TenantDnsReader =>
+  new TenantDnsReader({ procRoot: '/p', native, rootIdentity: () => 'r' });
 
 describe('TenantDnsReader', () => {
   it('reads all files inside the tenant root and the UTS names', () => {
     const n = fakeNative({ '/p/10/root': GOOD }, { '/p/10/ns/uts': 'gwt-host' });
     const r = reader(n);
     expect(r.read(proc(10, 100, 200))).toEqual({
-      utsHostname: 'gwt-host', utsDomainname: '(none)', etcHostname: 'web', etcDomainname: 'example',
-      nameservers: ['1.2.3.4'], searchlist: ['a.example'], options: ['ndots:3'],
-      hosts: [{ name: 'localhost', address: '127.0.0.1' }, { name: 'web', address: '10.0.0.5' }, { name: 'web.local', address: '10.0.0.5' }],
+      utsHostname: 'gwt-host',
+      utsDomainname: '(none)',
+      etcHostname: 'web',
+      etcDomainname: 'example',
+      nameservers: ['1.2.3.4'],
+      searchlist: ['a.example'],
+      options: ['ndots:3'],
+      hosts: [
+        { name: 'localhost', address: '127.0.0.1' },
+        { name: 'web', address: '10.0.0.5' },
+        { name: 'web.local', address: '10.0.0.5' },
+      ],
     });
     expect(r.problems).toEqual([]);
     expect(n.calls.filter((c) => c.startsWith('/p/10/root'))).toEqual([
-      '/p/10/root etc/resolv.conf', '/p/10/root etc/hosts', '/p/10/root etc/hostname', '/p/10/root etc/domainname',
+      '/p/10/root etc/resolv.conf',
+      '/p/10/root etc/hosts',
+      '/p/10/root etc/hostname',
+      '/p/10/root etc/domainname',
     ]);
   });
 
   it('reads once per mount and UTS namespace', () => {
-    const n = fakeNative({ '/p/10/root': GOOD, '/p/11/root': GOOD }, { '/p/10/ns/uts': 'a', '/p/11/ns/uts': 'b' });
+    const n = fakeNative(
+      { '/p/10/root': GOOD, '/p/11/root': GOOD },
+      { '/p/10/ns/uts': 'a', '/p/11/ns/uts': 'b' },
+    );
     const r = reader(n);
     const a = r.read(proc(10, 100, 200));
     const b = r.read(proc(11, 100, 200));
@@ -87,14 +130,29 @@ describe('TenantDnsReader', () => {
 
   it('gives empty lists and no problem for missing files', () => {
     const r = reader(fakeNative({ '/p/10/root': {} }, { '/p/10/ns/uts': 'h' }));
-    expect(r.read(proc(10, 1, 2))).toMatchObject({ etcHostname: '', etcDomainname: '', nameservers: [], searchlist: [], options: [], hosts: [] });
+    expect(r.read(proc(10, 1, 2))).toMatchObject({
+      etcHostname: '',
+      etcDomainname: '',
+      nameservers: [],
+      searchlist: [],
+      options: [],
+      hosts: [],
+    });
     expect(r.problems).toEqual([]);
   });
 
   it('gives null lists and one GW_ERR_NS_ACCESS problem when the root cannot be opened', () => {
     const r = reader(fakeNative({ '/p/10/root': 'EACCES' }, { '/p/10/ns/uts': 'h' }));
-    expect(r.read(proc(10, 1, 2))).toMatchObject({ utsHostname: 'h', nameservers: null, searchlist: null, options: null, hosts: null });
-    expect(r.problems).toEqual([expect.objectContaining({ code: 'GW_ERR_NS_ACCESS', cause: 'EACCES' })]);
+    expect(r.read(proc(10, 1, 2))).toMatchObject({
+      utsHostname: 'h',
+      nameservers: null,
+      searchlist: null,
+      options: null,
+      hosts: null,
+    });
+    expect(r.problems).toEqual([
+      expect.objectContaining({ code: 'GW_ERR_NS_ACCESS', cause: 'EACCES' }),
+    ]);
   });
 
   it('gives null lists silently for a vanished process', () => {
@@ -123,7 +181,14 @@ describe('TenantDnsReader', () => {
     );
     const r = reader(n);
     expect(r.read(proc(10, 1, 2))).toEqual({
-      utsHostname: '', utsDomainname: '', etcHostname: '', etcDomainname: '', nameservers: [], searchlist: [], options: [], hosts: [],
+      utsHostname: '',
+      utsDomainname: '',
+      etcHostname: '',
+      etcDomainname: '',
+      nameservers: [],
+      searchlist: [],
+      options: [],
+      hosts: [],
     });
     expect(r.problems.map((p) => [p.code, p.subject])).toEqual([
       ['GW_ERR_FILE_TOO_LARGE', 'pid 10 (p10) /etc/resolv.conf'],
@@ -135,12 +200,16 @@ describe('TenantDnsReader', () => {
   });
 
   it('uses a complete first line of a long hostname file', () => {
-    const r = reader(fakeNative({ '/p/10/root': { 'etc/hostname': `host\n${'#'.repeat(10_000)}` } }, {}));
+    const r = reader(
+      fakeNative({ '/p/10/root': { 'etc/hostname': `host\n${'#'.repeat(10_000)}` } }, {}),
+    );
     expect(r.read(proc(10, 1, 2)).etcHostname).toBe('host');
   });
 
   it('records other open errors (ELOOP) as GW_ERR_FILE_IN_ROOT and keeps going', () => {
-    const r = reader(fakeNative({ '/p/10/root': { ...GOOD, 'etc/resolv.conf': { error: 'ELOOP' } } }, {}));
+    const r = reader(
+      fakeNative({ '/p/10/root': { ...GOOD, 'etc/resolv.conf': { error: 'ELOOP' } } }, {}),
+    );
     const d = r.read(proc(10, 1, 2));
     expect(d.nameservers).toEqual([]);
     expect(d.etcHostname).toBe('web');

@@ -51,7 +51,11 @@ export interface DnsFileCaps {
 }
 
 /** Default {@link DnsFileCaps}. */
-export const DEFAULT_DNS_CAPS: DnsFileCaps = { resolvConf: 64 * 1024, hosts: 1024 * 1024, nameFile: 4096 };
+export const DEFAULT_DNS_CAPS: DnsFileCaps = {
+  resolvConf: 64 * 1024,
+  hosts: 1024 * 1024,
+  nameFile: 4096,
+};
 
 /** Options of {@link TenantDnsReader}. */
 export interface DnsReaderOptions {
@@ -84,10 +88,16 @@ const INACCESSIBLE_FILES: FilesPart = Object.freeze({
 });
 
 /** DNS configuration of a tenant whose mount namespace could not be accessed at all. */
-export const INACCESSIBLE_DNS: DnsConfig = Object.freeze({ utsHostname: '', utsDomainname: '', ...INACCESSIBLE_FILES });
+export const INACCESSIBLE_DNS: DnsConfig = Object.freeze({
+  utsHostname: '',
+  utsDomainname: '',
+  ...INACCESSIBLE_FILES,
+});
 
 /** Outcome of reading one file: text, missing, or rejected (problem recorded). */
-type FileText = { readonly kind: 'text'; readonly text: string; readonly truncated: boolean } | { readonly kind: 'none' };
+type FileText =
+  | { readonly kind: 'text'; readonly text: string; readonly truncated: boolean }
+  | { readonly kind: 'none' };
 
 /**
  * Reads DNS configurations of tenants. Never throws for one tenant: failures become problems
@@ -128,7 +138,12 @@ export class TenantDnsReader {
     } catch (e: unknown) {
       const sys = sysCodeOf(e);
       if (sys !== 'ENOENT' && sys !== 'ESRCH') {
-        this.#problem('GW_ERR_NS_ACCESS', `mount namespace of ${subject} not accessible: ${errorMessage(e)}`, subject, e);
+        this.#problem(
+          'GW_ERR_NS_ACCESS',
+          `mount namespace of ${subject} not accessible: ${errorMessage(e)}`,
+          subject,
+          e,
+        );
       }
       filesKey = `pid${p.pid}/inaccessible`;
       files = INACCESSIBLE_FILES;
@@ -156,7 +171,9 @@ export class TenantDnsReader {
 
   #problem(code: ErrorCode, message: string, subject: string, e?: unknown): void {
     const cause = e === undefined ? undefined : sysCodeOf(e);
-    this.problems.push(cause === undefined ? { code, message, subject } : { code, message, subject, cause });
+    this.problems.push(
+      cause === undefined ? { code, message, subject } : { code, message, subject, cause },
+    );
   }
 
   #readUts(p: Process, subject: string): UtsNames | undefined {
@@ -179,9 +196,11 @@ export class TenantDnsReader {
     let nameservers: string[] = [];
     let searchlist: string[] = [];
     let options: string[] = [];
-    if (resolv.kind === 'text') ({ nameservers, searchlist, options } = parseResolvConf(resolv.text));
+    if (resolv.kind === 'text')
+      ({ nameservers, searchlist, options } = parseResolvConf(resolv.text));
     const hostsText = this.#readText(root, 'etc/hosts', this.#caps.hosts, subject);
-    const hosts: HostsEntry[] = hostsText !== 'inaccessible' && hostsText.kind === 'text' ? parseHosts(hostsText.text) : [];
+    const hosts: HostsEntry[] =
+      hostsText !== 'inaccessible' && hostsText.kind === 'text' ? parseHosts(hostsText.text) : [];
     return {
       etcHostname: this.#readName(root, 'etc/hostname', subject),
       etcDomainname: this.#readName(root, 'etc/domainname', subject),
@@ -197,7 +216,11 @@ export class TenantDnsReader {
     if (t === 'inaccessible' || t.kind === 'none') return '';
     const r = parseNameFile(t.text, !t.truncated);
     if (r.ok) return r.value;
-    this.#problem('GW_ERR_FILE_TOO_LARGE', `/${rel} of ${subject}: first line longer than 256 characters`, `${subject} /${rel}`);
+    this.#problem(
+      'GW_ERR_FILE_TOO_LARGE',
+      `/${rel} of ${subject}: first line longer than 256 characters`,
+      `${subject} /${rel}`,
+    );
     return '';
   }
 
@@ -205,18 +228,32 @@ export class TenantDnsReader {
    * Reads `rel` below `root` as text. With `allowTruncated` an over-cap file yields its first
    * `cap` bytes (`truncated: true`); otherwise it is rejected with a problem.
    */
-  #readText(root: string, rel: string, cap: number, subject: string, allowTruncated = false): FileText | 'inaccessible' {
+  #readText(
+    root: string,
+    rel: string,
+    cap: number,
+    subject: string,
+    allowTruncated = false,
+  ): FileText | 'inaccessible' {
     const where = `${subject} /${rel}`;
     let r: FileInRoot;
     try {
       r = this.#native.readFileInRoot(root, rel, cap);
     } catch (e: unknown) {
       const sys = sysCodeOf(e);
-      const syscall = typeof e === 'object' && e !== null && 'syscall' in e ? (e as { syscall: unknown }).syscall : undefined;
+      const syscall =
+        typeof e === 'object' && e !== null && 'syscall' in e
+          ? (e as { syscall: unknown }).syscall
+          : undefined;
       if (syscall === 'open') {
         // open(root) itself failed: the mount namespace is out of reach.
         if (sys !== 'ENOENT' && sys !== 'ESRCH') {
-          this.#problem('GW_ERR_NS_ACCESS', `mount namespace of ${subject} not accessible: ${errorMessage(e)}`, subject, e);
+          this.#problem(
+            'GW_ERR_NS_ACCESS',
+            `mount namespace of ${subject} not accessible: ${errorMessage(e)}`,
+            subject,
+            e,
+          );
         }
         return 'inaccessible';
       }
@@ -226,11 +263,19 @@ export class TenantDnsReader {
       return { kind: 'none' };
     }
     if (r.truncated && !allowTruncated) {
-      this.#problem('GW_ERR_FILE_TOO_LARGE', `/${rel} of ${subject} is larger than ${cap} bytes; ignored`, where);
+      this.#problem(
+        'GW_ERR_FILE_TOO_LARGE',
+        `/${rel} of ${subject} is larger than ${cap} bytes; ignored`,
+        where,
+      );
       return { kind: 'none' };
     }
     if (r.data.includes(0)) {
-      this.#problem('GW_ERR_FILE_BINARY', `/${rel} of ${subject} contains NUL bytes; ignored`, where);
+      this.#problem(
+        'GW_ERR_FILE_BINARY',
+        `/${rel} of ${subject} contains NUL bytes; ignored`,
+        where,
+      );
       return { kind: 'none' };
     }
     return { kind: 'text', text: r.data.toString('utf8'), truncated: r.truncated };

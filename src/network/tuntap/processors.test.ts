@@ -15,8 +15,19 @@ function netns(ino: number): Namespace {
 
 function proc(pid: number, net: number): Process {
   return {
-    pid, ppid: 1, comm: `p${pid}`, cmdline: ['qemu', `-n${pid}`], starttime: 1, nice: 0, policy: 0, rtPriority: 0,
-    nspid: [pid], parent: undefined, children: [], namespaces: { net: netns(net) }, tids: [pid],
+    pid,
+    ppid: 1,
+    comm: `p${pid}`,
+    cmdline: ['qemu', `-n${pid}`],
+    starttime: 1,
+    nice: 0,
+    policy: 0,
+    rtPriority: 0,
+    nspid: [pid],
+    parent: undefined,
+    children: [],
+    namespaces: { net: netns(net) },
+    tids: [pid],
   };
 }
 
@@ -26,7 +37,10 @@ function fd(pid: number, n: number, target: string, iff?: string): void {
   mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
   mkdirSync(join(root, String(pid), 'fdinfo'), { recursive: true });
   symlinkSync(target, join(root, String(pid), 'fd', String(n)));
-  writeFileSync(join(root, String(pid), 'fdinfo', String(n)), `pos:\t0\nflags:\t02\nmnt_id:\t5\n${iff === undefined ? '' : `iff:\t${iff}\n`}`);
+  writeFileSync(
+    join(root, String(pid), 'fdinfo', String(n)),
+    `pos:\t0\nflags:\t02\nmnt_id:\t5\n${iff === undefined ? '' : `iff:\t${iff}\n`}`,
+  );
 }
 // pid 20: tap0 in netns 1000 (two queues) + a detached tun fd + a regular file
 fd(20, 3, '/dev/net/tun', 'tap0');
@@ -42,7 +56,10 @@ fd(22, 3, 'socket:[123]');
 fd(23, 3, '/dev/net/tun', 'tap0');
 
 /** Fake addon: device netns by (pid, fd); counts open fds to check they are all closed. */
-function fakeNative(devNetns: Record<string, number>, failPids: number[] = []): TunTapNativeOps & { open: Set<number> } {
+function fakeNative(
+  devNetns: Record<string, number>,
+  failPids: number[] = [],
+): TunTapNativeOps & { open: Set<number> } {
   let next = 100;
   const open = new Set<number>();
   const what = new Map<number, string>();
@@ -57,7 +74,11 @@ function fakeNative(devNetns: Record<string, number>, failPids: number[] = []): 
     pidfdOpen: (pid) => alloc(`pid:${pid}`),
     pidfdGetfd: (pidfd, target) => {
       const pid = Number(what.get(pidfd)?.slice(4));
-      if (failPids.includes(pid)) throw new NativeError('GW_ERR_NATIVE_SYSCALL', 'pidfd_getfd: EPERM', { sysCode: 'EPERM', syscall: 'pidfd_getfd' });
+      if (failPids.includes(pid))
+        throw new NativeError('GW_ERR_NATIVE_SYSCALL', 'pidfd_getfd: EPERM', {
+          sysCode: 'EPERM',
+          syscall: 'pidfd_getfd',
+        });
       return alloc(`dup:${pid}:${target}`);
     },
     tunDeviceNetns: (tunFd) => alloc(`ns:${devNetns[what.get(tunFd)?.slice(4) ?? ''] ?? 0}`),
@@ -76,11 +97,19 @@ const NIFS = [
 
 describe('findTunTapProcessors', () => {
   it('attributes attached tun fds to the device netns and closes every fd', () => {
-    const native = fakeNative({ '20:3': 1000, '20:4': 1000, '21:3': 1000, '21:7': 2000, '23:3': 3000 });
+    const native = fakeNative({
+      '20:3': 1000,
+      '20:4': 1000,
+      '21:3': 1000,
+      '21:7': 2000,
+      '23:3': 3000,
+    });
     const ps = [proc(20, 1000), proc(21, 1000), proc(22, 1000), proc(23, 3000)];
     const { value, problems } = findTunTapProcessors(ps, NIFS, { procRoot: root, native });
     expect(problems).toEqual([]);
-    expect([...value.keys()].sort()).toEqual([tunTapKey(1000, 'tap0'), tunTapKey(2000, 'tun1'), tunTapKey(3000, 'tap0')].sort());
+    expect([...value.keys()].sort()).toEqual(
+      [tunTapKey(1000, 'tap0'), tunTapKey(2000, 'tun1'), tunTapKey(3000, 'tap0')].sort(),
+    );
     expect(value.get(tunTapKey(1000, 'tap0'))?.map((p) => p.pid)).toEqual([20, 21]);
     expect(value.get(tunTapKey(2000, 'tun1'))?.map((p) => p.pid)).toEqual([21]);
     expect(value.get(tunTapKey(3000, 'tap0'))?.map((p) => p.pid)).toEqual([23]);
@@ -96,7 +125,10 @@ describe('findTunTapProcessors', () => {
 
   it('falls back to the unique name, else the own netns, recording the uncertainty', () => {
     const native = fakeNative({}, [20, 21]);
-    const { value, problems } = findTunTapProcessors([proc(20, 1000), proc(21, 1000)], NIFS, { procRoot: root, native });
+    const { value, problems } = findTunTapProcessors([proc(20, 1000), proc(21, 1000)], NIFS, {
+      procRoot: root,
+      native,
+    });
     // tap0 is ambiguous (1000, 3000): own netns 1000 assumed; tun1 is unique: 2000 without a problem
     expect(value.get(tunTapKey(1000, 'tap0'))?.map((p) => p.pid)).toEqual([20, 21]);
     expect(value.get(tunTapKey(2000, 'tun1'))?.map((p) => p.pid)).toEqual([21]);
@@ -109,7 +141,10 @@ describe('findTunTapProcessors', () => {
   });
 
   it('skips vanished processes silently', () => {
-    const { value, problems } = findTunTapProcessors([proc(4242, 1)], NIFS, { procRoot: root, native: fakeNative({}) });
+    const { value, problems } = findTunTapProcessors([proc(4242, 1)], NIFS, {
+      procRoot: root,
+      native: fakeNative({}),
+    });
     expect(value.size).toBe(0);
     expect(problems).toEqual([]);
   });
@@ -120,10 +155,29 @@ describe('tunNifsOf', () => {
     const mk = (kind: string, name: string) => ({ kind, name });
     const model = {
       netns: new Map([
-        [1, { nifs: new Map([[1, mk('', 'lo')], [2, mk('tun', 'tap0')]]) }],
-        [2, { nifs: new Map([[5, mk('veth', 'v')], [6, mk('tun', 'tun1')]]) }],
+        [
+          1,
+          {
+            nifs: new Map([
+              [1, mk('', 'lo')],
+              [2, mk('tun', 'tap0')],
+            ]),
+          },
+        ],
+        [
+          2,
+          {
+            nifs: new Map([
+              [5, mk('veth', 'v')],
+              [6, mk('tun', 'tun1')],
+            ]),
+          },
+        ],
       ]),
     } as unknown as NetworkModel;
-    expect(tunNifsOf(model)).toEqual([{ netnsIno: 1, name: 'tap0' }, { netnsIno: 2, name: 'tun1' }]);
+    expect(tunNifsOf(model)).toEqual([
+      { netnsIno: 1, name: 'tap0' },
+      { netnsIno: 2, name: 'tun1' },
+    ]);
   });
 });

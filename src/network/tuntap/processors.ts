@@ -68,7 +68,8 @@ export interface TunTapOptions {
 export function tunNifsOf(network: NetworkModel): TunNifRef[] {
   const out: TunNifRef[] = [];
   for (const [ino, netns] of network.netns) {
-    for (const nif of netns.nifs.values()) if (nif.kind === 'tun') out.push({ netnsIno: ino, name: nif.name });
+    for (const nif of netns.nifs.values())
+      if (nif.kind === 'tun') out.push({ netnsIno: ino, name: nif.name });
   }
   return out;
 }
@@ -150,7 +151,12 @@ export function findTunTapProcessors(
 }
 
 /** The fds of `pid` open on /dev/net/tun and attached to an interface. Throws if fd/ is unreadable. */
-function attachedTunFds(pid: number, procRoot: string, problems: Problem[], subject: string): TunFd[] {
+function attachedTunFds(
+  pid: number,
+  procRoot: string,
+  problems: Problem[],
+  subject: string,
+): TunFd[] {
   const out: TunFd[] = [];
   for (const l of readFdLinks(pid, procRoot)) {
     if (l.target.kind !== 'path' || l.target.path !== TUN_DEVICE_PATH) continue;

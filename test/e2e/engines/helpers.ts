@@ -7,7 +7,14 @@
  * and a handle-leak probe.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +59,8 @@ export function recordedPid(name: 'containerd' | 'docker' | 'podman'): number | 
 export function unavailable(engine: 'containerd' | 'docker' | 'podman'): string | undefined {
   let reason: string | undefined;
   if (process.getuid?.() !== 0) reason = 'needs root';
-  else if (recordedPid(engine) === undefined) reason = `${engine} not started by scripts/engines-up.sh (run it first)`;
+  else if (recordedPid(engine) === undefined)
+    reason = `${engine} not started by scripts/engines-up.sh (run it first)`;
   if (reason !== undefined && process.env['GW_E2E_REQUIRED'] === '1') {
     throw new Error(`end-to-end suite for ${engine} required but cannot run: ${reason}`);
   }
@@ -61,10 +69,18 @@ export function unavailable(engine: 'containerd' | 'docker' | 'podman'): string 
 
 /** Runs a command, returns trimmed stdout; throws with stderr on failure. */
 export function run(cmd: string, args: readonly string[], timeoutMs = 60_000): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 /** Like {@link run} but never throws (cleanup). */
-export function tryRun(cmd: string, args: readonly string[], timeoutMs = 60_000): string | undefined {
+export function tryRun(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+): string | undefined {
   try {
     return run(cmd, args, timeoutMs);
   } catch {
@@ -72,9 +88,11 @@ export function tryRun(cmd: string, args: readonly string[], timeoutMs = 60_000)
   }
 }
 
-export const docker = (...args: string[]): string => run('docker', ['-H', `unix://${DOCKER_SOCK}`, ...args]);
+export const docker = (...args: string[]): string =>
+  run('docker', ['-H', `unix://${DOCKER_SOCK}`, ...args]);
 export const podman = (...args: string[]): string => run('podman', args);
-export const ctr = (...args: string[]): string => run('ctr', ['--address', CONTAINERD_SOCK, '--connect-timeout', '5s', ...args]);
+export const ctr = (...args: string[]): string =>
+  run('ctr', ['--address', CONTAINERD_SOCK, '--connect-timeout', '5s', ...args]);
 
 /** The process table as the engines layer needs it (pid, ppid, comm, starttime, NSpid). */
 export function processTable(): Map<number, EngineProcess> {
@@ -85,7 +103,13 @@ export function processTable(): Map<number, EngineProcess> {
     try {
       const st = readStat(pid);
       const status = readStatus(pid);
-      out.set(pid, { pid, ppid: st.ppid, comm: st.comm, starttime: st.starttime, nspid: status.nspid });
+      out.set(pid, {
+        pid,
+        ppid: st.ppid,
+        comm: st.comm,
+        starttime: st.starttime,
+        nspid: status.nspid,
+      });
     } catch {
       // vanished
     }
@@ -123,7 +147,11 @@ export function noNewHandles(baseline: readonly string[]): boolean {
 }
 
 /** Polls `fn` until it returns true or `timeoutMs` passes. */
-export async function until(fn: () => boolean | Promise<boolean>, timeoutMs = 20_000, stepMs = 100): Promise<boolean> {
+export async function until(
+  fn: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  stepMs = 100,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await fn()) return true;
@@ -180,13 +208,27 @@ export function dockerFleet(tag: string): DockerFleet {
  * Creates the fleet. `bridgeRun` is what the default-bridge container runs (image and command,
  * plus any `docker run` options before the image, e.g. a published port).
  */
-export function startDockerFleet(f: DockerFleet, bridgeRun: readonly string[] = [IMAGE, 'sleep', '1d']): void {
+export function startDockerFleet(
+  f: DockerFleet,
+  bridgeRun: readonly string[] = [IMAGE, 'sleep', '1d'],
+): void {
   const lbl = ['--label', `gwt.test=${f.tag}`];
   docker('network', 'create', f.network);
   docker('run', '-d', '--name', f.names.bridge, ...lbl, ...bridgeRun);
   docker('run', '-d', '--name', f.names.user, '--network', f.network, ...lbl, IMAGE, 'sleep', '1d');
   docker('run', '-d', '--name', f.names.none, '--network', 'none', ...lbl, IMAGE, 'sleep', '1d');
-  docker('run', '-d', '--name', f.names.shared, '--network', `container:${f.names.bridge}`, ...lbl, IMAGE, 'sleep', '1d');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    f.names.shared,
+    '--network',
+    `container:${f.names.bridge}`,
+    ...lbl,
+    IMAGE,
+    'sleep',
+    '1d',
+  );
   docker('run', '-d', '--name', f.names.host, '--network', 'host', ...lbl, IMAGE, 'sleep', '1d');
   docker('run', '-d', '--name', f.names.paused, ...lbl, IMAGE, 'sleep', '1d');
   docker('pause', f.names.paused);
@@ -217,7 +259,8 @@ export function removeDockerFleet(f: DockerFleet): void {
 
 /** Force-removes the ctr container `id` of namespace `default`: kills its task, waits until the task is gone, deletes it. */
 export function removeCtr(id: string): void {
-  const ctrAt = (...args: string[]): string | undefined => tryRun('ctr', ['--address', CONTAINERD_SOCK, '-n', 'default', ...args]);
+  const ctrAt = (...args: string[]): string | undefined =>
+    tryRun('ctr', ['--address', CONTAINERD_SOCK, '-n', 'default', ...args]);
   ctrAt('tasks', 'kill', '-s', 'KILL', id);
   for (let i = 0; i < 50; i++) {
     if (ctrAt('tasks', 'delete', id) !== undefined) break;

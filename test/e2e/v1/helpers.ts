@@ -9,7 +9,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerV1, DiscoveryResultV1, NetnsV1, NetworkInterfaceV1 } from '../../../src/api/v1/types.js';
+import type {
+  ContainerV1,
+  DiscoveryResultV1,
+  NetnsV1,
+  NetworkInterfaceV1,
+} from '../../../src/api/v1/types.js';
 import type { EngineInfo } from '../../../src/cli/commands/containers.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -20,7 +25,8 @@ function newestMtime(dir: string): number {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -34,7 +40,11 @@ export function ensureBuilt(): void {
     built = 0;
   }
   if (built > newestMtime(join(ROOT, 'src'))) return;
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  execFileSync('npm', ['run', 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  });
 }
 
 /** Output of one CLI run. */
@@ -56,7 +66,8 @@ export function ghostwire(...args: string[]): CliRun {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error !== undefined) throw r.error;
-  if (r.status !== 0) throw new Error(`ghostwire ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`ghostwire ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -69,7 +80,10 @@ export function dump(): { doc: DiscoveryResultV1; problems: string } {
 /** `ghostwire containers --json`, stderr (problems). */
 export function containersJson(): { engines: EngineInfo[]; problems: string } {
   const r = ghostwire('containers', '--json');
-  return { engines: (JSON.parse(r.stdout) as { engines: EngineInfo[] }).engines, problems: r.stderr };
+  return {
+    engines: (JSON.parse(r.stdout) as { engines: EngineInfo[] }).engines,
+    problems: r.stderr,
+  };
 }
 
 /** Inode of a netns from an nsfs link or path (`/proc/PID/ns/net`, `/run/netns/x`). */
@@ -91,7 +105,8 @@ export interface Located {
 export function locate(doc: DiscoveryResultV1, name: string): Located[] {
   const out: Located[] = [];
   for (const netns of doc['network-namespaces']) {
-    for (const container of netns.containers) if (container.name === name) out.push({ netns, container });
+    for (const container of netns.containers)
+      if (container.name === name) out.push({ netns, container });
   }
   return out;
 }
@@ -99,7 +114,8 @@ export function locate(doc: DiscoveryResultV1, name: string): Located[] {
 /** The one place of a container; throws (with the run's `problems`) when it is missing or listed twice. */
 export function locateOne(doc: DiscoveryResultV1, name: string, problems = ''): Located {
   const all = locate(doc, name);
-  if (all.length !== 1) throw new Error(`container ${name} listed ${all.length} times; problems:\n${problems}`);
+  if (all.length !== 1)
+    throw new Error(`container ${name} listed ${all.length} times; problems:\n${problems}`);
   return all[0] as Located;
 }
 
@@ -109,7 +125,10 @@ export function nifNamed(netns: NetnsV1, name: string): NetworkInterfaceV1 | und
 }
 
 /** Interface by id anywhere in the document. */
-export function nifById(doc: DiscoveryResultV1, id: string): { netns: NetnsV1; nif: NetworkInterfaceV1 } | undefined {
+export function nifById(
+  doc: DiscoveryResultV1,
+  id: string,
+): { netns: NetnsV1; nif: NetworkInterfaceV1 } | undefined {
   for (const netns of doc['network-namespaces']) {
     const nif = netns['network-interfaces'].find((n) => n.id === id);
     if (nif !== undefined) return { netns, nif };

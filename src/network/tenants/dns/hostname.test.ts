@@ -19,8 +19,14 @@ describe('parseNameFile', () => {
   });
 
   it('accepts exactly 256 characters and rejects longer lines', () => {
-    expect(parseNameFile(`${'a'.repeat(MAX_NAME_LINE)}\n`)).toEqual({ ok: true, value: 'a'.repeat(256) });
-    expect(parseNameFile(`${'a'.repeat(MAX_NAME_LINE + 1)}\n`)).toEqual({ ok: false, reason: 'too-long' });
+    expect(parseNameFile(`${'a'.repeat(MAX_NAME_LINE)}\n`)).toEqual({
+      ok: true,
+      value: 'a'.repeat(256),
+    });
+    expect(parseNameFile(`${'a'.repeat(MAX_NAME_LINE + 1)}\n`)).toEqual({
+      ok: false,
+      reason: 'too-long',
+    });
   });
 
   it('uses a complete first line of a truncated read, rejects a cut-off one', () => {

@@ -28,7 +28,9 @@ describe('parseHosts', () => {
   });
 
   it('treats # anywhere as a comment start', () => {
-    expect(parseHosts('10.1.1.1 a#b c\n#10.1.1.2 d\n10.1.1.3#e f\n')).toEqual([{ name: 'a', address: '10.1.1.1' }]);
+    expect(parseHosts('10.1.1.1 a#b c\n#10.1.1.2 d\n10.1.1.3#e f\n')).toEqual([
+      { name: 'a', address: '10.1.1.1' },
+    ]);
   });
 
   it('returns nothing for empty or comment-only text', () => {
