@@ -24,7 +24,7 @@ describe('layer zones', () => {
     ['src/network/probe.ts', '../api/v1/index.js'],
     ['src/discovery/probe.ts', '../cli/main.js'],
     ['src/api/v1/probe.ts', '../../server/index.js'],
-    ['src/cli/probe.ts', '../server/index.js'],
+    ['src/server/probe.ts', '../cli/main.js'],
     ['src/model/probe.ts', '../network/index.js'],
     ['src/errors.ts', './model/network.js'],
   ])(
@@ -41,6 +41,7 @@ describe('layer zones', () => {
     ['src/namespaces/probe.ts', '../procfs/index.js'],
     ['src/discovery/probe.ts', '../network/index.js'],
     ['src/cli/probe.ts', '../discovery/index.js'],
+    ['src/cli/probe.ts', '../server/index.js'],
     ['src/netlink/probe.ts', '../native/index.js'],
   ])(
     '%s may import %s',

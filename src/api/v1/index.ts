@@ -57,3 +57,4 @@ export {
   tunTapProcessorsV1,
   unknownDnsV1,
 } from './tenants.js';
+export { FEED_EVENT_TYPES, FEED_SOURCES } from './events.js';
