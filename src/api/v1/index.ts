@@ -58,3 +58,4 @@ export {
   unknownDnsV1,
 } from './tenants.js';
 export { FEED_EVENT_TYPES, FEED_SOURCES } from './events.js';
+export { podOf, toTargetsV1, type TargetDiscoveryResultV1, type TargetV1 } from './targets.js';
