@@ -10,9 +10,11 @@ import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { serveCommand } from './serve.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
   dumpCommand,
   nifsCommand,
   namespacesCommand,
