@@ -18,7 +18,7 @@
  * and links the API.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, statSync, type Stats } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +188,7 @@ export interface StaticFile {
 export class UiFiles {
   readonly dir: string | undefined;
   #index: { text: string; mtimeMs: number } | undefined;
+  #real: string | undefined;
 
   constructor(dir: string | undefined) {
     this.dir = dir === undefined ? undefined : resolve(dir);
@@ -214,7 +215,20 @@ export class UiFiles {
     if (!path.startsWith(this.dir + sep)) return undefined;
     const stats = statSync(path, { throwIfNoEntry: false });
     if (stats === undefined || !stats.isFile()) return undefined;
-    return { path, stats, type: mimeType(path) };
+    // a symlink must not lead out of the directory
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return undefined;
+    }
+    if (!real.startsWith(this.#realDir() + sep)) return undefined;
+    return { path: real, stats, type: mimeType(path) };
+  }
+
+  #realDir(): string {
+    this.#real ??= realpathSync(this.dir ?? '/');
+    return this.#real;
   }
 
   /** A read stream of a looked-up file. */
