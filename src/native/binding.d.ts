@@ -151,7 +151,7 @@ export interface NativeBinding {
    * opens every path (absolute, O_RDONLY|O_CLOEXEC|O_NOCTTY) there. Per-netns procfs files
    * such as `/proc/thread-self/net/sockstat` then show that netns when read from any thread.
    * Returns, per nsFd, one fd or error per path (a failed setns gives that error for every
-   * path). Optional: addons built before it was added lack it (same ABI version; additive).
+   * path).
    */
-  openFilesInNetns?(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
+  openFilesInNetns(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
 }
