@@ -116,6 +116,10 @@ export const ERROR_CODES = {
     'GW_ERR_NS_FD_SOCKET',
     'The network namespace of a socket fd could not be determined.',
   ),
+  GW_ERR_NS_SYMLINK_LOOP: def(
+    'GW_ERR_NS_SYMLINK_LOOP',
+    'A path below a process root has more than 40 symlinks in its chain (a loop).',
+  ),
   // --- network discovery
   GW_ERR_NETWORK_NETNS_UNREACHABLE: def(
     'GW_ERR_NETWORK_NETNS_UNREACHABLE',
@@ -389,6 +393,21 @@ export function errorCode(e: unknown): string | undefined {
     if (typeof c === 'string') return c;
   }
   return undefined;
+}
+
+/**
+ * The system error code (`ENOENT`, `EPERM`, `ESRCH`, …) behind anything a system call or a
+ * reader threw: a {@link NativeError}'s `sysCode`, a Node system error's own `code`, or, for
+ * any other {@link ProjectError}, the system error code of its `cause` (followed down the
+ * chain). Undefined when there is none (a project error without a system cause, a plain Error).
+ */
+export function sysErrorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null) {
+    const s = (e as { sysCode?: unknown }).sysCode;
+    if (typeof s === 'string') return s;
+    if (e instanceof ProjectError) return sysErrorCode(e.cause);
+  }
+  return errorCode(e);
 }
 
 /** errno of a Node system error or a native error, if any. */

@@ -11,11 +11,12 @@
  * this way join the queue (transitive discovery).
  */
 import { readFileSync, readlinkSync } from 'node:fs';
-import { ProcfsError, errorMessage } from '../errors.js';
+import { NamespaceError, ProcfsError, errorMessage } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
 import { parseNsLink, unescapeOctal } from '../procfs/index.js';
 import type { DiscoveryContext } from './context.js';
+import { nsLabel } from './display.js';
 import { RootResolver, viewByRef, type DirListings, type MountNsView } from './open.js';
 
 /** Counters for docs/benchmarks. */
@@ -39,13 +40,19 @@ function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats):
   if (task !== undefined && task.kind === 'task') {
     return { pid: task.tid, root: `${ctx.procRoot}/${task.tid}/root`, release: noop };
   }
+  const unreachable = (why: string): NamespaceError =>
+    new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', why, {
+      op: 'view',
+      ref: nsLabel(mntns),
+      details: { procRoot: ctx.procRoot },
+    });
   if (ctx.procRoot !== '/proc') {
-    throw new Error(
+    throw unreachable(
       `process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`,
     );
   }
   if (mntns.ref.length === 0)
-    throw new Error('mount namespace without processes and without reference');
+    throw unreachable('mount namespace without processes and without reference');
   stats.helpers += mntns.ref.length;
   return viewByRef(mntns.ref, mntns.id.ino);
 }

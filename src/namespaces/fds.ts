@@ -18,11 +18,11 @@
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { CLONE_FLAGS, NS_TYPES } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
-import { readFdLinks, readNetnsSocketInodes, isVanished, sysCode } from '../procfs/index.js';
-import { errorMessage } from '../errors.js';
+import { readFdLinks, readNetnsSocketInodes, isVanished } from '../procfs/index.js';
+import { errorMessage, sysErrorCode } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
 import type { DiscoveryContext } from './context.js';
-import { sysErrorCode, type NsSyscalls } from './syscalls.js';
+import type { NsSyscalls } from './syscalls.js';
 
 /** Statistics of the fd scan, for docs and benchmarks. */
 export interface FdScanStats {
@@ -68,7 +68,7 @@ export function scanFds(
       links = readFdLinks(proc.pid, root);
     } catch (e: unknown) {
       if (!isVanished(e)) {
-        const cause = sysCode(e);
+        const cause = sysErrorCode(e);
         ctx.problem({
           code: 'GW_ERR_NS_ACCESS',
           message: `open fds of pid ${proc.pid} (${proc.comm}) not readable`,

@@ -9,12 +9,12 @@
  * never seen otherwise become **hidden** namespaces (no reference, no processes).
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { errorMessage } from '../errors.js';
+import { errorMessage, sysErrorCode } from '../errors.js';
 import type { Namespace, NsType } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
 import type { DiscoveryContext } from './context.js';
 import { openNamespace } from './open.js';
-import { sysErrorCode, type NsSyscalls } from './syscalls.js';
+import type { NsSyscalls } from './syscalls.js';
 
 /** EPERM (outside our reach) and EINVAL/ENOTTY-free "no parent" are normal at the top. */
 function isTop(e: unknown): boolean {

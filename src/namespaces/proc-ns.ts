@@ -10,8 +10,9 @@
  * link instead of one stat, measured ~30-40 % cheaper on the development VM, and it also works
  * on fake procfs trees (see docs/namespaces.md).
  */
+import { sysErrorCode } from '../errors.js';
 import { NS_TYPES, type NsType, type Process } from '../model/namespace.js';
-import { isVanished, readNsLink, sysCode } from '../procfs/index.js';
+import { isVanished, readNsLink } from '../procfs/index.js';
 import type { DiscoveryContext } from './context.js';
 
 /** Discovery order of types: user first, then pid, then the rest in model order. */
@@ -44,7 +45,7 @@ export function discoverProcNamespaces(ctx: DiscoveryContext): void {
         }
         if (!isVanished(e)) {
           denied.push(type);
-          cause = sysCode(e) ?? cause;
+          cause = sysErrorCode(e) ?? cause;
         }
         continue;
       }

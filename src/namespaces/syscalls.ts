@@ -8,7 +8,6 @@
  * `<linux/sockios.h>`). The default implementation is the C addon (`src/native`); unit tests
  * pass fakes. Every returned fd is owned by the caller and must be closed.
  */
-import { ProjectError, errorCode } from '../errors.js';
 import {
   isNativeAvailable,
   nsGetOwnerUid,
@@ -44,19 +43,6 @@ export interface NsSyscalls {
   pidfdGetfd(pidfd: number, targetFd: number): number;
   /** ioctl(sockFd, SIOCGSKNS) → new nsfs fd of the socket's network namespace. */
   socketNetns(sockFd: number): number;
-}
-
-/**
- * The system error code (`EPERM`, `ESRCH`, …) of anything a syscall wrapper threw: a
- * NativeError's `sysCode`, a ProjectError's cause's code, or a Node system error's own code.
- */
-export function sysErrorCode(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null) {
-    const s = (e as { sysCode?: unknown }).sysCode;
-    if (typeof s === 'string') return s;
-    if (e instanceof ProjectError) return errorCode(e.cause);
-  }
-  return errorCode(e);
 }
 
 /** The syscalls backed by the C addon (`src/native`). Check {@link isNativeAvailable} first. */

@@ -7,7 +7,7 @@
  * `test/fixtures/proc/`. Readers throw {@link ProcfsError}s (`GW_ERR_PROCFS_READ` with the
  * system error as `cause`, or `GW_ERR_PROCFS_PARSE`); callers decide what is a problem.
  */
-export { isVanished, sysCode } from './errors.js';
+export { isVanished } from './errors.js';
 export { parseStat, readStat, type ProcStat } from './stat.js';
 export { parseCmdline, readCmdline } from './cmdline.js';
 export { parseStatus, parseCpuList, readStatus, type ProcStatus } from './status.js';
