@@ -26,7 +26,7 @@ import { discoverTenants } from './tenants.js';
 
 export type { DiscoverOptions, DiscoveryPhases } from './discover.js';
 export { runDiscovery, FATAL_CODES, emptyNamespaceModel, nowNs } from './discover.js';
-export { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
+export { readHostInfo } from './host.js';
 export {
   discoverTenants,
   isKthreadd,

@@ -15,7 +15,7 @@ import { NamespaceError, ProcfsError, errorMessage } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
 import { parseNsLink, unescapeOctal } from '../procfs/index.js';
-import type { DiscoveryContext } from './context.js';
+import type { NamespaceScan } from './scan.js';
 import { nsLabel } from './display.js';
 import { RootResolver, viewByRef, type DirListings, type MountNsView } from './open.js';
 
@@ -30,7 +30,7 @@ export interface BindMountStats {
  * Finds a view into `mntns`. Throws (NamespaceError GW_ERR_NS_MOUNTNS_UNREACHABLE) when the
  * namespace has neither processes nor a reference a helper can join.
  */
-function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats): MountNsView {
+function viewOf(ctx: NamespaceScan, mntns: Namespace, stats: BindMountStats): MountNsView {
   const noop = (): void => undefined;
   if (mntns.ealdorman !== undefined) {
     const pid = mntns.ealdorman.pid;
@@ -58,7 +58,7 @@ function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats):
 }
 
 /** Runs the bind-mount pass over all mount namespaces (see module doc). */
-export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats): void {
+export function discoverBindMounts(ctx: NamespaceScan, stats: BindMountStats): void {
   const ownMnt = safeOwnMntIno(ctx);
   const visited = new Set<string>();
   const listings: DirListings = new Map();
@@ -181,7 +181,7 @@ export function readNsfsMounts(pid: number, procRoot: string): NsfsMount[] {
   return out;
 }
 
-function safeOwnMntIno(ctx: DiscoveryContext): number | undefined {
+function safeOwnMntIno(ctx: NamespaceScan): number | undefined {
   try {
     return parseNsLink(readlinkSync(`${ctx.procRoot}/self/ns/mnt`))?.ino;
   } catch {

@@ -24,5 +24,5 @@ export {
   sourceLabel,
   howFound,
 } from './display.js';
-export { NATIVE_SYSCALLS, NSIO, type NsSyscalls } from './syscalls.js';
+export { NATIVE_SYSCALLS, nsTypeOfCloneFlag, type NsSyscalls } from './syscalls.js';
 export { TYPE_ORDER } from './proc-ns.js';

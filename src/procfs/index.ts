@@ -10,7 +10,11 @@
 export { isVanished } from './errors.js';
 export { parseStat, readStat, type ProcStat } from './stat.js';
 export { parseCmdline, readCmdline } from './cmdline.js';
-export { parseStatus, parseCpuList, readStatus, type ProcStatus } from './status.js';
+export { parseStatus, readStatus, type ProcStatus } from './status.js';
+export { parseCpuList, parseCpuRanges, type CpuRanges } from './cpu-list.js';
+export { parseOsRelease } from './os-release.js';
+export { readOptionalText } from './text.js';
+export { isFrozen, TenantDetailsReader, type TenantDetailsOptions } from './tenant-details.js';
 export {
   parseNsLink,
   parseFdTarget,
