@@ -154,4 +154,12 @@ export interface NativeBinding {
    * path). Optional: addons built before it was added lack it (same ABI version; additive).
    */
   openFilesInNetns?(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
+
+  /**
+   * getsockopt(fd, level, optname, buf, &len = buf.length): `buf` carries the request in and
+   * the answer out (filled in place); returns the resulting optlen. Used for the x_tables GET
+   * calls (IPT_SO_GET_INFO/ENTRIES) on a raw socket opened inside a netns. Optional: addons
+   * built before it was added lack it (same ABI version; additive).
+   */
+  getsockoptBuffer?(fd: number, level: number, optname: number, buf: Buffer): number;
 }

@@ -698,3 +698,33 @@ export function openFilesInNetns(
       ),
   );
 }
+
+/**
+ * getsockopt(2) with `buf` as in/out value (filled **in place**); returns the kernel's optlen.
+ * For the iptables-legacy GET calls (`IPT_SO_GET_INFO`, `IPT_SO_GET_ENTRIES`, `IP6T_SO_GET_*`)
+ * on a raw socket opened inside a netns with {@link openSocketsIn}: x_tables answers for the
+ * socket's netns, so no namespace is switched here.
+ * @throws NativeError GW_ERR_NATIVE_SYSCALL (errno: ENOENT no such table, ENOPROTOOPT module
+ * missing, EPERM), GW_ERR_NATIVE_LOAD when the addon predates this call.
+ */
+export function getsockoptBuffer(fd: number, level: number, optname: number, buf: Buffer): number {
+  const fn = 'getsockoptBuffer';
+  checkFd(fn, 'fd', fd);
+  if (!Number.isInteger(level) || level < 0) throw argError(fn, 'level', level, 'an integer >= 0');
+  if (!Number.isInteger(optname) || optname < 0)
+    throw argError(fn, 'optname', optname, 'an integer >= 0');
+  if (!Buffer.isBuffer(buf)) throw argError(fn, 'buf', buf, 'a Buffer');
+  const b = getNativeBinding();
+  const native = b.getsockoptBuffer?.bind(b);
+  if (native === undefined)
+    throw new NativeError(
+      'GW_ERR_NATIVE_LOAD',
+      `${fn}: the loaded addon predates it (run npm run build:native)`,
+      {
+        details: { op: fn },
+      },
+    );
+  return call('GW_ERR_NATIVE_SYSCALL', `${fn}(${level}, ${optname})`, { op: fn, fd }, () =>
+    native(fd, level, optname, buf),
+  );
+}

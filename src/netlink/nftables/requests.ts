@@ -27,8 +27,8 @@ export function nftTableDumpRequest(): RequestSpec<NftTable> {
   return { message: buildGetTableDump(), decode: decodeTable, family: NFT, dump: true };
 }
 
-/** NFT_MSG_GETCHAIN dump of one table. */
-export function nftChainDumpRequest(family: number, table: string): RequestSpec<NftChain> {
+/** NFT_MSG_GETCHAIN dump of one table, or of every table of `family` (NFPROTO_UNSPEC: all). */
+export function nftChainDumpRequest(family: number, table?: string): RequestSpec<NftChain> {
   return {
     message: buildGetChainDump(family, table),
     decode: decodeChain,
