@@ -10,6 +10,7 @@
         'native/addon.c',
         'native/errors.c',
         'native/nsthread.c',
+        'native/sockets.c',
         'native/netlink.c',
         'native/nsioctl.c',
         'native/fileops.c',

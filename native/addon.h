@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Bumped whenever src/native/binding.d.ts changes incompatibly. */
-#define GW_ABI_VERSION 1
+#define GW_ABI_VERSION 3
 
 /*
  * Per-environment (main thread or worker_thread) state. Reference-counted: the environment
