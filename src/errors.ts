@@ -145,6 +145,14 @@ export const ERROR_CODES = {
     'GW_ERR_PORTS_SERVICES',
     'The services database (/etc/services) could not be read; service names stay empty.',
   ),
+  GW_ERR_PORTFWD_DUMP: def(
+    'GW_ERR_PORTFWD_DUMP',
+    'NAT rules of a network namespace (nf_tables dump or iptables-legacy table) could not be read.',
+  ),
+  GW_ERR_PORTFWD_RULE: def(
+    'GW_ERR_PORTFWD_RULE',
+    'A NAT rule could not be interpreted (malformed, missing set, loop); the other rules still count.',
+  ),
   GW_ERR_NETWORK_TUNTAP: def(
     'GW_ERR_NETWORK_TUNTAP',
     'The interface or network namespace of a TAP/TUN fd held by a process could not be determined.',
