@@ -27,6 +27,11 @@ describe('layer zones', () => {
     ['src/server/probe.ts', '../cli/main.js'],
     ['src/model/probe.ts', '../network/index.js'],
     ['src/errors.ts', './model/network.js'],
+    ['src/api/v1/probe.ts', '../../discovery/index.js'],
+    ['src/api/v1/probe.ts', '../../network/index.js'],
+    ['src/api/v1/probe.ts', '../../util/index.js'],
+    ['src/discovery/probe.ts', '../../test/helpers/scenario.js'],
+    ['src/cli/commands/probe.ts', '../../../test/helpers/cli-io.js'],
   ])(
     '%s may not import %s',
     async (file, imp) => {
@@ -43,6 +48,9 @@ describe('layer zones', () => {
     ['src/cli/probe.ts', '../discovery/index.js'],
     ['src/cli/probe.ts', '../server/index.js'],
     ['src/netlink/probe.ts', '../native/index.js'],
+    ['src/api/v1/probe.ts', '../../model/network.js'],
+    ['src/api/v1/probe.ts', '../../errors.js'],
+    ['src/discovery/probe.test.ts', '../../test/helpers/scenario.js'],
   ])(
     '%s may import %s',
     async (file, imp) => {
