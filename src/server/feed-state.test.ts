@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toV1 } from '../api/v1/index.js';
 import type { DiscoveryResultV1 } from '../api/v1/index.js';
-import { SCENARIO, buildScenario } from '../discovery/scenario.js';
+import { SCENARIO, buildScenario } from '../../test/helpers/scenario.js';
 import { diffFeedStates, emptyFeedState, feedStateOf } from './feed-state.js';
 
 function doc(): DiscoveryResultV1 {

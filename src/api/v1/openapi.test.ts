@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildScenario } from '../../discovery/scenario.js';
+import { buildScenario } from '../../../test/helpers/scenario.js';
 import { schemaErrors } from '../../../test/helpers/openapi.js';
 import { openApiV1 } from './openapi.js';
 import { toTargetsV1 } from './targets.js';
