@@ -254,8 +254,13 @@ export class DiscoveryService {
       case 'error': {
         const f = this.#flight;
         if (f !== undefined && f.id === m.id) {
-          const code = m.code.startsWith('GW_ERR_') ? m.code : 'GW_ERR_SERVER_DISCOVERY';
-          this.#failFlight(Object.assign(new Error(m.message), { code, statusCode: 500 }));
+          // "cannot run at all" (no procfs, addon missing): the cause's code is in the message
+          this.#failFlight(
+            new ApiError('GW_ERR_SERVER_DISCOVERY', `discovery failed: ${m.code}: ${m.message}`, {
+              statusCode: 500,
+              details: { cause: m.code },
+            }),
+          );
         }
         break;
       }
