@@ -7,6 +7,7 @@
 import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
 import { dumpCommand } from './dump.js';
+import { forwardsCommand } from './forwards.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly CliCommand[] = [
   nifsCommand,
   namespacesCommand,
   portsCommand,
+  forwardsCommand,
   containersCommand,
 ];
