@@ -51,8 +51,12 @@ const WORKER_OPTIONS = {
 
 /** One finished discovery as the HTTP side holds it. */
 export interface Snapshot {
-  readonly json: string;
-  readonly mobyshark: string;
+  /**
+   * The serialised documents, encoded ONCE: every response sends the same bytes (200
+   * concurrent clients do not make 200 copies of a large document).
+   */
+  readonly json: Buffer;
+  readonly mobyshark: Buffer;
   readonly summary: DiscoverySummary;
   /** `Date.now()` when the result arrived. */
   readonly finishedAt: number;
@@ -238,8 +242,8 @@ export class DiscoveryService {
         const f = this.#flight;
         const now = Date.now();
         const snap: Snapshot = {
-          json: m.json,
-          mobyshark: m.mobyshark,
+          json: Buffer.from(m.json, 'utf8'),
+          mobyshark: Buffer.from(m.mobyshark, 'utf8'),
           summary: m.summary,
           finishedAt: now,
           durationMs:

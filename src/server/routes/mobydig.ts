@@ -69,7 +69,7 @@ export const mobydigRoutes: RoutePlugin = {
           let plan;
           try {
             const snap = await ctx.service.get({ maxAgeMs: 0, signal: ac.signal });
-            plan = digPlan(JSON.parse(snap.json) as DiscoveryResultV1, target);
+            plan = digPlan(JSON.parse(snap.json.toString('utf8')) as DiscoveryResultV1, target);
           } catch {
             if (!ac.signal.aborted)
               ws.close(
