@@ -117,7 +117,7 @@ export const serveCommand: CliCommand = {
       .option(
         '--reconcile <duration>',
         'change feed: period of the reconcile discovery while anyone listens (0 = off)',
-        '5s',
+        '1s',
       )
       .option(
         '--ui <dir>',
