@@ -36,6 +36,7 @@ export function packageVersion(): string {
       ) as { version?: unknown };
       cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
     } catch {
+      // package.json missing in an unusual install: report version 0.0.0
       cachedVersion = '0.0.0';
     }
   }
