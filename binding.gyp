@@ -15,6 +15,7 @@
         'native/nsioctl.c',
         'native/fileops.c',
         'native/nsfiles.c',
+        'native/xtables.c',
       ],
       'defines': ['NAPI_VERSION=9', '_GNU_SOURCE'],
       'cflags': [

@@ -154,4 +154,11 @@ export interface NativeBinding {
    * path).
    */
   openFilesInNetns(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
+
+  /**
+   * getsockopt(fd, level, optname, buf, &len = buf.length): `buf` carries the request in and
+   * the answer out (filled in place); returns the resulting optlen. Used for the x_tables GET
+   * calls (IPT_SO_GET_INFO/ENTRIES) on a raw socket opened inside a netns (ABI 3).
+   */
+  getsockoptBuffer(fd: number, level: number, optname: number, buf: Buffer): number;
 }

@@ -40,6 +40,7 @@ export {
   type UtsNames,
 } from './nsfs.js';
 export { gettid, pidfdGetfd, pidfdOpen } from './process.js';
+export { getsockoptBuffer } from './sockopt.js';
 export {
   ethtoolIoctl,
   openSocketIn,
