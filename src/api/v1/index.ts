@@ -58,6 +58,7 @@ export {
   dnsV1,
   processorsV1,
   schedulingV1,
+  TENANT_TYPE_TEXT_V1,
   tenantDnsV1,
   tunTapProcessorsV1,
   unknownDnsV1,
