@@ -112,7 +112,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): Namesp
         code: 'GW_ERR_NATIVE_LOAD',
         message:
           'native addon not available: no hierarchy, owners or socket netns (run npm run build:native)',
-        subject: 'namespaces',
+        subject: 'phase:namespaces',
       });
     }
   }

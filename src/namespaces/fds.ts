@@ -195,7 +195,7 @@ export function probeSocketNetns(
     ctx.problem({
       code: 'GW_ERR_NS_FD_SOCKET',
       message: `${todo.length - maxProbes} of ${todo.length} sockets of unknown network namespace not probed (limit ${maxProbes})`,
-      subject: 'socket netns probe',
+      subject: 'phase:namespaces',
     });
   }
   const byPid = new Map<number, SocketFd[]>();
