@@ -11,9 +11,11 @@ import { forwardsCommand } from './forwards.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { serveCommand } from './serve.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
   dumpCommand,
   nifsCommand,
   namespacesCommand,
