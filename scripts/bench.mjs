@@ -132,7 +132,18 @@ async function timeWarm(runs) {
     const portsPhase = [];
     const containersPhase = [];
     const forwardsPhase = [];
+    // A/B, interleaved run by run: the same warm discovery without the forwards phase
+    const noFwd = [];
+    const withoutForwards =
+      discovery.runDiscovery !== undefined && discovery.DEFAULT_PHASES?.forwards !== undefined
+        ? { ...discovery.DEFAULT_PHASES, forwards: undefined }
+        : undefined;
     for (let r = 0; r < runs; r++) {
+      if (withoutForwards !== undefined) {
+        const a = performance.now();
+        await discovery.runDiscovery(withoutForwards, {});
+        noFwd.push(performance.now() - a);
+      }
       const t0 = performance.now();
       const result = await discover();
       const t1 = performance.now();
@@ -171,6 +182,7 @@ async function timeWarm(runs) {
       portsPhase,
       containersPhase,
       forwardsPhase,
+      noFwd,
       fwdStats,
     };
   } finally {
@@ -257,6 +269,7 @@ async function main() {
         ports: median(warm.portsPhase),
         containers: median(warm.containersPhase),
         forwards: median(warm.forwardsPhase),
+        noFwd: warm.noFwd.length === 0 ? NaN : median(warm.noFwd),
         fwdStats: warm.fwdStats,
         loop,
       });
@@ -282,16 +295,16 @@ async function main() {
   }
   out.push('');
   out.push(
-    '| N (bench netns) | forwards phase | share of warm `discover()` | netns read | table queries | chain queries | rule+set queries | forwards |',
+    '| N (bench netns) | forwards phase | warm without forwards | warm with forwards | added | netns read | table queries | chain queries | rule+set queries | forwards |',
   );
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const st = r.fwdStats;
-    const share = Number.isFinite(r.forwards)
-      ? `${((100 * r.forwards) / (r.warm - r.forwards)).toFixed(1)} %`
+    const added = Number.isFinite(r.noFwd)
+      ? `${((100 * (r.warm - r.noFwd)) / r.noFwd).toFixed(1)} %`
       : 'n/a';
     out.push(
-      `| ${r.n} | ${ms(r.forwards)} | ${share} | ${st?.netns ?? 'n/a'} | ${st?.tableQueries ?? 'n/a'} | ${st?.chainQueries ?? 'n/a'} | ${st?.ruleAndSetQueries ?? 'n/a'} | ${st?.forwards ?? 'n/a'} |`,
+      `| ${r.n} | ${ms(r.forwards)} | ${ms(r.noFwd)} | ${ms(r.warm)} | ${added} | ${st?.netns ?? 'n/a'} | ${st?.tableQueries ?? 'n/a'} | ${st?.chainQueries ?? 'n/a'} | ${st?.ruleAndSetQueries ?? 'n/a'} | ${st?.forwards ?? 'n/a'} |`,
     );
   }
   const r100 = rows.find((r) => r.n === 100);
