@@ -30,6 +30,7 @@ want() { # want <command> <debian package>
 if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   want ip iproute2
   want nft nftables
+  want iptables-legacy iptables
   want unshare util-linux
   want setpriv util-linux
   want ps procps
