@@ -12,10 +12,12 @@ import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
 import { serveCommand } from './serve.js';
+import { watchCommand } from './watch.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
   serveCommand,
+  watchCommand,
   dumpCommand,
   nifsCommand,
   namespacesCommand,

@@ -9,6 +9,7 @@ import type { RoutePlugin } from '../context.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { mobydigRoutes } from './mobydig.js';
 import { openapiRoutes } from './openapi.js';
 import { v1Routes } from './v1.js';
 
@@ -19,4 +20,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   openapiRoutes,
   eventRoutes,
+  mobydigRoutes,
 ];
