@@ -27,6 +27,10 @@ describe('layer zones', () => {
     ['src/cli/probe.ts', '../server/index.js'],
     ['src/model/probe.ts', '../network/index.js'],
     ['src/errors.ts', './model/network.js'],
+    ['src/analysis/reach/probe.ts', '../../cli/main.js'],
+    ['src/analysis/probe.ts', '../store/index.js'],
+    ['src/api/v1/probe.ts', '../../analysis/index.js'],
+    ['src/store/probe.ts', '../server/index.js'],
   ])(
     '%s may not import %s',
     async (file, imp) => {
@@ -42,6 +46,9 @@ describe('layer zones', () => {
     ['src/discovery/probe.ts', '../network/index.js'],
     ['src/cli/probe.ts', '../discovery/index.js'],
     ['src/netlink/probe.ts', '../native/index.js'],
+    ['src/analysis/reach/probe.ts', '../../api/v1/index.js'],
+    ['src/analysis/probe.ts', '../model/network.js'],
+    ['src/cli/probe.ts', '../analysis/index.js'],
   ])(
     '%s may import %s',
     async (file, imp) => {

@@ -74,3 +74,12 @@ export {
   type BatchOptions,
   type Transport,
 } from './socket.js';
+export {
+  decodeNftChain,
+  decodeNftRule,
+  nftChainDumpSpec,
+  nftRuleDumpSpec,
+  type NftChainMessage,
+  type NftExpr,
+  type NftRuleMessage,
+} from './nft-ruleset.js';

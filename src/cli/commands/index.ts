@@ -10,6 +10,7 @@ import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { whyCommand } from './why.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CliCommand[] = [
   namespacesCommand,
   portsCommand,
   containersCommand,
+  whyCommand,
 ];
