@@ -37,11 +37,13 @@ export type FilterVerdict =
 /** One nftables rule, reduced to what the analysis can evaluate. */
 export interface FilterRule {
   readonly handle: number;
+  /** The comparisons the analysis can evaluate; all must hold for the rule to match. */
+  readonly matches: readonly FilterMatch[];
   /**
-   * The comparisons, all of which must hold; undefined when the rule uses an expression the
-   * analysis does not evaluate (sets, conntrack, marks, …): it may or may not match.
+   * False when the rule also uses conditions the analysis does not evaluate (sets, conntrack,
+   * marks, …): it then may match when all `matches` hold, and cannot when one fails.
    */
-  readonly matches: readonly FilterMatch[] | undefined;
+  readonly complete: boolean;
   /** Terminal verdict; undefined when the rule has none (counter, log: it only continues). */
   readonly verdict: FilterVerdict | undefined;
   /** Names of the rule's expressions in order (`payload`, `cmp`, `immediate`, …), for messages. */

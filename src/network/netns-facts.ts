@@ -210,7 +210,8 @@ export function filterRuleOf(m: NftRuleMessage): FilterRule {
   }
   return {
     handle: m.handle,
-    matches: evaluable ? matches : undefined,
+    matches,
+    complete: evaluable,
     verdict,
     exprs: m.exprs.map((e) => e.name),
   };

@@ -85,8 +85,7 @@ function matchOne(m: FilterMatch, p: FilterPacket): Tri {
 }
 
 function matchRule(rule: FilterRule, p: FilterPacket): Tri {
-  if (rule.matches === undefined) return 'maybe';
-  let out: Tri = 'yes';
+  let out: Tri = rule.complete ? 'yes' : 'maybe';
   for (const m of rule.matches) {
     const r = matchOne(m, p);
     if (r === 'no') return 'no';

@@ -93,7 +93,11 @@ function isUpper(kind: string): boolean {
   return kind === 'macvlan' || kind === 'macvtap' || kind === 'ipvlan' || kind === 'ipvtap';
 }
 
+/** IFF_LOWER_UP: the driver signals carrier (set at once; operstate follows via linkwatch). */
+const IFF_LOWER_UP = 0x10000;
+
 function carrierless(n: Nif): boolean {
+  if ((n.flags & IFF_LOWER_UP) !== 0) return false;
   return n.operState === 'DOWN' || n.operState === 'LOWERLAYERDOWN' || n.operState === 'NOTPRESENT';
 }
 
