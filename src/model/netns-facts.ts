@@ -34,6 +34,15 @@ export type FilterVerdict =
   | { readonly kind: 'accept' | 'drop' | 'reject' | 'return' | 'continue' }
   | { readonly kind: 'jump' | 'goto'; readonly chain: string };
 
+/** A NAT action: destination (`dnat`, `redirect` to the local host) or source (`snat`, `masquerade`). */
+export interface FilterNat {
+  readonly type: 'dnat' | 'snat' | 'masquerade' | 'redirect';
+  /** New address (dnat/snat); undefined keeps it (or, for masquerade, the egress address). */
+  readonly address?: string;
+  /** New port, if any. */
+  readonly port?: number;
+}
+
 /** One nftables rule, reduced to what the analysis can evaluate. */
 export interface FilterRule {
   readonly handle: number;
@@ -46,6 +55,8 @@ export interface FilterRule {
   readonly complete: boolean;
   /** Terminal verdict; undefined when the rule has none (counter, log: it only continues). */
   readonly verdict: FilterVerdict | undefined;
+  /** Address translation the rule applies when it matches (NAT chains). */
+  readonly nat?: FilterNat;
   /** Names of the rule's expressions in order (`payload`, `cmp`, `immediate`, …), for messages. */
   readonly exprs: readonly string[];
 }

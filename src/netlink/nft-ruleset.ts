@@ -84,7 +84,19 @@ export type NftExpr =
       readonly dreg: number;
       readonly verdict: number | undefined;
       readonly chain: string | undefined;
+      /** Data loaded into a register (dreg ≠ 0), e.g. a NAT address or port. */
+      readonly value: Buffer | undefined;
     }
+  | {
+      readonly name: 'nat';
+      /** NFT_NAT_SNAT 0 / NFT_NAT_DNAT 1. */
+      readonly type: number;
+      /** NFPROTO_IPV4 2 / NFPROTO_IPV6 10. */
+      readonly family: number;
+      readonly regAddrMin: number | undefined;
+      readonly regProtoMin: number | undefined;
+    }
+  | { readonly name: 'redir'; readonly regProtoMin: number | undefined }
   | { readonly name: string; readonly other: true };
 
 /** A decoded rule. */
@@ -223,8 +235,12 @@ function decodeExpr(name: string, data: AttrCursor | undefined): NftExpr {
     case 'immediate': {
       const d = a.get(2);
       const v = d === undefined ? undefined : dataValue(d);
-      return { name, dreg: u(1) ?? 0, verdict: v?.verdict, chain: v?.chain };
+      return { name, dreg: u(1) ?? 0, verdict: v?.verdict, chain: v?.chain, value: v?.value };
     }
+    case 'nat':
+      return { name, type: u(1) ?? -1, family: u(2) ?? 0, regAddrMin: u(3), regProtoMin: u(5) };
+    case 'redir':
+      return { name, regProtoMin: u(1) };
     default:
       return { name, other: true };
   }

@@ -16,6 +16,7 @@ import type {
   FilterFamily,
   FilterHook,
   FilterMatch,
+  FilterNat,
   FilterRule,
   FilterVerdict,
   NetnsFacts,
@@ -57,7 +58,7 @@ const INET_HOOKS: readonly FilterHook[] = [
 const META = { iifname: 6, oifname: 7, nfproto: 15, l4proto: 16 } as const;
 
 /** Expressions that neither match nor decide (they only count, log or annotate). */
-const NEUTRAL = new Set(['counter', 'log', 'notrack', 'nat', 'masq', 'redir', 'dnat', 'snat']);
+const NEUTRAL = new Set(['counter', 'log', 'notrack']);
 
 interface RegValue {
   readonly field: FilterMatch['field'];
@@ -138,12 +139,15 @@ function verdictOf(code: number, chain: string | undefined): FilterVerdict | und
 /** Reduces a decoded rule to comparisons and a verdict (matches undefined if not evaluable). Pure. */
 export function filterRuleOf(m: NftRuleMessage): FilterRule {
   const regs = new Map<number, RegValue | undefined>();
+  const imm = new Map<number, Buffer>();
+  let nat: FilterNat | undefined;
   const matches: FilterMatch[] = [];
   let evaluable = true;
   let verdict: FilterVerdict | undefined;
   for (const e of m.exprs as NftExpr[]) {
     if ('other' in e) {
-      if (e.name === 'reject') verdict = { kind: 'reject' };
+      if (e.name === 'masq') nat = { type: 'masquerade' };
+      else if (e.name === 'reject') verdict = { kind: 'reject' };
       else if (!NEUTRAL.has(e.name)) evaluable = false;
       continue;
     }
@@ -199,7 +203,34 @@ export function filterRuleOf(m: NftRuleMessage): FilterRule {
         });
         break;
       }
+      case 'nat': {
+        const addr = e.regAddrMin === undefined ? undefined : imm.get(e.regAddrMin);
+        const port = e.regProtoMin === undefined ? undefined : imm.get(e.regProtoMin);
+        const text =
+          addr === undefined
+            ? undefined
+            : addr.length >= 16 && e.family === 10
+              ? formatIPv6(addr)
+              : addr.length >= 4
+                ? formatIPv4(addr)
+                : undefined;
+        nat = {
+          type: e.type === 1 ? 'dnat' : 'snat',
+          ...(text === undefined ? {} : { address: text }),
+          ...(port === undefined || port.length < 2 ? {} : { port: port.readUInt16BE(0) }),
+        };
+        break;
+      }
+      case 'redir': {
+        const port = e.regProtoMin === undefined ? undefined : imm.get(e.regProtoMin);
+        nat = {
+          type: 'redirect',
+          ...(port === undefined || port.length < 2 ? {} : { port: port.readUInt16BE(0) }),
+        };
+        break;
+      }
       case 'immediate':
+        if (e.dreg !== 0 && e.value !== undefined) imm.set(e.dreg, e.value);
         if (e.dreg === 0 && e.verdict !== undefined) {
           const v = verdictOf(e.verdict, e.chain);
           if (v === undefined) evaluable = false;
@@ -213,6 +244,7 @@ export function filterRuleOf(m: NftRuleMessage): FilterRule {
     matches,
     complete: evaluable,
     verdict,
+    ...(nat === undefined ? {} : { nat }),
     exprs: m.exprs.map((e) => e.name),
   };
 }

@@ -176,9 +176,26 @@ describe.skipIf(SKIP)('why vs real connections', () => {
       );
       inNs('b', 'nft', 'add rule inet gwt in tcp dport 8082 drop');
       inNs('b', 'nft', 'add rule inet gwt in ct state new tcp dport 8083 drop');
+      // r: a DNAT forward to b, one to a port nobody serves, and masquerading towards h for 8088
+      inNs(
+        'r',
+        'nft',
+        'add table ip gwtnat; add chain ip gwtnat pre { type nat hook prerouting priority -100; }; add chain ip gwtnat post { type nat hook postrouting priority 100; }',
+      );
+      inNs(
+        'r',
+        'nft',
+        'add rule ip gwtnat pre ip daddr 10.91.1.1 tcp dport 9090 dnat to 10.91.2.2:8080',
+      );
+      inNs(
+        'r',
+        'nft',
+        'add rule ip gwtnat pre ip daddr 10.91.1.1 tcp dport 9091 dnat to 10.91.2.2:8099',
+      );
+      inNs('r', 'nft', 'add rule ip gwtnat post ip daddr 10.91.9.2 tcp dport 8088 masquerade');
     }
     await listen('b', '0.0.0.0:8080', '127.0.0.1:8081', '0.0.0.0:8082', '0.0.0.0:8083');
-    await listen('h', '0.0.0.0:8080');
+    await listen('h', '0.0.0.0:8080', '0.0.0.0:8088');
     await listen('g', '0.0.0.0:8080');
     await listen('c', '0.0.0.0:8080');
     await listen('k', '0.0.0.0:8080');
@@ -279,6 +296,22 @@ describe.skipIf(SKIP)('why vs real connections', () => {
 
   it('a prohibit policy rule', () => {
     check('e', '10.91.2.77:8080', '10.91.2.77', 8080, 'unreachable', 'rule-prohibit');
+  });
+
+  it.skipIf(!hasNft)('a DNAT forward to a server', () => {
+    const a = check('a', '10.91.1.1:9090', '10.91.1.1', 9090, 'reachable');
+    expect(a.hops.some((h) => h.step === 'nat' && h.text.includes('10.91.2.2:8080'))).toBe(true);
+    expect(a.listener?.port).toBe(8080);
+  });
+
+  it.skipIf(!hasNft)('a DNAT forward whose target nobody serves', () => {
+    check('a', '10.91.1.1:9091', '10.91.1.1', 9091, 'unreachable', 'forward-target-unserved');
+  });
+
+  it.skipIf(!hasNft)('masquerading makes a server without a route back reachable', () => {
+    const a = check('a', '10.91.9.2:8088', '10.91.9.2', 8088, 'reachable');
+    expect(a.source).toBe('10.91.1.2');
+    expect(a.hops.some((h) => h.step === 'nat' && h.text.includes('masquerade'))).toBe(true);
   });
 
   it.skipIf(!hasNft)('a filter rule that drops', () => {

@@ -13,7 +13,9 @@ import type {
   FilterChain,
   FilterHook,
   FilterMatch,
+  FilterNat,
   FilterRule,
+  FilterVerdict,
   NetnsFilter,
 } from '../../model/netns-facts.js';
 import { inPrefix, sameIp } from './ip.js';
@@ -214,4 +216,54 @@ export function evaluateHook(
     if (r.kind === 'maybe' && maybe === undefined) maybe = r.site;
   }
   return maybe === undefined ? { kind: 'accept' } : { kind: 'maybe', site: maybe };
+}
+
+/** Outcome of the NAT chains of a hook. */
+export type NatOutcome =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'nat'; readonly nat: FilterNat; readonly site: FilterSite }
+  | { readonly kind: 'maybe'; readonly site: FilterSite };
+
+function natFrom(
+  chains: ReadonlyMap<string, FilterChain>,
+  chain: FilterChain,
+  p: FilterPacket,
+  depth: number,
+): NatOutcome | 'accept' | undefined {
+  for (const rule of chain.rules) {
+    const m = matchRule(rule, p);
+    if (m === 'no') continue;
+    const acts =
+      rule.nat !== undefined || (rule.verdict !== undefined && rule.verdict.kind !== 'continue');
+    if (!acts) continue;
+    if (m === 'maybe') return { kind: 'maybe', site: { chain, rule } };
+    if (rule.nat !== undefined) return { kind: 'nat', nat: rule.nat, site: { chain, rule } };
+    const v = rule.verdict as FilterVerdict;
+    if (v.kind === 'jump' || v.kind === 'goto') {
+      const target = chains.get(`${chain.family} ${chain.table} ${v.chain}`);
+      if (target === undefined || depth > 16) return { kind: 'maybe', site: { chain, rule } };
+      const r = natFrom(chains, target, p, depth + 1);
+      if (r !== undefined) return r;
+      if (v.kind === 'goto') return undefined;
+      continue;
+    }
+    if (v.kind === 'return') return undefined;
+    return 'accept'; // accept / drop end the NAT chain without translation
+  }
+  return undefined;
+}
+
+/**
+ * The first translation the NAT base chains of `hook` apply to the packet (the first packet of a
+ * connection: NAT chains see only that one), or `maybe` when a rule that could translate it
+ * cannot be decided.
+ */
+export function evaluateNat(filter: NetnsFilter, hook: FilterHook, p: FilterPacket): NatOutcome {
+  const chains = new Map(filter.chains.map((c) => [`${c.family} ${c.table} ${c.name}`, c]));
+  for (const base of hookChains(filter, hook, p.family, 'nat')) {
+    const r = natFrom(chains, base, p, 0);
+    if (r === undefined || r === 'accept') continue;
+    return r;
+  }
+  return { kind: 'none' };
 }

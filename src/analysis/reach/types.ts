@@ -27,6 +27,7 @@ export const REACH_REASONS = {
   'forwarding-disabled': 'a netns on the path does not forward',
   'forwarding-unknown': 'whether a netns on the path forwards could not be read',
   'no-listener': 'nothing listens on that port',
+  'forward-target-unserved': 'a forward (DNAT) sends the packet where nothing listens',
   'listener-bound-elsewhere': 'a listener exists but is bound to another address',
   'ports-unread': 'the sockets of the destination netns could not be read',
   'filter-drop': 'a netfilter rule or policy drops the packet',

@@ -14,8 +14,8 @@ import type { FilterHook, NetnsFacts, NetnsFactsModel } from '../../model/netns-
 import type { NetworkNamespace, Nif, Rule } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import { hopNetns } from './endpoints.js';
-import { chainText, evaluateHook, hookChains, type FilterPacket } from './filter.js';
-import { ipFamily, sameIp, unmapV4 } from './ip.js';
+import { chainText, evaluateHook, evaluateNat, type FilterPacket } from './filter.js';
+import { ipFamily, isLinkLocalIp, sameIp, unmapV4 } from './ip.js';
 import { RTN, routeLookup, routeText, ruleText, selectSource } from './routing.js';
 import {
   REACH_REASONS,
@@ -35,8 +35,9 @@ export interface Packet {
   readonly protocol: 'tcp' | 'udp';
   /** Source address; undefined until the origin netns selects one. */
   src: string | undefined;
-  readonly dst: string;
-  readonly port: number | undefined;
+  /** Destination; DNAT rewrites it (and the port). */
+  dst: string;
+  port: number | undefined;
 }
 
 /** A problem found on the way. */
@@ -195,12 +196,22 @@ interface Walk {
   readonly notes: string[];
   /** First undecidable point (filter rules, unread facts); the verdict is unknown if nothing fails. */
   uncertain: WalkIssue | undefined;
-  /** Netns whose NAT chains the packet passes (not evaluated). */
-  readonly natSeen: Array<{
+  /** Translations applied on the way, in order. */
+  readonly nats: Array<{
     readonly netns: NetworkNamespace;
     readonly hook: FilterHook;
-    readonly chain: string;
+    readonly type: 'dnat' | 'snat' | 'masquerade' | 'redirect';
+    /** Address and port before the translation (of the destination for dnat/redirect, else the source). */
+    readonly before: string;
+    readonly after: string;
   }>;
+  /** A NAT rule that might translate the packet could not be decided. */
+  natDoubt: boolean;
+  /**
+   * A reply of an accepted connection: conntrack undoes the translations and established
+   * traffic is assumed accepted, so NAT and filter chains are not evaluated.
+   */
+  reply: boolean;
 }
 
 /** Inputs of the walk. */
@@ -215,8 +226,8 @@ function factsOf(ctx: WalkContext, netns: NetworkNamespace): NetnsFacts | undefi
 }
 
 /** A new, empty walk record. */
-export function newWalk(): Walk {
-  return { hops: [], notes: [], uncertain: undefined, natSeen: [] };
+export function newWalk(reply = false): Walk {
+  return { hops: [], notes: [], uncertain: undefined, nats: [], natDoubt: false, reply };
 }
 
 function push(
@@ -267,6 +278,7 @@ function filterHook(
   iifname: string,
   oifname: string,
 ): WalkEnd | undefined {
+  if (w.reply) return undefined;
   const facts = factsOf(ctx, netns);
   const filter = facts?.filter;
   if (filter === undefined) {
@@ -314,9 +326,6 @@ function filterHook(
       'filter-may-drop',
       `legacy iptables tables (${filter.legacyTables.join(', ')}) in ${hopNetns(ctx.result, netns).name} may drop the packet; they are not evaluated`,
     );
-  }
-  for (const c of hookChains(filter, hook, pkt.family, 'nat')) {
-    if (c.rules.length > 0) w.natSeen.push({ netns, hook, chain: chainText(c) });
   }
   const fp: FilterPacket = {
     family: pkt.family,
@@ -367,6 +376,7 @@ function filterHook(
 
 /** Bridged packets: the bridge family's chains, and with br_netfilter the ip/ip6 forward hook. */
 function bridgeFilter(w: Walk, ctx: WalkContext, bridge: Nif, pkt: Packet): WalkEnd | undefined {
+  if (w.reply) return undefined;
   const facts = factsOf(ctx, bridge.netns);
   const call = pkt.family === 4 ? facts?.bridgeNfCall?.ipv4 : facts?.bridgeNfCall?.ipv6;
   if (call === true) {
@@ -417,6 +427,100 @@ function nifText(n: Nif): string {
   return `${n.name}(${n.index})`;
 }
 
+function hostPort(addr: string | undefined, port: number | undefined): string {
+  const a = addr === undefined ? '?' : addr.includes(':') ? `[${addr}]` : addr;
+  return port === undefined ? a : `${a}:${port}`;
+}
+
+/**
+ * Applies the NAT chains of `hook` (prerouting/output: destination; postrouting: source) to the
+ * packet in place and records a `nat` hop; an undecidable NAT rule is recorded as a doubt.
+ */
+function natHook(
+  w: Walk,
+  ctx: WalkContext,
+  netns: NetworkNamespace,
+  hook: FilterHook,
+  pkt: Packet,
+  iif: Nif | undefined,
+  oif: Nif | undefined,
+): void {
+  const filter = factsOf(ctx, netns)?.filter;
+  if (filter === undefined || w.reply) return; // unread: already doubted by the filter hooks
+  const r = evaluateNat(filter, hook, {
+    family: pkt.family,
+    l4proto: L4[pkt.protocol],
+    iifname: iif?.name ?? '',
+    oifname: oif?.name ?? '',
+    saddr: pkt.src,
+    daddr: pkt.dst,
+    dport: pkt.port,
+  });
+  if (r.kind === 'none') return;
+  const chain = chainText(r.site.chain);
+  const handle = r.site.rule?.handle;
+  const extra = { filter: handle === undefined ? { chain } : { chain, handle } };
+  if (r.kind === 'maybe') {
+    w.natDoubt = true;
+    const hop = push(
+      w,
+      ctx,
+      'nat',
+      netns,
+      `NAT rule ${handle ?? '?'} of chain ${chain} (hook ${hook}) may translate the packet: it uses ${r.site.rule?.exprs.join(', ') ?? 'expressions'} not evaluated`,
+      extra,
+      false,
+    );
+    doubt(
+      w,
+      hop,
+      'nat-not-evaluated',
+      `NAT rule ${handle ?? '?'} of chain ${chain} in ${hopNetns(ctx.result, netns).name} may translate the packet`,
+    );
+    return;
+  }
+  const nat = r.nat;
+  if (nat.type === 'dnat' || nat.type === 'redirect') {
+    const before = hostPort(pkt.dst, pkt.port);
+    const local =
+      nat.type === 'redirect'
+        ? iif === undefined
+          ? pkt.family === 4
+            ? '127.0.0.1'
+            : '::1'
+          : iif.addresses.find((a) => a.family === pkt.family)?.address
+        : nat.address;
+    if (local !== undefined) pkt.dst = local;
+    if (nat.port !== undefined) pkt.port = nat.port;
+    const after = hostPort(pkt.dst, pkt.port);
+    w.nats.push({ netns, hook, type: nat.type, before, after });
+    push(
+      w,
+      ctx,
+      'nat',
+      netns,
+      `${nat.type === 'dnat' ? 'DNAT' : 'redirect'} ${before} -> ${after} (rule ${handle ?? '?'} of chain ${chain})`,
+      extra,
+    );
+    return;
+  }
+  const before = pkt.src ?? '?';
+  const src =
+    nat.type === 'snat'
+      ? nat.address
+      : oif?.addresses.find((a) => a.family === pkt.family && !isLinkLocalIp(a.address))?.address;
+  if (src !== undefined) pkt.src = src;
+  w.nats.push({ netns, hook, type: nat.type, before, after: pkt.src ?? '?' });
+  push(
+    w,
+    ctx,
+    'nat',
+    netns,
+    `${nat.type === 'snat' ? 'SNAT' : 'masquerade'} source ${before} -> ${pkt.src ?? '?'} (rule ${handle ?? '?'} of chain ${chain})`,
+    extra,
+  );
+}
+
 /**
  * Walks `pkt` from `origin` (locally generated there) until some netns delivers it locally.
  * Hops are appended to `w`.
@@ -426,9 +530,10 @@ export function walkPacket(
   w: Walk,
   origin: NetworkNamespace,
   pkt: Packet,
+  startIif?: Nif,
 ): WalkEnd {
   let netns = origin;
-  let iif: Nif | undefined;
+  let iif: Nif | undefined = startIif;
   const path: NetworkNamespace[] = [origin];
   const seen = new Set<string>();
   for (let step = 0; step < 32; step++) {
@@ -445,6 +550,8 @@ export function walkPacket(
     seen.add(key);
     const local = iif === undefined;
     const iifName = iif?.name ?? 'lo';
+    // destination NAT happens before the route decision (output: re-routed after it)
+    natHook(w, ctx, netns, local ? 'output' : 'prerouting', pkt, iif, undefined);
     let lk = routeLookup(netns, { family: pkt.family, dst: pkt.dst, src: pkt.src, iif: iifName });
     if (local && pkt.src === undefined && lk.kind === 'route') {
       const r0 = lk.route;
@@ -593,6 +700,7 @@ export function walkPacket(
     }
     const e = filterHook(w, ctx, netns, 'postrouting', pkt, local ? '' : iifName, oif.name);
     if (e !== undefined) return e;
+    natHook(w, ctx, netns, 'postrouting', pkt, iif, oif);
     if (oif.loopback) {
       return { kind: 'delivered', netns, iif: oif, path };
     }

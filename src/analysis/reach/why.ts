@@ -10,7 +10,7 @@
  */
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { NetnsFactsModel } from '../../model/netns-facts.js';
-import type { NetworkNamespace } from '../../model/network.js';
+import type { NetworkNamespace, Nif } from '../../model/network.js';
 import { destinationCandidates, hopNetns, resolveEndpoint, type Endpoint } from './endpoints.js';
 import { ipFamily } from './ip.js';
 import type { ReachAnswer, ReachReason } from './types.js';
@@ -63,7 +63,7 @@ function answerOne(
   ): ReachAnswer => ({
     verdict,
     ...base,
-    source: pkt.src,
+    source: w.nats.find((n) => n.type === 'snat' || n.type === 'masquerade')?.before ?? pkt.src,
     hops: w.hops,
     ...(issue === undefined ? {} : { failure: issue }),
     ...(listener === undefined ? {} : { listener }),
@@ -80,18 +80,9 @@ function answerOne(
       message: `${dst} is delivered in ${hopNetns(ctx.result, end.netns).name}, not in ${to.info.netns?.name ?? to.info.spec}`,
     });
   }
-  // NAT rules the request passed could redirect it; we do not evaluate them
-  const natDoubt = (): { hop: number; reason: ReachReason; message: string } | undefined => {
-    const n = w.natSeen[0];
-    if (n === undefined) return undefined;
-    return {
-      hop: w.hops.length - 1,
-      reason: 'nat-not-evaluated',
-      message: `NAT chain ${n.chain} (hook ${n.hook}) in ${hopNetns(ctx.result, n.netns).name} may rewrite the packet; it is not evaluated`,
-    };
-  };
   let listener: ReachAnswer['listener'];
-  if (port !== undefined) {
+  const dnat = w.nats.filter((n) => n.type === 'dnat' || n.type === 'redirect').pop();
+  if (pkt.port !== undefined) {
     const l = findListener(ctx.result, end.netns, end.iif, pkt);
     if (l.kind === 'none') {
       const hop = w.hops.length;
@@ -103,8 +94,14 @@ function answerOne(
       });
       if (l.reason === 'ports-unread')
         return finish('unknown', { hop, reason: l.reason, message: l.message });
-      const nat = natDoubt();
-      if (nat !== undefined) return finish('unknown', { ...nat, hop });
+      if (w.natDoubt && w.uncertain !== undefined) return finish('unknown', w.uncertain);
+      if (dnat !== undefined) {
+        return finish('unreachable', {
+          hop,
+          reason: 'forward-target-unserved',
+          message: `${dnat.before} is forwarded to ${dnat.after} in ${hopNetns(ctx.result, dnat.netns).name}, but ${l.message}`,
+        });
+      }
       return finish('unreachable', { hop, reason: l.reason, message: l.message });
     }
     listener = l.listener;
@@ -119,47 +116,52 @@ function answerOne(
   } else {
     w.notes.push('no port given: the answer is about IP delivery only');
   }
-  // the reply: from the delivering netns back to the source address
-  const src = pkt.src;
-  if (src !== undefined && end.netns !== origin) {
+  // the reply: from the delivering netns back to the (possibly translated) source; where a
+  // source translation made that address, conntrack restores the original and it goes on
+  let replyDst = pkt.src;
+  let at = end.netns;
+  let startIif: Nif | undefined;
+  for (let leg = 0; replyDst !== undefined && leg < 8; leg++) {
+    if (at === origin && startIif === undefined) break;
     w.hops.push({
       step: 'return',
-      netns: hopNetns(ctx.result, end.netns),
-      text: `reply from ${dst} to ${src}`,
+      netns: hopNetns(ctx.result, at),
+      text: `reply from ${pkt.dst} to ${replyDst}`,
       ok: true,
     });
-    const reply: Packet = { family, protocol, src: dst, dst: src, port: undefined };
-    const rw = newWalk();
-    const back = walkPacket({ ...ctx, facts: ctx.facts }, rw, end.netns, reply);
-    // replies of an accepted connection pass conntrack's established state: their filter
-    // doubts are not the question's; only the route back matters
+    const reply: Packet = { family, protocol, src: pkt.dst, dst: replyDst, port: undefined };
+    const rw = newWalk(true);
+    const back = walkPacket(ctx, rw, at, reply, startIif);
     const offset = w.hops.length;
     w.hops.push(
-      ...rw.hops
-        .filter((h) => h.step !== 'filter')
-        .map((h) => ({ ...h, step: h.step === 'source' ? ('return' as const) : h.step })),
+      ...rw.hops.map((h) => ({ ...h, step: h.step === 'source' ? ('return' as const) : h.step })),
     );
-    if (back.kind === 'failed' || (back.kind === 'delivered' && back.netns !== origin)) {
-      const message =
-        back.kind === 'failed'
-          ? `replies from ${dst} to ${src} cannot get back: ${back.issue.message}`
-          : `replies to ${src} are delivered in ${hopNetns(ctx.result, back.netns).name}, not in ${hopNetns(ctx.result, origin).name}`;
-      const nat = w.natSeen.find((n) => n.hook === 'postrouting');
-      if (nat !== undefined) {
-        return finish('unknown', {
-          hop: w.hops.length - 1,
-          reason: 'nat-not-evaluated',
-          message: `${message}; but NAT chain ${nat.chain} in ${hopNetns(ctx.result, nat.netns).name} may masquerade the source`,
-        });
-      }
-      const hop =
-        back.kind === 'failed'
-          ? offset + Math.max(0, rw.hops.filter((h) => h.step !== 'filter').length - 1)
-          : w.hops.length - 1;
-      return finish('unreachable', { hop, reason: 'no-return-route', message }, listener);
-    }
-    if (back.kind === 'undecided')
+    if (back.kind === 'undecided') {
       w.notes.push(`the reply's way back is undecided: ${back.issue.message}`);
+      break;
+    }
+    if (back.kind === 'delivered' && back.netns === origin) break;
+    if (back.kind === 'delivered') {
+      const sn = w.nats.find(
+        (n) =>
+          (n.type === 'snat' || n.type === 'masquerade') &&
+          n.netns === back.netns &&
+          n.after === replyDst,
+      );
+      if (sn !== undefined) {
+        replyDst = sn.before;
+        at = back.netns;
+        startIif = back.iif;
+        continue;
+      }
+    }
+    const message =
+      back.kind === 'failed'
+        ? `replies from ${pkt.dst} to ${replyDst} cannot get back: ${back.issue.message}`
+        : `replies to ${replyDst} are delivered in ${hopNetns(ctx.result, back.netns).name}, not in ${hopNetns(ctx.result, origin).name}`;
+    if (w.natDoubt && w.uncertain !== undefined) return finish('unknown', w.uncertain, listener);
+    const hop = back.kind === 'failed' ? offset + back.issue.hop : w.hops.length - 1;
+    return finish('unreachable', { hop, reason: 'no-return-route', message }, listener);
   }
   if (w.uncertain !== undefined) return finish('unknown', w.uncertain, listener);
   return finish('reachable', undefined, listener);
