@@ -116,6 +116,10 @@ export const ERROR_CODES = {
     'GW_ERR_NS_FD_SOCKET',
     'The network namespace of a socket fd could not be determined.',
   ),
+  GW_ERR_NS_SYMLINK_LOOP: def(
+    'GW_ERR_NS_SYMLINK_LOOP',
+    'A path below a process root has more than 40 symlinks in its chain (a loop).',
+  ),
   // --- network discovery
   GW_ERR_NETWORK_NETNS_UNREACHABLE: def(
     'GW_ERR_NETWORK_NETNS_UNREACHABLE',
@@ -140,6 +144,14 @@ export const ERROR_CODES = {
   GW_ERR_PORTS_SERVICES: def(
     'GW_ERR_PORTS_SERVICES',
     'The services database (/etc/services) could not be read; service names stay empty.',
+  ),
+  GW_ERR_PORTFWD_DUMP: def(
+    'GW_ERR_PORTFWD_DUMP',
+    'NAT rules of a network namespace (nf_tables dump or iptables-legacy table) could not be read.',
+  ),
+  GW_ERR_PORTFWD_RULE: def(
+    'GW_ERR_PORTFWD_RULE',
+    'A NAT rule could not be interpreted (malformed, missing set, loop); the other rules still count.',
   ),
   GW_ERR_NETWORK_TUNTAP: def(
     'GW_ERR_NETWORK_TUNTAP',
@@ -389,6 +401,21 @@ export function errorCode(e: unknown): string | undefined {
     if (typeof c === 'string') return c;
   }
   return undefined;
+}
+
+/**
+ * The system error code (`ENOENT`, `EPERM`, `ESRCH`, …) behind anything a system call or a
+ * reader threw: a {@link NativeError}'s `sysCode`, a Node system error's own `code`, or, for
+ * any other {@link ProjectError}, the system error code of its `cause` (followed down the
+ * chain). Undefined when there is none (a project error without a system cause, a plain Error).
+ */
+export function sysErrorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null) {
+    const s = (e as { sysCode?: unknown }).sysCode;
+    if (typeof s === 'string') return s;
+    if (e instanceof ProjectError) return sysErrorCode(e.cause);
+  }
+  return errorCode(e);
 }
 
 /** errno of a Node system error or a native error, if any. */

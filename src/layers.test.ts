@@ -31,6 +31,11 @@ describe('layer zones', () => {
     ['src/analysis/probe.ts', '../store/index.js'],
     ['src/api/v1/probe.ts', '../../analysis/index.js'],
     ['src/store/probe.ts', '../server/index.js'],
+    ['src/api/v1/probe.ts', '../../discovery/index.js'],
+    ['src/api/v1/probe.ts', '../../network/index.js'],
+    ['src/api/v1/probe.ts', '../../util/index.js'],
+    ['src/discovery/probe.ts', '../../test/helpers/scenario.js'],
+    ['src/cli/commands/probe.ts', '../../../test/helpers/cli-io.js'],
   ])(
     '%s may not import %s',
     async (file, imp) => {
@@ -49,6 +54,9 @@ describe('layer zones', () => {
     ['src/analysis/reach/probe.ts', '../../api/v1/index.js'],
     ['src/analysis/probe.ts', '../model/network.js'],
     ['src/cli/probe.ts', '../analysis/index.js'],
+    ['src/api/v1/probe.ts', '../../model/network.js'],
+    ['src/api/v1/probe.ts', '../../errors.js'],
+    ['src/discovery/probe.test.ts', '../../test/helpers/scenario.js'],
   ])(
     '%s may import %s',
     async (file, imp) => {

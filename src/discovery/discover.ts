@@ -13,6 +13,7 @@ import { ProjectError, errorMessage, type ErrorCode } from '../errors.js';
 import type { DiscoveryResult, HostInfo } from '../model/discovery.js';
 import { NS_TYPES, type NamespaceModel, type NsType, type Namespace } from '../model/namespace.js';
 import type { ContainerModel } from '../model/container.js';
+import type { Forward } from '../model/forward.js';
 import type { NetworkModel } from '../model/network.js';
 import type { Port } from '../model/port.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
@@ -67,6 +68,13 @@ export interface DiscoveryPhases {
     tenants: TenantModel,
     opts: DiscoverOptions,
   ): Promise<PhaseResult<ReadonlyMap<number, readonly Port[]>>>;
+  /** Forwarded ports per netns (NAT rules resolved to their targets); after `ports`. */
+  forwards?(
+    namespaces: NamespaceModel,
+    network: NetworkModel,
+    ports: ReadonlyMap<number, readonly Port[]>,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<ReadonlyMap<number, readonly Forward[]>>>;
   host(opts: DiscoverOptions): HostInfo;
 }
 
@@ -226,6 +234,17 @@ export async function runDiscovery(
     () => phases.ports(namespaces, network, tenants, opts),
   );
   const tPorts = performance.now();
+  const forwardsPhase = phases.forwards;
+  const forwards =
+    forwardsPhase === undefined
+      ? undefined
+      : await runPhase<ReadonlyMap<number, readonly Forward[]>>(
+          'forwards',
+          problems,
+          new Map(),
+          () => forwardsPhase(namespaces, network, ports, opts),
+        );
+  const tFwd = performance.now();
 
   let host: HostInfo;
   try {
@@ -245,6 +264,7 @@ export async function runDiscovery(
     dns,
     tunTapProcessors,
     ports,
+    ...(forwards === undefined ? {} : { forwards }),
     host,
     problems,
     timings: {
@@ -255,7 +275,8 @@ export async function runDiscovery(
       dnsMs: tDns - t3,
       tuntapMs: tTun - tDns,
       portsMs: tPorts - tTun,
-      hostMs: t4 - tPorts,
+      ...(forwards === undefined ? {} : { forwardsMs: tFwd - tPorts }),
+      hostMs: t4 - tFwd,
       totalMs: t4 - t0,
     },
     startedAtNs,

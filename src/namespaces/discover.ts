@@ -13,7 +13,7 @@ import { NS_TYPES, type Namespace, type NamespaceModel, type NsType } from '../m
 import type { PhaseResult } from '../model/problem.js';
 import { parseNsLink } from '../procfs/index.js';
 import { discoverBindMounts, type BindMountStats } from './bindmounts.js';
-import { DiscoveryContext } from './context.js';
+import { NamespaceScan } from './scan.js';
 import { probeSocketNetns, scanFds, type FdScanStats } from './fds.js';
 import { discoverHierarchy } from './hierarchy.js';
 import { computeLeaders, discoverProcNamespaces, discoverTaskNamespaces } from './proc-ns.js';
@@ -64,7 +64,7 @@ export function discoverNamespaces(
   opts: DiscoverNamespacesOptions = {},
 ): PhaseResult<NamespaceModel> {
   const procRoot = opts.procRoot ?? '/proc';
-  const ctx = new DiscoveryContext(procRoot);
+  const ctx = new NamespaceScan(procRoot);
   const timings: Record<string, number> = {};
   const stats: DiscoveryStats = {
     processes: 0,
@@ -141,7 +141,7 @@ export function discoverNamespaces(
   return { value: model, problems: ctx.problems };
 }
 
-function buildModel(ctx: DiscoveryContext): NamespaceModel {
+function buildModel(ctx: NamespaceScan): NamespaceModel {
   const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<
     NsType,
     Namespace[]

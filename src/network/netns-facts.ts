@@ -24,16 +24,16 @@ import type {
 import type { NetworkModel } from '../model/network.js';
 import type { Problem } from '../model/problem.js';
 import { NETLINK_NETFILTER, openFilesInNetns, type NsRef } from '../native/index.js';
+import { formatIPv4, formatIPv6, transactBatch, type RequestSpec } from '../netlink/index.js';
 import {
-  formatIPv4,
-  formatIPv6,
-  nftChainDumpSpec,
-  nftRuleDumpSpec,
-  transactBatch,
-  type NftChainMessage,
+  buildGetChainDump,
+  buildGetRuleDump,
+  decodeChain,
+  decodeRule,
+  type NftChain,
   type NftExpr,
-  type NftRuleMessage,
-} from '../netlink/index.js';
+  type NftRule,
+} from '../netlink/nftables/index.js';
 import { openNetnsSockets, type NetnsSocketSlot } from './netns-sockets.js';
 import { netnsSubject } from './subject.js';
 
@@ -116,45 +116,54 @@ function cmpValue(r: RegValue, data: Buffer): number | string | undefined {
   }
 }
 
-function verdictOf(code: number, chain: string | undefined): FilterVerdict | undefined {
-  switch (code) {
-    case 0:
-      return { kind: 'drop' };
-    case 1:
-      return { kind: 'accept' };
-    case -1:
-    case -2:
-      return { kind: 'continue' };
-    case -3:
-      return chain === undefined ? undefined : { kind: 'jump', chain };
-    case -4:
-      return chain === undefined ? undefined : { kind: 'goto', chain };
-    case -5:
-      return { kind: 'return' };
-    default:
-      return undefined;
-  }
+function natOf(
+  type: 'dnat' | 'snat',
+  addr: Buffer | string | undefined,
+  port: Buffer | number | undefined,
+  family: number,
+): FilterNat {
+  const text =
+    typeof addr === 'string'
+      ? addr
+      : addr === undefined
+        ? undefined
+        : family === 10 && addr.length >= 16
+          ? formatIPv6(addr)
+          : addr.length >= 4
+            ? formatIPv4(addr)
+            : undefined;
+  const p =
+    typeof port === 'number'
+      ? port
+      : port !== undefined && port.length >= 2
+        ? port.readUInt16BE(0)
+        : undefined;
+  return {
+    type,
+    ...(text === undefined ? {} : { address: text }),
+    ...(p === undefined || p === 0 ? {} : { port: p }),
+  };
 }
 
-/** Reduces a decoded rule to comparisons and a verdict (matches undefined if not evaluable). Pure. */
-export function filterRuleOf(m: NftRuleMessage): FilterRule {
+/** Reduces a decoded rule to comparisons, a verdict and a NAT action. Pure. */
+export function filterRuleOf(m: NftRule): FilterRule {
   const regs = new Map<number, RegValue | undefined>();
   const imm = new Map<number, Buffer>();
   let nat: FilterNat | undefined;
   const matches: FilterMatch[] = [];
   let evaluable = true;
   let verdict: FilterVerdict | undefined;
-  for (const e of m.exprs as NftExpr[]) {
-    if ('other' in e) {
-      if (e.name === 'masq') nat = { type: 'masquerade' };
-      else if (e.name === 'reject') verdict = { kind: 'reject' };
-      else if (!NEUTRAL.has(e.name)) evaluable = false;
-      continue;
-    }
-    switch (e.name) {
-      case 'payload':
-        regs.set(e.dreg, payloadField(e.base, e.offset, e.len));
+  for (const e of m.expressions as NftExpr[]) {
+    switch (e.type) {
+      case 'payload': {
+        if (e.dreg === undefined) {
+          evaluable = false; // payload write (mangling)
+          break;
+        }
+        const base = e.base === 'network' ? 1 : e.base === 'transport' ? 2 : -1;
+        regs.set(e.dreg, payloadField(base, e.offset, e.len));
         break;
+      }
       case 'meta': {
         if (e.dreg === undefined) {
           evaluable = false; // meta set
@@ -191,36 +200,48 @@ export function filterRuleOf(m: NftRuleMessage): FilterRule {
       case 'cmp': {
         const r = regs.get(e.sreg);
         const v = r === undefined ? undefined : cmpValue(r, e.data);
-        if (r === undefined || v === undefined || (e.op !== 0 && e.op !== 1)) {
+        if (r === undefined || v === undefined || (e.op !== 'eq' && e.op !== 'neq')) {
           evaluable = false;
           break;
         }
         matches.push({
           field: r.field,
-          op: e.op === 0 ? 'eq' : 'neq',
+          op: e.op,
           value: v,
           ...(r.prefixLen === undefined ? {} : { prefixLen: r.prefixLen }),
         });
         break;
       }
-      case 'nat': {
-        const addr = e.regAddrMin === undefined ? undefined : imm.get(e.regAddrMin);
-        const port = e.regProtoMin === undefined ? undefined : imm.get(e.regProtoMin);
-        const text =
-          addr === undefined
-            ? undefined
-            : addr.length >= 16 && e.family === 10
-              ? formatIPv6(addr)
-              : addr.length >= 4
-                ? formatIPv4(addr)
-                : undefined;
-        nat = {
-          type: e.type === 1 ? 'dnat' : 'snat',
-          ...(text === undefined ? {} : { address: text }),
-          ...(port === undefined || port.length < 2 ? {} : { port: port.readUInt16BE(0) }),
-        };
+      case 'immediate':
+        if (e.data.kind === 'value') {
+          imm.set(e.dreg, e.data.value);
+        } else {
+          const c = e.data.verdict.code;
+          const v: FilterVerdict | undefined =
+            c === 'accept' || c === 'drop' || c === 'continue' || c === 'return'
+              ? { kind: c }
+              : c === 'break'
+                ? { kind: 'continue' }
+                : (c === 'jump' || c === 'goto') && e.data.verdict.chain !== undefined
+                  ? { kind: c, chain: e.data.verdict.chain }
+                  : undefined;
+          if (v === undefined) evaluable = false;
+          else verdict = v;
+        }
         break;
-      }
+      case 'nat':
+        if (e.natType === 'dnat' || e.natType === 'snat') {
+          nat = natOf(
+            e.natType,
+            e.regAddrMin === undefined ? undefined : imm.get(e.regAddrMin),
+            e.regProtoMin === undefined ? undefined : imm.get(e.regProtoMin),
+            e.family,
+          );
+        } else evaluable = false;
+        break;
+      case 'masq':
+        nat = { type: 'masquerade' };
+        break;
       case 'redir': {
         const port = e.regProtoMin === undefined ? undefined : imm.get(e.regProtoMin);
         nat = {
@@ -229,42 +250,87 @@ export function filterRuleOf(m: NftRuleMessage): FilterRule {
         };
         break;
       }
-      case 'immediate':
-        if (e.dreg !== 0 && e.value !== undefined) imm.set(e.dreg, e.value);
-        if (e.dreg === 0 && e.verdict !== undefined) {
-          const v = verdictOf(e.verdict, e.chain);
-          if (v === undefined) evaluable = false;
-          else verdict = v;
+      case 'match': {
+        // iptables-nft compat matches: `-p tcp --dport N` is evaluable, comments are neutral
+        const d = e.decoded;
+        if (d?.kind === 'comment') break;
+        if (
+          (d?.kind === 'tcp' || d?.kind === 'udp') &&
+          d.dport[0] === d.dport[1] &&
+          d.sport[0] === 0 &&
+          d.sport[1] === 65535
+        ) {
+          matches.push({ field: 'l4proto', op: 'eq', value: d.kind === 'tcp' ? 6 : 17 });
+          matches.push({ field: 'dport', op: d.dportInverted ? 'neq' : 'eq', value: d.dport[0] });
+          break;
         }
+        if (
+          (d?.kind === 'tcp' || d?.kind === 'udp') &&
+          d.dport[0] === 0 &&
+          d.dport[1] === 65535 &&
+          d.sport[0] === 0 &&
+          d.sport[1] === 65535
+        ) {
+          matches.push({ field: 'l4proto', op: 'eq', value: d.kind === 'tcp' ? 6 : 17 });
+          break;
+        }
+        evaluable = false;
         break;
+      }
+      case 'target': {
+        const d = e.decoded;
+        if (d?.kind === 'DNAT' || d?.kind === 'SNAT') {
+          nat = natOf(
+            d.kind === 'DNAT' ? 'dnat' : 'snat',
+            d.range.minAddress,
+            d.range.minPort,
+            m.family,
+          );
+        } else if (d?.kind === 'MASQUERADE') nat = { type: 'masquerade' };
+        else if (d?.kind === 'REDIRECT')
+          nat = { type: 'redirect', ...(d.range.minPort === 0 ? {} : { port: d.range.minPort }) };
+        else if (e.name === 'REJECT') verdict = { kind: 'reject' };
+        else evaluable = false;
+        break;
+      }
+      case 'raw':
+        if (e.name === 'reject') verdict = { kind: 'reject' };
+        else if (!NEUTRAL.has(e.name)) evaluable = false;
+        break;
+      default:
+        evaluable = false; // lookup (sets), range, ct, numgen, …
     }
   }
   return {
-    handle: m.handle,
+    handle: Number(m.handle),
     matches,
     complete: evaluable,
     verdict,
     ...(nat === undefined ? {} : { nat }),
-    exprs: m.exprs.map((e) => e.name),
+    exprs: m.expressions.map((e) => ('name' in e ? e.name : e.type)),
   };
 }
 
 /** Builds the chains (with their rules in dump order) from decoded dumps. Pure. */
 export function filterChainsOf(
-  chains: readonly NftChainMessage[],
-  rules: readonly NftRuleMessage[],
+  chains: readonly NftChain[],
+  rules: readonly NftRule[],
 ): FilterChain[] {
   const out = new Map<string, FilterChain>();
   for (const c of chains) {
     const family = FAMILIES[c.family] ?? 'unknown';
     const hook =
-      c.hooknum === undefined ? undefined : family === 'netdev' ? 'ingress' : INET_HOOKS[c.hooknum];
+      c.hook === undefined
+        ? undefined
+        : family === 'netdev'
+          ? 'ingress'
+          : INET_HOOKS[c.hook.hooknum];
     out.set(`${c.family}/${c.table}/${c.name}`, {
       family,
       table: c.table,
       name: c.name,
       hook,
-      priority: c.priority,
+      priority: c.hook?.priority,
       type: c.type,
       policy: c.policy === undefined ? undefined : c.policy === 0 ? 'drop' : 'accept',
       rules: [],
@@ -273,6 +339,20 @@ export function filterChainsOf(
   for (const r of rules) out.get(`${r.family}/${r.table}/${r.chain}`)?.rules.push(filterRuleOf(r));
   return [...out.values()];
 }
+
+/** NFT_MSG_GETCHAIN / NFT_MSG_GETRULE dumps of all families and tables. */
+const CHAIN_DUMP: RequestSpec<NftChain> = {
+  message: buildGetChainDump(0),
+  decode: decodeChain,
+  family: 'nftables',
+  dump: true,
+};
+const RULE_DUMP: RequestSpec<NftRule> = {
+  message: buildGetRuleDump(0),
+  decode: decodeRule,
+  family: 'nftables',
+  dump: true,
+};
 
 const FACT_PATHS = [
   '/proc/sys/net/ipv4/ip_forward',
@@ -331,7 +411,7 @@ export async function readNetnsFacts(
       { ownFd: false, what: 'netfilter' },
       problems,
     );
-    const requests = [nftChainDumpSpec(), nftRuleDumpSpec()] as const;
+    const requests = [CHAIN_DUMP, RULE_DUMP] as const;
     const results =
       live.length === 0
         ? []

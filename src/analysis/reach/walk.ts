@@ -11,12 +11,13 @@
  */
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { FilterHook, NetnsFacts, NetnsFactsModel } from '../../model/netns-facts.js';
+import type { Forward } from '../../model/forward.js';
 import type { NetworkNamespace, Nif, Rule } from '../../model/network.js';
 import type { Port } from '../../model/port.js';
 import { hopNetns } from './endpoints.js';
 import { chainText, evaluateHook, evaluateNat, type FilterPacket } from './filter.js';
 import { ipFamily, isLinkLocalIp, sameIp, unmapV4 } from './ip.js';
-import { RTN, routeLookup, routeText, ruleText, selectSource } from './routing.js';
+import { RTN, localNifOf, routeLookup, routeText, ruleText, selectSource } from './routing.js';
 import {
   REACH_REASONS,
   type Hop,
@@ -432,6 +433,60 @@ function hostPort(addr: string | undefined, port: number | undefined): string {
   return port === undefined ? a : `${a}:${port}`;
 }
 
+/** The forward of `pkt` among the forwards discovery found in `netns` (any backend but `backends`). */
+export function forwardFor(
+  ctx: WalkContext,
+  netns: NetworkNamespace,
+  pkt: Packet,
+  backends: ReadonlySet<string>,
+): Forward | undefined {
+  const list = ctx.result.forwards?.get(netns.ns.id.ino) ?? [];
+  return list.find(
+    (f) =>
+      backends.has(f.backend) &&
+      f.protocol === pkt.protocol &&
+      f.family === pkt.family &&
+      pkt.port !== undefined &&
+      pkt.port >= f.portMin &&
+      pkt.port <= f.portMax &&
+      (f.ip === '0.0.0.0' || f.ip === '::'
+        ? localNifOf(netns, pkt.dst) !== undefined
+        : sameIp(f.ip, pkt.dst)),
+  );
+}
+
+const LEGACY_BACKENDS = new Set(['iptables-legacy', 'docker', 'kube-proxy']);
+
+/** DNAT by a forward the forwards discovery read from legacy iptables rules; true when applied. */
+function legacyForward(
+  w: Walk,
+  ctx: WalkContext,
+  netns: NetworkNamespace,
+  hook: FilterHook,
+  pkt: Packet,
+): boolean {
+  const f = forwardFor(ctx, netns, pkt, LEGACY_BACKENDS);
+  if (f === undefined || f.origin.kind !== 'iptables-legacy' || pkt.port === undefined)
+    return false;
+  const before = hostPort(pkt.dst, pkt.port);
+  pkt.port = f.targetPortMin + (pkt.port - f.portMin);
+  pkt.dst = f.targetIp;
+  const after = hostPort(pkt.dst, pkt.port);
+  w.nats.push({ netns, hook, type: 'dnat', before, after });
+  const chain = `iptables-legacy ${f.origin.family} ${f.origin.table} ${f.origin.chain}`;
+  push(
+    w,
+    ctx,
+    'nat',
+    netns,
+    `DNAT ${before} -> ${after} (forward of rule ${f.origin.index} in ${chain})`,
+    {
+      filter: { chain, handle: f.origin.index },
+    },
+  );
+  return true;
+}
+
 /**
  * Applies the NAT chains of `hook` (prerouting/output: destination; postrouting: source) to the
  * packet in place and records a `nat` hop; an undecidable NAT rule is recorded as a doubt.
@@ -445,8 +500,13 @@ function natHook(
   iif: Nif | undefined,
   oif: Nif | undefined,
 ): void {
+  if (w.reply) return;
   const filter = factsOf(ctx, netns)?.filter;
-  if (filter === undefined || w.reply) return; // unread: already doubted by the filter hooks
+  if (filter === undefined || filter.legacyTables.length > 0) {
+    // nf_tables unread or legacy iptables present: the forwards discovery read those NAT rules
+    if (hook !== 'postrouting' && legacyForward(w, ctx, netns, hook, pkt)) return;
+    if (filter === undefined) return; // unread: already doubted by the filter hooks
+  }
   const r = evaluateNat(filter, hook, {
     family: pkt.family,
     l4proto: L4[pkt.protocol],

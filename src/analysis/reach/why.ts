@@ -14,7 +14,17 @@ import type { NetworkNamespace, Nif } from '../../model/network.js';
 import { destinationCandidates, hopNetns, resolveEndpoint, type Endpoint } from './endpoints.js';
 import { ipFamily } from './ip.js';
 import type { ReachAnswer, ReachReason } from './types.js';
-import { findListener, newWalk, walkPacket, type Packet, type WalkContext } from './walk.js';
+import {
+  findListener,
+  forwardFor,
+  newWalk,
+  walkPacket,
+  type Packet,
+  type WalkContext,
+} from './walk.js';
+
+/** Back-ends whose forwards are user-space proxies listening on the original port. */
+const PROXY_BACKENDS: ReadonlySet<string> = new Set(['docker-proxy']);
 
 /** A `why` question. */
 export interface ReachQuery {
@@ -105,6 +115,30 @@ function answerOne(
       return finish('unreachable', { hop, reason: l.reason, message: l.message });
     }
     listener = l.listener;
+    // a user-space forwarder (docker-proxy) listening here: its target must be served too
+    const proxy = forwardFor(ctx, end.netns, pkt, PROXY_BACKENDS);
+    if (proxy !== undefined && proxy.resolution !== undefined) {
+      const target = `${proxy.targetIp}:${proxy.targetPortMin + ((pkt.port ?? 0) - proxy.portMin)}`;
+      const res = proxy.resolution;
+      if (!res.resolved || res.ports.length === 0) {
+        const hop = w.hops.length;
+        const why = res.resolved ? 'nothing listens there' : res.detail;
+        w.hops.push({
+          step: 'listener',
+          netns: hopNetns(ctx.result, end.netns),
+          text: `docker-proxy forwards ${pkt.protocol} port ${pkt.port ?? ''} to ${target}: ${why}`,
+          ok: false,
+        });
+        return finish('unreachable', {
+          hop,
+          reason: 'forward-target-unserved',
+          message: `the docker-proxy forward of port ${pkt.port ?? ''} goes to ${target}, but ${why}`,
+        });
+      }
+      w.notes.push(
+        `docker-proxy forwards port ${pkt.port ?? ''} to ${target} (served by ${res.servers.map((o) => `${o.process.comm}(${o.process.pid})`).join(', ')})`,
+      );
+    }
     const who = l.listener.tenants.length > 0 ? ` (${l.listener.tenants.join(', ')})` : '';
     const procs = l.listener.processes.map((p) => `${p.comm}(${p.pid})`).join(', ');
     w.hops.push({
