@@ -6,3 +6,4 @@
  * lint (`lint/`) and the diff of two v1 documents (`diff/`). Pure functions, no I/O.
  */
 export * from './reach/index.js';
+export * from './lint/index.js';

@@ -27,9 +27,9 @@ export interface Endpoint {
 
 /** Display name of a netns: its tenants' names, else its reference, else `net:[ino]`. */
 export function netnsName(result: DiscoveryResult, ino: number): string {
+  if (result.namespaces.initial.net?.id.ino === ino) return 'host';
   const tenants = result.tenants.get(ino) ?? [];
   const names = [...new Set(tenants.map((t) => t.name))];
-  if (result.namespaces.initial.net?.id.ino === ino) names.unshift('host');
   if (names.length > 0) return names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
   const ns = result.network.netns.get(ino)?.ns;
   return ns?.ref.join(':') || `net:[${ino}]`;

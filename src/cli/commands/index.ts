@@ -10,6 +10,7 @@ import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { lintCommand } from './lint.js';
 import { whyCommand } from './why.js';
 
 /** All subcommands in the order `--help` lists them. */
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CliCommand[] = [
   portsCommand,
   containersCommand,
   whyCommand,
+  lintCommand,
 ];
