@@ -7,3 +7,4 @@
  */
 export * from './reach/index.js';
 export * from './lint/index.js';
+export * from './diff/index.js';

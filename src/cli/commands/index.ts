@@ -6,6 +6,7 @@
  */
 import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
+import { diffCommand } from './diff.js';
 import { dumpCommand } from './dump.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly CliCommand[] = [
   containersCommand,
   whyCommand,
   lintCommand,
+  diffCommand,
 ];
