@@ -19,7 +19,8 @@ const LAYERS = [
   ['api'],
   // analysis reads v1 documents (diff) and names objects by v1 id: it sits above api
   ['analysis', 'store'],
-  ['server', 'cli'],
+  ['server'],
+  ['cli'],
 ];
 
 /**
@@ -43,7 +44,8 @@ function zoneConfigs() {
     const higher = LAYERS.slice(rank + 1).flat();
     for (const folder of group) {
       // Within the bottom rank: errors imports nothing, util may import errors, model may
-      // import errors (for problems) but not util. Peers elsewhere (cli vs server) are separate.
+      // import errors (for problems) but not util. cli sits above server
+      // (`ghostwire serve` starts the server).
       let peers = group.filter((f) => f !== folder);
       if (rank === 0)
         peers = folder === 'errors' ? ['util', 'model'] : folder === 'util' ? ['model'] : ['util'];

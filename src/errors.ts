@@ -201,6 +201,52 @@ export const ERROR_CODES = {
     'GW_ERR_API_INVALID',
     'A v1 document failed its own consistency check (dangling reference).',
   ),
+  // --- HTTP service (src/server): the `code` of every JSON error body
+  GW_ERR_HTTP_NOT_FOUND: def('GW_ERR_HTTP_NOT_FOUND', 'No such API route or resource (HTTP 404).'),
+  GW_ERR_HTTP_METHOD: def(
+    'GW_ERR_HTTP_METHOD',
+    'The route exists but not for this HTTP method (HTTP 405, see the Allow header).',
+  ),
+  GW_ERR_HTTP_UNAUTHORIZED: def(
+    'GW_ERR_HTTP_UNAUTHORIZED',
+    'The service requires a token and the request carried none or a wrong one (HTTP 401).',
+  ),
+  GW_ERR_HTTP_FORBIDDEN: def(
+    'GW_ERR_HTTP_FORBIDDEN',
+    'A cross-origin websocket or a foreign Host header on a loopback-only service (HTTP 403).',
+  ),
+  GW_ERR_HTTP_BAD_REQUEST: def(
+    'GW_ERR_HTTP_BAD_REQUEST',
+    'The request is malformed: bad query parameter, header or body (HTTP 400/413/431).',
+  ),
+  GW_ERR_HTTP_UPGRADE_REQUIRED: def(
+    'GW_ERR_HTTP_UPGRADE_REQUIRED',
+    'A websocket route was requested without a websocket upgrade (HTTP 426).',
+  ),
+  GW_ERR_HTTP_UNAVAILABLE: def(
+    'GW_ERR_HTTP_UNAVAILABLE',
+    'The service is not ready yet or is shutting down (HTTP 503).',
+  ),
+  GW_ERR_HTTP_INTERNAL: def(
+    'GW_ERR_HTTP_INTERNAL',
+    'An unexpected server error; details are in the service log, never in the response (HTTP 500).',
+  ),
+  GW_ERR_SERVER_DISCOVERY: def(
+    'GW_ERR_SERVER_DISCOVERY',
+    'A discovery in the service worker could not run at all (HTTP 500).',
+  ),
+  GW_ERR_SERVER_DISCOVERY_TIMEOUT: def(
+    'GW_ERR_SERVER_DISCOVERY_TIMEOUT',
+    'A discovery did not finish within the service deadline; the worker was replaced (HTTP 503).',
+  ),
+  GW_ERR_SERVER_WORKER: def(
+    'GW_ERR_SERVER_WORKER',
+    'The discovery worker thread failed or exited; the next request starts a new one (HTTP 500).',
+  ),
+  GW_ERR_SERVER_LISTEN: def(
+    'GW_ERR_SERVER_LISTEN',
+    'The service could not listen on the requested address (in use, no permission, bad address).',
+  ),
 } as const;
 
 /** Union of all registered error codes. */

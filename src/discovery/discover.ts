@@ -36,7 +36,11 @@ export interface DiscoveryPhases {
   namespaces(
     opts: DiscoverOptions,
   ): PhaseResult<NamespaceModel> | Promise<PhaseResult<NamespaceModel>>;
-  network(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<NetworkModel>>;
+  /** Network phase; `stepsMs` are its own step timings (→ `timings.networkSteps`). */
+  network(
+    namespaces: NamespaceModel,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<NetworkModel> & { readonly stepsMs?: Readonly<Record<string, number>> }>;
   /** Container engines and their containers; runs concurrently with `network`. */
   containers?(
     namespaces: NamespaceModel,
@@ -195,9 +199,11 @@ export async function runDiscovery(
   );
 
   let network: NetworkModel;
+  let networkSteps: Readonly<Record<string, number>> | undefined;
   try {
     const r = await phases.network(namespaces, opts);
     network = r.value;
+    networkSteps = r.stepsMs;
     problems.push(...r.problems);
   } catch (e: unknown) {
     rethrowFatal(e);
@@ -278,6 +284,7 @@ export async function runDiscovery(
       ...(forwards === undefined ? {} : { forwardsMs: tFwd - tPorts }),
       hostMs: t4 - tFwd,
       totalMs: t4 - t0,
+      ...(networkSteps === undefined ? {} : { networkSteps }),
     },
     startedAtNs,
   };

@@ -63,11 +63,13 @@ export {
  */
 export const DEFAULT_PHASES: DiscoveryPhases = {
   namespaces: (opts) => discoverNamespaces({ procRoot: opts.procRoot ?? '/proc' }),
-  network: (namespaces, opts) =>
-    discoverNetwork(namespaces, {
+  network: async (namespaces, opts) => {
+    const r = await discoverNetwork(namespaces, {
       procRoot: opts.procRoot ?? '/proc',
       sysfsRoot: opts.sysfsRoot ?? '/sys',
-    }),
+    });
+    return { value: r.value, problems: r.problems, stepsMs: r.stats.timings };
+  },
   containers: (namespaces, opts) =>
     discoverContainers(
       opts.context ?? defaultDiscoveryContext(),

@@ -43,6 +43,11 @@ export interface DiscoveryTimings {
   readonly forwardsMs?: number;
   readonly hostMs: number;
   readonly totalMs: number;
+  /**
+   * The network phase's own steps (open+sockets, dumps, model, nsids, ethtool, relations,
+   * close) in ms, of this run; absent when the phase reported none (failed, or a test phase).
+   */
+  readonly networkSteps?: Readonly<Record<string, number>>;
 }
 
 /** Result of one discovery run. */

@@ -111,11 +111,15 @@ export interface Forward {
   /** Original destination port range (inclusive; 0..65535 = every port). */
   readonly portMin: number;
   readonly portMax: number;
+  /** `/etc/services` name of `portMin` for the protocol, '' if unknown. */
+  readonly serviceName: string;
   /** Target IP (after DNAT). */
   readonly targetIp: string;
   /** Target port range (equals the original range when the rule keeps the port). */
   readonly targetPortMin: number;
   readonly targetPortMax: number;
+  /** `/etc/services` name of `targetPortMin`, '' if unknown. */
+  readonly targetServiceName: string;
   /** Set by the resolution step. */
   resolution: ForwardResolution | undefined;
 }

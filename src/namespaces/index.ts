@@ -9,9 +9,9 @@
  */
 export {
   discoverNamespaces,
-  lastDiscoveryStats,
   type DiscoverNamespacesOptions,
   type DiscoveryStats,
+  type NamespacePhaseResult,
 } from './discover.js';
 export { openNamespace, openRef, spawnMountHelper, viewByRef, type MountNsView } from './open.js';
 export { existingPathInRoot, hostPathInRoot } from './root-path.js';

@@ -42,6 +42,8 @@ function forward(t: Topology, ip: string, served: boolean): Forward {
     targetIp: '10.0.0.2',
     targetPortMin: 80,
     targetPortMax: 80,
+    serviceName: '',
+    targetServiceName: 'http',
     resolution: served
       ? {
           resolved: true,

@@ -7,6 +7,7 @@
  * change is api/v2.
  */
 export type * from './types.js';
+export type * from './events.js';
 export {
   CREATOR,
   CREATOR_ID,
@@ -50,3 +51,6 @@ export {
   tunTapProcessorsV1,
   unknownDnsV1,
 } from './tenants.js';
+export { FEED_EVENT_TYPES, FEED_SOURCES } from './events.js';
+export { podOf, toTargetsV1, type TargetDiscoveryResultV1, type TargetV1 } from './targets.js';
+export { openApiV1 } from './openapi.js';

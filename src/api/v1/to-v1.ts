@@ -9,6 +9,8 @@
  * set when non-empty. Every decision that departs from the Go engine is listed in
  * docs/api-v1.md.
  */
+import type { Forward } from '../../model/forward.js';
+import { forwardedPortsV1 } from './forwarded-ports.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Namespace, Process } from '../../model/namespace.js';
 import type { NetworkNamespace, Nif } from '../../model/network.js';
@@ -63,6 +65,7 @@ interface NetnsExtras {
   readonly dns: ReadonlyMap<number, DnsConfig>;
   readonly processors: TunTapProcessors;
   readonly ports: ReadonlyMap<number, readonly Port[]>;
+  readonly forwards: ReadonlyMap<number, readonly Forward[]>;
   /** `container-idref` of the tenant leading a process, if that tenant is in the document. */
   readonly containerIdref: (p: Process) => string | undefined;
 }
@@ -156,7 +159,9 @@ function netnsV1(
     'transport-ports': transportPortsV1(extras.ports.get(ns.id.ino), (o) =>
       extras.containerIdref(o.process),
     ),
-    'forwarded-ports': { ipv4: [], ipv6: [] },
+    'forwarded-ports': forwardedPortsV1(extras.forwards.get(ns.id.ino), inDoc, (o) =>
+      extras.containerIdref(o.process),
+    ),
   };
 }
 
@@ -209,6 +214,7 @@ export function toV1(result: DiscoveryResult, opts: ToV1Options): DiscoveryResul
     dns: result.dns,
     processors: result.tunTapProcessors,
     ports: result.ports,
+    forwards: result.forwards ?? new Map(),
     containerIdref: containerIdrefResolver(result.tenants, selectedInos),
   };
 

@@ -20,6 +20,7 @@ import type { PhaseResult, Problem } from '../../model/problem.js';
 import { NETLINK_NETFILTER } from '../../native/index.js';
 import type { BatchOptions, Transport } from '../../netlink/index.js';
 import { openNetnsSockets } from '../netns-sockets.js';
+import { loadServices, serviceName, type ServiceDb } from '../ports/services.js';
 import { netnsSubject } from '../subject.js';
 import { isDockerProxy, parseDockerProxy } from './docker-proxy.js';
 import { readLegacyNatTables, type LegacyReader } from './legacy.js';
@@ -41,6 +42,8 @@ export interface DiscoverForwardsOptions {
   readonly transport?: Transport;
   /** iptables-legacy reader (tests; default: the native getsockopt shim). */
   readonly legacy?: LegacyReader | false;
+  /** services(5) database (default `/etc/services`). */
+  readonly servicesPath?: string;
   /** Filled with counters of what was done. */
   readonly stats?: ForwardDiscoveryStats;
 }
@@ -82,7 +85,7 @@ function problem(code: ErrorCode, ns: Namespace, message: string, e?: unknown): 
     : { code, message, subject: netnsSubject(ns), cause };
 }
 
-function toForward(ns: Namespace, r: RawForward): Forward {
+function toForward(ns: Namespace, r: RawForward, services: ServiceDb): Forward {
   const origin: ForwardOrigin =
     r.source === 'iptables-legacy'
       ? {
@@ -108,9 +111,11 @@ function toForward(ns: Namespace, r: RawForward): Forward {
     ip: r.ip,
     portMin: r.portMin,
     portMax: r.portMax,
+    serviceName: serviceName(services, r.portMin, r.protocol),
     targetIp: r.targetIp,
     targetPortMin: r.targetPortMin,
     targetPortMax: r.targetPortMax,
+    targetServiceName: serviceName(services, r.targetPortMin, r.protocol),
     resolution: undefined,
   };
 }
@@ -120,6 +125,7 @@ export function forwardsOfTables(
   ns: Namespace,
   tables: readonly NatTable[],
   problems: Problem[],
+  services: ServiceDb = new Map(),
 ): Forward[] {
   const out: Forward[] = [];
   for (const t of tables) {
@@ -132,7 +138,7 @@ export function forwardsOfTables(
           `${t.source === 'iptables-legacy' ? 'iptables-legacy' : familyName(t.family)} table ${t.name}, chain ${p.chain}, rule ${p.handle}: ${p.message}`,
         ),
       );
-    for (const f of w.forwards) out.push(toForward(ns, f));
+    for (const f of w.forwards) out.push(toForward(ns, f, services));
   }
   return out;
 }
@@ -142,6 +148,7 @@ export function addDockerProxyForwards(
   namespaces: NamespaceModel,
   byNetns: Map<number, Forward[]>,
   only?: ReadonlySet<number>,
+  services: ServiceDb = new Map(),
 ): void {
   for (const p of namespaces.processes.values()) {
     if (!isDockerProxy(p)) continue;
@@ -168,9 +175,11 @@ export function addDockerProxyForwards(
       ip: d.hostIp,
       portMin: d.hostPort,
       portMax: d.hostPort,
+      serviceName: serviceName(services, d.hostPort, d.protocol),
       targetIp: d.containerIp,
       targetPortMin: d.containerPort,
       targetPortMax: d.containerPort,
+      targetServiceName: serviceName(services, d.containerPort, d.protocol),
       resolution: undefined,
     });
   }
@@ -200,6 +209,12 @@ export async function discoverForwards(
     .map((ns) => ({ ns, nsFd: undefined, sock: undefined }));
   stats.netns += slots.length;
   const tables = new Map<number, NatTable[]>();
+  let services: ServiceDb;
+  try {
+    services = loadServices(opts.servicesPath);
+  } catch {
+    services = new Map(); // the ports phase records GW_ERR_PORTS_SERVICES for the same file
+  }
   try {
     const live = openNetnsSockets(
       slots,
@@ -257,7 +272,7 @@ export async function discoverForwards(
     for (const s of live) {
       const nft = dump.tables.get(s.ns.id.ino) ?? [];
       const all = [...nft, ...(tables.get(s.ns.id.ino) ?? [])];
-      value.set(s.ns.id.ino, forwardsOfTables(s.ns, all, problems));
+      value.set(s.ns.id.ino, forwardsOfTables(s.ns, all, problems, services));
     }
   } finally {
     for (const s of slots) {
@@ -265,7 +280,7 @@ export async function discoverForwards(
       if (s.sock !== undefined) closeSync(s.sock);
     }
   }
-  addDockerProxyForwards(namespaces, value, opts.only);
+  addDockerProxyForwards(namespaces, value, opts.only, services);
   const all = [...value.values()].flat();
   resolveForwards(all, network, ports);
   stats.forwards += all.length;

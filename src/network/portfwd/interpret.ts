@@ -190,7 +190,21 @@ function keyFields(
 ): Array<{ field: Field; offset: number; len: number }> {
   const start = regSlot(sreg);
   if (start === undefined) return [];
-  const lens = set.fieldLengths ?? [set.keyLen];
+  let lens: readonly number[] | undefined = set.fieldLengths;
+  if (lens === undefined) {
+    // no NFTA_SET_DESC_CONCAT (only sent for some sets): the loaded registers tell the layout
+    const derived: number[] = [];
+    let covered = 0;
+    for (let slot = start; covered < set.keyLen && slot < 16;) {
+      const v = regs[slot];
+      const len = v === undefined ? set.keyLen - covered : v.k === 'field' ? v.len : v.bytes.length;
+      derived.push(Math.min(len, set.keyLen - covered));
+      const padded = Math.ceil(len / 4) * 4;
+      covered += padded;
+      slot += padded / 4;
+    }
+    lens = derived.length === 0 ? [set.keyLen] : derived;
+  }
   const out: Array<{ field: Field; offset: number; len: number }> = [];
   let slot = start;
   let offset = 0;
