@@ -6,6 +6,7 @@
  * family by importing its plugin here (one line); nothing registers itself by import.
  */
 import type { RoutePlugin } from '../context.js';
+import { analysisRoutes } from './analysis.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
@@ -19,4 +20,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   openapiRoutes,
   eventRoutes,
+  analysisRoutes,
 ];
