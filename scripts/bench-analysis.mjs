@@ -33,7 +33,7 @@ const imp = (p) => import(join(ROOT, 'dist', p));
 const { discover, configureDefaultDiscoveryContext, closeDefaultDiscoveryContext } =
   await imp('discovery/index.js');
 const { readNetnsFacts } = await imp('network/index.js');
-const { why, lint, diffV1 } = await imp('analysis/index.js');
+const { why, lint, diffV1, LINT_RULES } = await imp('analysis/index.js');
 const { toV1 } = await imp('api/v1/index.js');
 
 const time = async (fn) => {
@@ -79,6 +79,10 @@ for (const n of opts.n) {
       const [t, f] = await time(() => lint({ result, facts }));
       lintT.push(t);
       findings = f.length;
+    }
+    for (const fam of LINT_RULES) {
+      const [t] = await time(() => fam.check({ result, facts }));
+      process.stderr.write(`bench-analysis: N=${n}: lint family ${fam.name} ${ms(t)}\n`);
     }
     const docA = toV1(result, { creatorVersion: 'bench' });
     const docB = toV1(await discover(), { creatorVersion: 'bench' });

@@ -161,6 +161,8 @@ function itemsOf(doc: DiscoveryResultV1): Map<DiffKind, Map<string, Item>> {
 }
 
 function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -198,10 +200,15 @@ export function diffV1(a: DiscoveryResultV1, b: DiscoveryResultV1): DiffResult {
         continue;
       }
       const fields: Record<string, readonly [unknown, unknown]> = {};
-      for (const f of new Set([...Object.keys(it.fields), ...Object.keys(now.fields)])) {
-        if (!same(it.fields[f], now.fields[f])) fields[f] = [it.fields[f], now.fields[f]];
+      let changed = false;
+      // items of one kind carry the same field names
+      for (const f in it.fields) {
+        if (!same(it.fields[f], now.fields[f])) {
+          fields[f] = [it.fields[f], now.fields[f]];
+          changed = true;
+        }
       }
-      if (Object.keys(fields).length > 0) {
+      if (changed) {
         changes.push({ kind, change: 'changed', ...base(now), fields });
         summary[kind].changed++;
       }

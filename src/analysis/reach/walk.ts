@@ -104,11 +104,15 @@ function carrierless(n: Nif): boolean {
 }
 
 /** Every nif terminating L2 (an IP stack) that frames sent on `start` can reach. */
-export function l2Reach(start: Nif): L2Result {
+export function l2Reach(start: Nif, stopAt?: string): L2Result {
   const out: L2Result = { endpoints: [], blocked: [], leaves: [] };
   const seen = new Set<Nif>([start]);
+  // with `stopAt`, the walk ends at the first station owning that address (ARP/ND is answered)
+  let found = false;
+  const owns = (n: Nif): boolean =>
+    stopAt !== undefined && n.addresses.some((a) => sameIp(a.address, stopAt));
   const receive = (r: Nif, via: Nif[]): void => {
-    if (seen.has(r)) return;
+    if (found || seen.has(r)) return;
     seen.add(r);
     if (!r.up) {
       out.blocked.push({ nif: r, reason: 'interface-down', message: `${r.name} is down` });
@@ -118,8 +122,10 @@ export function l2Reach(start: Nif): L2Result {
     if (master !== undefined && master.kind === 'bridge') {
       if (!seen.has(master)) {
         seen.add(master);
-        if (master.up) out.endpoints.push({ nif: master, via: [...via, r] });
-        else
+        if (master.up) {
+          out.endpoints.push({ nif: master, via: [...via, r] });
+          if (owns(master)) found = true;
+        } else
           out.blocked.push({
             nif: master,
             reason: 'interface-down',
@@ -127,10 +133,11 @@ export function l2Reach(start: Nif): L2Result {
           });
       }
       if (!master.up) return;
-      for (const q of master.ports) if (q !== r) transmit(q, [...via, r, master]);
+      for (const q of master.ports) if (q !== r && !found) transmit(q, [...via, r, master]);
       return;
     }
     out.endpoints.push({ nif: r, via });
+    if (owns(r)) found = true;
     for (const u of r.uppers)
       if (isUpper(u.kind) && u.up && !seen.has(u)) {
         seen.add(u);
@@ -138,6 +145,7 @@ export function l2Reach(start: Nif): L2Result {
       }
   };
   const transmit = (n: Nif, via: Nif[]): void => {
+    if (found) return;
     if (!n.up) {
       out.blocked.push({ nif: n, reason: 'interface-down', message: `${n.name} is down` });
       return;
@@ -815,7 +823,7 @@ export function walkPacket(
       `out of ${nifText(oif)} to ${gateway === undefined ? pkt.dst : `gateway ${gateway}`}`,
       { nif: hopNif(oif) },
     );
-    const l2 = l2Reach(oif);
+    const l2 = l2Reach(oif, nextHop);
     const owners = l2.endpoints.filter((ep) =>
       ep.nif.addresses.some((a) => sameIp(a.address, nextHop)),
     );
