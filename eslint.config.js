@@ -17,6 +17,7 @@ const LAYERS = [
   ['decorators'],
   ['discovery'],
   ['api'],
+  ['wiring'],
   ['server', 'cli'],
 ];
 
