@@ -15,7 +15,7 @@ import {
   type WiringModel,
 } from './index.js';
 
-const doc = (): DiscoveryResultV1 => toV1(buildScenario(), {});
+const doc = (): DiscoveryResultV1 => toV1(buildScenario(), { creatorVersion: '0.0.0' });
 const nifByName = (m: WiringModel, name: string): string =>
   Object.values(m.nifs).find((n) => n.name === name)!.id;
 
