@@ -94,7 +94,7 @@ export function wiringToSvg(m: WiringModel, l: WiringLayout, title = 'Ghostwire 
   );
   for (const g of l.groups)
     parts.push(
-      `<g class="group"><rect x="${g.box.x}" y="${g.box.y}" width="${g.box.w}" height="${g.box.h}" rx="8" fill="none" stroke="${C.group}" stroke-dasharray="6 4"/><text x="${g.box.x + 8}" y="${g.box.y + 17}" font-size="12" font-weight="bold" fill="${C.text}">${xmlEscape(clip(`${g.label}${g.collapsed ? ` (${g.netnsIds.length} collapsed)` : ''}`, 36))}</text></g>`,
+      `<g class="group"><rect x="${g.box.x}" y="${g.box.y}" width="${g.box.w}" height="${g.box.h}" rx="8" fill="none" stroke="${C.group}" stroke-dasharray="6 4"/><text x="${g.box.x + 8}" y="${g.box.y + 17}" font-size="12" font-weight="bold" fill="${C.text}">${xmlEscape(clip(`${g.label}${g.collapsed ? ` (${g.netnsIds.length} collapsed)` : ''}`, 36))}</text>${g.lines.map((ln) => `<text x="${g.box.x + 14}" y="${ln.y + 4}" font-size="11" fill="${C.text}">${xmlEscape(clip(m.netns[ln.netnsId]?.title ?? '', 36))}</text>`).join('')}</g>`,
     );
   for (const c of l.cards) {
     const ns = m.netns[c.netnsId];

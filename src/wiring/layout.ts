@@ -28,7 +28,6 @@ export const METRICS = {
   cardGap: 14,
   groupHeaderH: 26,
   groupPad: 8,
-  collapsedH: 30,
   laneW: 10,
   railW: 8,
   gutterMin: 72,
@@ -82,6 +81,8 @@ export interface GroupLayout {
   box: Box;
   collapsed: boolean;
   netnsIds: string[];
+  /** Collapsed: one line per member netns (vertical centre), where its wires end. */
+  lines: Array<{ netnsId: string; y: number }>;
 }
 
 /** A routed wire. */
@@ -201,7 +202,7 @@ export function layoutWiring(m: WiringModel, opts: LayoutOptions = {}): WiringLa
   const cards: CardLayout[] = [];
   const groups: GroupLayout[] = [];
   /** where a nif of a collapsed group is anchored */
-  const groupAnchor = new Map<string, GroupLayout>();
+  const groupAnchor = new Map<string, { g: GroupLayout; y: number }>();
 
   // Which host nifs are aligned with a visible card's peer: exactly one veth wire, peer drawn.
   const rightSet = new Set(right);
@@ -264,14 +265,19 @@ export function layoutWiring(m: WiringModel, opts: LayoutOptions = {}): WiringLa
         box: { x: 0, y: ry, w: M.cardW + 2 * M.groupPad, h: 0 },
         collapsed: collapsed.has(ns.group),
         netnsIds: members,
+        lines: [],
       };
       groups.push(g);
       ry += M.groupHeaderH;
     }
     if (g?.collapsed) {
-      g.box.h = M.collapsedH + M.groupHeaderH;
+      members.forEach((id, k) => {
+        const y = g.box.y + M.groupHeaderH + k * M.rowH + M.badgeH / 2;
+        g.lines.push({ netnsId: id, y });
+        for (const n of m.netns[id]!.nifIds) groupAnchor.set(n, { g, y });
+      });
+      g.box.h = M.groupHeaderH + members.length * M.rowH + M.groupPad;
       ry = g.box.y + g.box.h + M.cardGap;
-      for (const id of members) for (const n of m.netns[id]!.nifIds) groupAnchor.set(n, g);
       i = j;
       continue;
     }
@@ -322,14 +328,19 @@ export function layoutWiring(m: WiringModel, opts: LayoutOptions = {}): WiringLa
   }
 
   // --- host port area: aligned badges at their peers' height
+  const peerTop = (nifId: string): number | undefined => {
+    const b = badges[nifId];
+    if (b !== undefined) return b.box.y;
+    const g = groupAnchor.get(nifId);
+    return g !== undefined ? g.y - M.badgeH / 2 : undefined;
+  };
   aligned.sort(
     (a, b) =>
-      (badges[a.peer]?.box.y ?? 0) - (badges[b.peer]?.box.y ?? 0) ||
-      a.nif.name.localeCompare(b.nif.name),
+      (peerTop(a.peer) ?? 0) - (peerTop(b.peer) ?? 0) || a.nif.name.localeCompare(b.nif.name),
   );
   let py = hostTopEnd;
   for (const a of aligned) {
-    const want = badges[a.peer]?.box.y ?? py;
+    const want = peerTop(a.peer) ?? py;
     const top = Math.max(py, want);
     const indent = a.nif.bridgeId !== undefined ? railsW + 6 : railsW;
     badges[a.nif.id] = {
@@ -380,11 +391,11 @@ export function layoutWiring(m: WiringModel, opts: LayoutOptions = {}): WiringLa
           rel: col === 0 ? 'abs' : 'col',
         };
       }
-      const g = groupAnchor.get(e.nifId);
-      if (g !== undefined)
+      const ga = groupAnchor.get(e.nifId);
+      if (ga !== undefined)
         return {
           x: 0,
-          y: g.box.y + M.groupHeaderH + M.collapsedH / 2,
+          y: ga.y,
           col: 1,
           left: 0,
           right: M.cardW + 2 * M.groupPad,
@@ -448,8 +459,24 @@ export function layoutWiring(m: WiringModel, opts: LayoutOptions = {}): WiringLa
     const ps = pending.filter(
       (p) => p.gutter === g && !(g === 1 && Math.abs(p.a.y - p.b!.y) < 0.5),
     );
-    const ls = assignLanes(ps.map((p) => [p.a.y, p.b!.y]));
-    ps.forEach((p, k) => laneOf.set(p, ls[k]!));
+    // Wires sharing an end (a host NIC with many MACVLANs, a VXLAN underlay) share one lane:
+    // they fan out from it like a bus instead of taking a lane each.
+    const shared = new Map<string, Pending[]>();
+    for (const p of ps) {
+      const end = g === 1 ? (p.a.col === 0 ? p.wire.a : p.wire.b) : p.wire.b;
+      const key = end.type === 'nif' ? end.nifId : p.wire.id;
+      shared.set(key, [...(shared.get(key) ?? []), p]);
+    }
+    const buses = [...shared.values()];
+    const ls = assignLanes(
+      buses.map((bus) => [
+        Math.min(...bus.map((p) => Math.min(p.a.y, p.b!.y))),
+        Math.max(...bus.map((p) => Math.max(p.a.y, p.b!.y))),
+      ]),
+    );
+    buses.forEach((bus, k) => {
+      for (const p of bus) laneOf.set(p, ls[k]!);
+    });
     const n = ls.length > 0 ? Math.max(...ls) + 1 : 0;
     if (g === 1) lanes1 = n;
     else if (g === 2) lanes2 = n;

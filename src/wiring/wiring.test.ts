@@ -119,13 +119,18 @@ describe('layout and routing', () => {
     expect(w.points).toHaveLength(2);
   });
 
-  it('routes host-to-host wires in the left gutter and separates overlapping lanes', () => {
+  it('routes host-to-host wires in the left gutter; wires sharing an end share a lane', () => {
     const l = layoutWiring(m);
     const vlan = l.wires.find((x) => x.wire.kind === 'vlan')!;
     const vxlan = l.wires.find((x) => x.wire.kind === 'vxlan')!;
+    const ext = l.wires.filter((x) => x.wire.kind === 'external');
     expect(vlan.gutter).toBe(0);
     expect(vxlan.gutter).toBe(0);
-    expect(vlan.points[1]![0]).not.toBe(vxlan.points[1]![0]);
+    // both hang off eth0: one bus lane, fanning out
+    expect(vlan.points[1]![0]).toBe(vxlan.points[1]![0]);
+    expect(vlan.points[0]![1]).not.toBe(vxlan.points[0]![1]);
+    expect(ext.length).toBeGreaterThan(0);
+    expect(ext.every((x) => x.stub?.side === 'left')).toBe(true);
   });
 
   it('anchors wires into a collapsed group on the group box', () => {
@@ -139,6 +144,10 @@ describe('layout and routing', () => {
     const w = l.wires.find((x) => x.wire.kind === 'veth')!;
     expect(w.stub).toBeUndefined();
     expect(w.points.at(-1)![0]).toBe(g.box.x);
+    // one line per member netns, and the wire ends at that line, running straight
+    expect(g.lines).toHaveLength(1);
+    expect(w.points.at(-1)![1]).toBe(g.lines[0]!.y);
+    expect(w.points).toHaveLength(2);
   });
 });
 

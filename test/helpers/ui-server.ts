@@ -138,8 +138,8 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
 
 /** True when this checkout's CLI has `ghostwire serve`. */
 export function hasServeCommand(): boolean {
-  const r = spawnSync(join(ROOT, 'bin', 'ghostwire'), ['serve', '--help'], { encoding: 'utf8' });
-  return r.status === 0 && /serve/.test(r.stdout);
+  const r = spawnSync(join(ROOT, 'bin', 'ghostwire'), ['--help'], { encoding: 'utf8' });
+  return r.status === 0 && /^\s+serve\b/m.test(r.stdout);
 }
 
 /** Starts `bin/ghostwire serve` on a random loopback port; resolves its base URL. */

@@ -79,8 +79,9 @@ const Card = memo(function Card({
   detailsHref: string;
 }) {
   const b = card.box;
-  const upNames = badges
-    .map((x) => nifs[x.nifId])
+  // capture the whole netns: every operational interface, lo included (as Edgeshark does)
+  const upNames = ns.nifIds
+    .map((id) => nifs[id])
     .filter((n): n is NifNode => n !== undefined && capturable(n.operstate))
     .map((n) => n.name);
   return (
@@ -204,7 +205,15 @@ function NifBadge({
   );
 }
 
-function Group({ g, onToggle }: { g: GroupLayout; onToggle: (key: string) => void }) {
+function Group({
+  g,
+  onToggle,
+  model,
+}: {
+  g: GroupLayout;
+  onToggle: (key: string) => void;
+  model: WiringModel;
+}) {
   return (
     <div
       className={`group${g.collapsed ? ' collapsed' : ''}`}
@@ -221,6 +230,16 @@ function Group({ g, onToggle }: { g: GroupLayout; onToggle: (key: string) => voi
         {g.key.startsWith('pod:') ? 'pod' : 'project'} <strong>{g.label}</strong>{' '}
         <span className="muted">({g.netnsIds.length} netns)</span>
       </button>
+      {g.lines.map((ln) => (
+        <a
+          key={ln.netnsId}
+          className="group-line"
+          href={`n/${encodeURIComponent(slugOf(model, ln.netnsId))}`}
+          style={{ top: ln.y - g.box.y - 9 }}
+        >
+          {model.netns[ln.netnsId]?.title ?? ln.netnsId}
+        </a>
+      ))}
     </div>
   );
 }
@@ -331,8 +350,12 @@ export function WiringView() {
       h: s.clientHeight / zoom,
     });
   }, [zoom]);
+  // re-measure when the layout changes too (collapsing shrinks it and clamps the scroll
+  // position without a scroll event)
   useLayoutEffect(() => {
     measure();
+  }, [measure, layout]);
+  useLayoutEffect(() => {
     const on = (): void => measure();
     window.addEventListener('resize', on);
     return () => window.removeEventListener('resize', on);
@@ -592,7 +615,7 @@ export function WiringView() {
               style={{ width: layout.width, height: layout.height, transform: `scale(${zoom})` }}
             >
               {groups.map((g) => (
-                <Group key={g.key} g={g} onToggle={toggleGroup} />
+                <Group key={g.key} g={g} onToggle={toggleGroup} model={model} />
               ))}
               <svg className="wires" width={layout.width} height={layout.height} aria-label="wires">
                 <defs>
