@@ -331,7 +331,12 @@ export function buildWiringModel(doc: DiscoveryResultV1): WiringModel {
       id: ns.id,
       netnsid: ns.netnsid,
       isHost: i === hostIdx,
-      title: netnsTitle(tenants, ns.netnsid),
+      // the host is named by the host, not by its dozens of leader processes (those are in
+      // its details)
+      title:
+        i === hostIdx && doc.metadata.hostname !== ''
+          ? `host ${doc.metadata.hostname}`
+          : netnsTitle(tenants, ns.netnsid),
       tenants,
       group:
         i === hostIdx ? '' : project !== '' ? `project:${project}` : pod !== '' ? `pod:${pod}` : '',

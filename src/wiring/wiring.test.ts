@@ -27,6 +27,7 @@ describe('wiring model', () => {
     const titles = m.order.map((id) => m.netns[id]!.title);
     expect(titles).toContain('nginx(2345), sh(2400)');
     expect(titles.some((t) => t.includes('/run/netns/testns'))).toBe(true);
+    expect(titles[0]).toMatch(/^host /); // the host by its host name, not its processes
   });
 
   it('derives typed wires: veth, macvlan, vlan, vxlan, vf, tuntap and external', () => {

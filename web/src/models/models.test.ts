@@ -65,6 +65,7 @@ describe('search', () => {
   it('finds a container by IP, also inside its prefix', () => {
     const exact = search(d, model, '172.17.0.2');
     expect(exact.some((h) => h.kind === 'ip' && h.where === 'nginx(2345), sh(2400)')).toBe(true);
+    expect(exact[0]).toMatchObject({ kind: 'ip', where: 'nginx(2345), sh(2400)' }); // before the host's subnet
     const inside = search(d, model, '172.17.0.99');
     expect(inside.filter((h) => h.kind === 'subnet').map((h) => h.where)).toContain(
       'nginx(2345), sh(2400)',

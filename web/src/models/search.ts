@@ -106,8 +106,26 @@ export function search(doc: DiscoveryResultV1, m: WiringModel, query: string): S
     }
     if (hits.length >= MAX_HITS) break;
   }
-  return hits.slice(0, MAX_HITS);
+  // exact addresses and names first, "inside a subnet" last (stable within a rank)
+  return hits
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => RANK[a.h.kind] - RANK[b.h.kind] || a.i - b.i)
+    .map((x) => x.h)
+    .slice(0, MAX_HITS);
 }
+
+const RANK: Record<HitKind, number> = {
+  ip: 0,
+  container: 1,
+  pod: 1,
+  project: 1,
+  process: 2,
+  interface: 3,
+  mac: 3,
+  label: 4,
+  port: 5,
+  subnet: 6,
+};
 
 /** The netns ids with at least one hit. */
 export function matchingNetns(hits: readonly SearchHit[]): Set<string> {
