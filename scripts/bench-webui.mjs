@@ -20,13 +20,27 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+/* global window, document, requestAnimationFrame -- code in page.evaluate runs in the browser */
 import { chromium } from 'playwright-core';
 import { syntheticDoc } from './bench/synthetic-doc.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'web', 'dist');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 if (!existsSync(join(DIST, 'index.html'))) {
   process.stderr.write('bench-webui: web/dist missing: run npm run build first\n');
@@ -38,11 +52,14 @@ function serve(doc) {
   const index = readFileSync(join(DIST, 'index.html'), 'utf8');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/json') return res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    if (path === '/json')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     if (path === '/api/events') return res.writeHead(404).end();
     const file = normalize(join(DIST, path));
     if (path !== '/' && file.startsWith(DIST) && existsSync(file))
-      return res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      return res
+        .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
     res.writeHead(200, { 'content-type': 'text/html' }).end(index);
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
@@ -67,7 +84,9 @@ async function once(ctx, url) {
   });
   await page.goto(url);
   await page.waitForFunction(() => window.__gwFmp !== undefined, null, { timeout: 30_000 });
-  const fmp = await page.evaluate(() => window.__gwFmp - performance.getEntriesByType('navigation')[0].responseEnd);
+  const fmp = await page.evaluate(
+    () => window.__gwFmp - performance.getEntriesByType('navigation')[0].responseEnd,
+  );
   const scroll = await page.evaluate(async () => {
     const el = document.querySelector('.wiring-scroll');
     const t0 = performance.now();
@@ -81,19 +100,35 @@ async function once(ctx, url) {
     });
     await new Promise((r) => setTimeout(r, 300));
     const tasks = window.__gwLong.filter((t) => t.start >= t0);
-    return { ms: performance.now() - t0, height: el.scrollHeight, max: Math.max(0, ...tasks.map((t) => t.d)), over200: tasks.filter((t) => t.d > 200).length, cards: document.querySelectorAll('section.card').length };
+    return {
+      ms: performance.now() - t0,
+      height: el.scrollHeight,
+      max: Math.max(0, ...tasks.map((t) => t.d)),
+      over200: tasks.filter((t) => t.d > 200).length,
+      cards: document.querySelectorAll('section.card').length,
+    };
   });
   await page.close();
   return { fmp, ...scroll };
 }
 
-const ns = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const ns = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = Number(process.env.RUNS ?? 3);
 const exe = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const dir = mkdtempSync(join(tmpdir(), 'gwt-bench-chromium-'));
-const ctx = await chromium.launchPersistentContext(dir, { executablePath: exe, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+const ctx = await chromium.launchPersistentContext(dir, {
+  executablePath: exe,
+  headless: true,
+  args: FLAGS,
+  viewport: { width: 1400, height: 900 },
+});
 try {
-  console.log('| netns | first meaningful paint (median / max of runs) | scroll: longest task | tasks > 200 ms | cards in DOM at the end | scrolled height |');
+  console.log(
+    '| netns | first meaningful paint (median / max of runs) | scroll: longest task | tasks > 200 ms | cards in DOM at the end | scrolled height |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of ns.length > 0 ? ns : [100, 500]) {
     const server = await serve(syntheticDoc(n));
@@ -104,7 +139,9 @@ try {
     server.close();
     const f = runs.map((r) => r.fmp).sort((a, b) => a - b);
     const maxTask = Math.max(...runs.map((r) => r.max));
-    console.log(`| ${n} | ${f[Math.floor(f.length / 2)].toFixed(0)} ms / ${f.at(-1).toFixed(0)} ms | ${maxTask > 0 ? `${maxTask.toFixed(0)} ms` : 'none ≥ 50 ms'} | ${Math.max(...runs.map((r) => r.over200))} | ${runs[0].cards} | ${runs[0].height} px |`);
+    console.log(
+      `| ${n} | ${f[Math.floor(f.length / 2)].toFixed(0)} ms / ${f.at(-1).toFixed(0)} ms | ${maxTask > 0 ? `${maxTask.toFixed(0)} ms` : 'none ≥ 50 ms'} | ${Math.max(...runs.map((r) => r.over200))} | ${runs[0].cards} | ${runs[0].height} px |`,
+    );
   }
 } finally {
   await ctx.close();

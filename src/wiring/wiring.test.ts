@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toV1 } from '../api/v1/index.js';
 import type { DiscoveryResultV1 } from '../api/v1/types.js';
-import { buildScenario } from '../discovery/scenario.js';
+import { buildScenario } from '../../test/helpers/scenario.js';
 import {
   assignLanes,
   buildWiringModel,

@@ -6,11 +6,10 @@
  * fallback, `<base href>` rewritten to the mount prefix, `window.dynvars` injected with a CSP
  * nonce, a strict Content-Security-Policy), `/json` from a document function and `/api/events`
  * as Server-Sent Events (`event: <type>`, JSON data with `seq`) whenever `notify()` is called.
- * Used when the real service is not available in this checkout (the `serve` command lands on
- * its own branch); `startUi()` prefers `bin/ghostwire serve` when the CLI has it.
+ * Used when the real service is not available in this checkout (before `serve` was merged)
+ * its own branch) and for synthetic documents (the 500-netns scale test).
  */
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +33,7 @@ export function csp(nonce: string): string {
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    "img-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
@@ -102,7 +101,10 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       }).replace(/</g, '\\u003c');
       const html = index
         .replace('<base href="/" />', `<base href="${prefix}" />`)
-        .replace('</head>', `<script nonce="${nonce}">window.dynvars=${dynvars}</script></head>`);
+        .replace(
+          '<script>window.dynvars = {}</script>',
+          `<script nonce="${nonce}">window.dynvars = ${dynvars}</script>`,
+        );
       res.writeHead(200, {
         'content-type': TYPES['.html']!,
         'content-security-policy': csp(nonce),
@@ -132,47 +134,6 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
         for (const c of clients) c.end();
         server.close(() => r());
         server.closeAllConnections();
-      }),
-  };
-}
-
-/** True when this checkout's CLI has `ghostwire serve`. */
-export function hasServeCommand(): boolean {
-  const r = spawnSync(join(ROOT, 'bin', 'ghostwire'), ['--help'], { encoding: 'utf8' });
-  return r.status === 0 && /^\s+serve\b/m.test(r.stdout);
-}
-
-/** Starts `bin/ghostwire serve` on a random loopback port; resolves its base URL. */
-export async function startServe(
-  args: string[] = [],
-): Promise<{ url: string; child: ChildProcess; close: () => Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(
-    join(ROOT, 'bin', 'ghostwire'),
-    ['serve', '--listen', `127.0.0.1:${port}`, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${url}json`);
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error('ghostwire serve did not come up');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return {
-    url,
-    child,
-    close: () =>
-      new Promise<void>((r) => {
-        if (child.exitCode !== null) return r();
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
       }),
   };
 }

@@ -8,16 +8,20 @@ import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
 import { dumpCommand } from './dump.js';
 import { exportCommand } from './export.js';
+import { forwardsCommand } from './forwards.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { serveCommand } from './serve.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
   dumpCommand,
   nifsCommand,
   namespacesCommand,
   portsCommand,
+  forwardsCommand,
   containersCommand,
   exportCommand,
 ];

@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 /**
  * End-to-end: the web UI in a real headless Chromium (Debian `chromium` via playwright-core)
- * against Ghostwire serving real discovery — `ghostwire serve` when this checkout has it, else
- * the stand-in of test/helpers/ui-server.ts serving `web/dist` with the real `ghostwire dump`
- * document — on namespaces and a veth the test creates and Docker containers it starts (one
+ * against `ghostwire serve` (the built service, test/helpers/serve.ts; the stand-in of
+ * test/helpers/ui-server.ts only when the service is not built) on namespaces and a veth the
+ * test creates and Docker containers it starts (one
  * with a hostile label). Checks: the wiring draws the veth; search by IP finds the container; a
  * deep link by name opens its details (fuzzy "did you mean" for an unknown name); a container
  * started during the test appears without reload; capture URLs are exact; exports are valid
@@ -21,13 +21,8 @@ import type { DiscoveryResultV1 } from '../../../src/api/v1/types.js';
 import { syntheticDoc } from '../../../scripts/bench/synthetic-doc.mjs';
 import { launchBrowser } from '../../helpers/browser.js';
 import { makeNetns, type TestNetns } from '../../helpers/namespaces.js';
-import {
-  WEB_DIST,
-  hasServeCommand,
-  startServe,
-  startUiServer,
-  type UiServer,
-} from '../../helpers/ui-server.js';
+import { SERVE_BUILT, startServe } from '../../helpers/serve.js';
+import { WEB_DIST, startUiServer, type UiServer } from '../../helpers/ui-server.js';
 import { IMAGE, docker, gwtName, tryRun, unavailable } from '../engines/helpers.js';
 import { ensureBuilt } from '../v1/helpers.js';
 
@@ -131,9 +126,9 @@ describe.skipIf(skip !== undefined)('web UI in Chromium against real discovery',
         execFileSync('readlink', [`/proc/${pid}/ns/net`], { encoding: 'utf8' }),
       )?.[1],
     );
-    if (hasServeCommand()) {
+    if (SERVE_BUILT) {
       const s = await startServe();
-      server = s;
+      server = { url: s.url, close: async () => void (await s.stop()) };
     } else {
       server = await startUiServer({ doc: dumpDoc, enableMonolith: true });
     }

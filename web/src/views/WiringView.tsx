@@ -475,7 +475,8 @@ export function WiringView() {
       `${dyn.brand.toLowerCase()}-${timestamp(new Date())}.svg`,
     );
   const downloadPng = (): void => {
-    const url2 = URL.createObjectURL(new Blob([exportSvg()], { type: 'image/svg+xml' }));
+    // a data: URL, not blob:, so the strict CSP (img-src 'self' data:) allows it
+    const url2 = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(exportSvg())}`;
     const img = new Image();
     img.onload = () => {
       const scale = Math.min(2, 16000 / Math.max(layout.width, layout.height));
@@ -486,7 +487,6 @@ export function WiringView() {
       if (ctx === null) return;
       ctx.scale(scale, scale);
       ctx.drawImage(img, 0, 0);
-      URL.revokeObjectURL(url2);
       c.toBlob((b) => {
         if (b !== null) downloadBlob(b, `${dyn.brand.toLowerCase()}-${timestamp(new Date())}.png`);
       }, 'image/png');
