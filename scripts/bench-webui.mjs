@@ -101,6 +101,10 @@ async function once(ctx, url) {
     await new Promise((r) => setTimeout(r, 300));
     const tasks = window.__gwLong.filter((t) => t.start >= t0);
     return {
+      tasks: tasks
+        .filter((t) => t.d > 100)
+        .map((t) => `${Math.round(t.start - t0)}+${Math.round(t.d)}`)
+        .join(' '),
       ms: performance.now() - t0,
       height: el.scrollHeight,
       max: Math.max(0, ...tasks.map((t) => t.d)),
@@ -109,6 +113,10 @@ async function once(ctx, url) {
     };
   });
   await page.close();
+  if (process.env.BENCH_DEBUG === '1')
+    process.stderr.write(
+      `scroll ${Math.round(scroll.ms)} ms; tasks > 100 ms (start+duration): ${scroll.tasks}\n`,
+    );
   return { fmp, ...scroll };
 }
 

@@ -8,7 +8,7 @@ import { INITIAL_LIVE, agoText, changedNetns, liveReducer } from './feed';
 import { visibleNetns } from './filters';
 import { parseIp, prefixContains } from './ip';
 import { search } from './search';
-import { dice, resolveSlug, slugOf } from './slug';
+import { dice, resolveSlug, slugOf, slugsOf } from './slug';
 import { DEFAULT_FILTERS, basePath, formatUrl, parseUrl, relativePath } from './url-state';
 
 const doc = (): DiscoveryResultV1 => structuredClone(mock) as unknown as DiscoveryResultV1;
@@ -106,6 +106,8 @@ describe('slugs and fuzzy deep links', () => {
       found: true,
       netnsId: ng,
     });
+    const all = slugsOf(model);
+    for (const id of model.order) expect(all.get(id)).toBe(slugOf(model, id));
   });
   it('accepts a close name and offers "did you mean" otherwise', () => {
     expect(dice('web_1', 'web-1')).toBeGreaterThan(0.4);

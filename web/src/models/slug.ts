@@ -62,6 +62,25 @@ export function slugOf(m: WiringModel, netnsId: string): string {
   return bare !== t && uses === 1 ? bare : t;
 }
 
+/** The slugs of all netns at once (O(n); {@link slugOf} per netns is O(n) each). */
+export function slugsOf(m: WiringModel): Map<string, string> {
+  const uses = new Map<string, number>();
+  for (const id of m.order)
+    for (const name of netnsNames(m, id)) uses.set(name, (uses.get(name) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const id of m.order) {
+    const ns = m.netns[id]!;
+    const t = ns.tenants.find((x) => x.pod !== '')?.pod ?? ns.tenants.find((x) => !x.sandbox)?.name;
+    if (t === undefined) {
+      out.set(id, String(ns.netnsid));
+      continue;
+    }
+    const bare = t.replace(/\(\d+\)$/, '');
+    out.set(id, bare !== t && uses.get(bare) === 1 ? bare : t);
+  }
+  return out;
+}
+
 /** Resolves a slug. */
 export function resolveSlug(m: WiringModel, slug: string): SlugResult {
   if (/^\d+$/.test(slug)) {

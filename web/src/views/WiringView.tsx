@@ -30,7 +30,7 @@ import { KIND_DESCRIPTION, KIND_TEXT, KindIcon, OperIcon } from '../components/I
 import { TenantMarks } from '../components/TenantMarks';
 import { capturable, netnsTarget, notCapturableReason } from '../models/capture';
 import { matchingNetns, search } from '../models/search';
-import { slugOf } from '../models/slug';
+import { slugsOf } from '../models/slug';
 import { visibleNetns, hiddenByNoise } from '../models/filters';
 import { downloadBlob, timestamp } from '../models/download';
 
@@ -209,10 +209,12 @@ function Group({
   g,
   onToggle,
   model,
+  slugs,
 }: {
   g: GroupLayout;
   onToggle: (key: string) => void;
   model: WiringModel;
+  slugs: ReadonlyMap<string, string>;
 }) {
   return (
     <div
@@ -234,7 +236,7 @@ function Group({
         <a
           key={ln.netnsId}
           className="group-line"
-          href={`n/${encodeURIComponent(slugOf(model, ln.netnsId))}`}
+          href={`n/${encodeURIComponent(slugs.get(ln.netnsId) ?? '')}`}
           style={{ top: ln.y - g.box.y - 9 }}
         >
           {model.netns[ln.netnsId]?.title ?? ln.netnsId}
@@ -343,12 +345,21 @@ export function WiringView() {
   const measure = useCallback(() => {
     const s = scroller.current;
     if (s === null) return;
-    setView({
+    const next = {
       x: s.scrollLeft / zoom,
       y: s.scrollTop / zoom,
       w: s.clientWidth / zoom,
       h: s.clientHeight / zoom,
-    });
+    };
+    // re-render only when the viewport moved by a quarter of the overscan (or resized)
+    setView((v) =>
+      Math.abs(v.x - next.x) < OVERSCAN / 4 &&
+      Math.abs(v.y - next.y) < OVERSCAN / 4 &&
+      v.w === next.w &&
+      v.h === next.h
+        ? v
+        : next,
+    );
   }, [zoom]);
   // re-measure when the layout changes too (collapsing shrinks it and clamps the scroll
   // position without a scroll event)
@@ -436,6 +447,14 @@ export function WiringView() {
     w: view.w + 2 * OVERSCAN,
     h: view.h + 2 * OVERSCAN,
   };
+  const sx = Math.max(0, v.x);
+  const sy = Math.max(0, v.y);
+  const sv = {
+    x: sx,
+    y: sy,
+    w: Math.max(1, Math.min(layout.width, v.x + v.w) - sx),
+    h: Math.max(1, Math.min(layout.height, v.y + v.h) - sy),
+  };
   const cards = layout.cards.filter((c) => intersects(c.box, v));
   const groups = layout.groups.filter((g) => intersects(g.box, v));
   const wires = layout.wires.filter((w) =>
@@ -448,6 +467,7 @@ export function WiringView() {
     return m;
   }, [layout]);
   const docNetns = useMemo(() => new Map(doc['network-namespaces'].map((n) => [n.id, n])), [doc]);
+  const slugs = useMemo(() => slugsOf(model), [model]);
 
   const setZoomAt = (z: number): void => {
     const s = scroller.current;
@@ -615,9 +635,18 @@ export function WiringView() {
               style={{ width: layout.width, height: layout.height, transform: `scale(${zoom})` }}
             >
               {groups.map((g) => (
-                <Group key={g.key} g={g} onToggle={toggleGroup} model={model} />
+                <Group key={g.key} g={g} onToggle={toggleGroup} model={model} slugs={slugs} />
               ))}
-              <svg className="wires" width={layout.width} height={layout.height} aria-label="wires">
+              {/* only the overscanned viewport: a layout-sized SVG (50 000 px tall at 500 netns)
+                  is re-rasterised on every change */}
+              <svg
+                className="wires"
+                aria-label="wires"
+                style={{ left: sv.x, top: sv.y }}
+                width={sv.w}
+                height={sv.h}
+                viewBox={`${sv.x} ${sv.y} ${sv.w} ${sv.h}`}
+              >
                 <defs>
                   <marker
                     id="arrow"
@@ -706,7 +735,7 @@ export function WiringView() {
                     onSelect={onSelect}
                     capture={dyn.enableMonolith}
                     docNetns={docNetns.get(c.netnsId)}
-                    detailsHref={`n/${encodeURIComponent(slugOf(model, c.netnsId))}`}
+                    detailsHref={`n/${encodeURIComponent(slugs.get(c.netnsId) ?? '')}`}
                   />
                 );
               })}
