@@ -34,6 +34,7 @@ export function useLive(): [LiveState, () => void] {
   const [state, dispatch] = useReducer(liveReducer, INITIAL_LIVE);
   const inflight = useRef(false);
   const again = useRef(false);
+  const lastText = useRef('');
 
   const load = useCallback(async (): Promise<void> => {
     if (inflight.current) {
@@ -44,8 +45,13 @@ export function useLive(): [LiveState, () => void] {
     try {
       const r = await fetch('json', { headers: { accept: 'application/json' } });
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      const doc = (await r.json()) as DiscoveryResultV1;
-      dispatch({ type: 'loaded', doc, at: Date.now() });
+      const text = await r.text();
+      // an unchanged document keeps its objects: no model rebuild, no re-render of the cards
+      if (text === lastText.current) dispatch({ type: 'unchanged', at: Date.now() });
+      else {
+        lastText.current = text;
+        dispatch({ type: 'loaded', doc: JSON.parse(text) as DiscoveryResultV1, at: Date.now() });
+      }
     } catch (e: unknown) {
       dispatch({ type: 'load-failed', error: e instanceof Error ? e.message : String(e) });
     } finally {

@@ -44,6 +44,7 @@ export interface LiveState {
 /** Actions. */
 export type LiveAction =
   | { type: 'loaded'; doc: DiscoveryResultV1; at: number }
+  | { type: 'unchanged'; at: number }
   | { type: 'load-failed'; error: string }
   | { type: 'feed-open' }
   | { type: 'feed-error'; willRetry: boolean }
@@ -89,6 +90,8 @@ export function liveReducer(s: LiveState, a: LiveAction): LiveState {
       if (s.doc !== undefined) for (const ino of changedNetns(s.doc, a.doc)) changed[ino] = a.at;
       return { ...s, doc: a.doc, updatedAt: a.at, stale: false, changed, error: '' };
     }
+    case 'unchanged':
+      return { ...s, updatedAt: a.at, stale: false, error: '' };
     case 'load-failed':
       return { ...s, error: a.error, stale: false };
     case 'feed-open':

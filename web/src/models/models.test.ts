@@ -141,6 +141,9 @@ describe('feed reducer', () => {
     s = liveReducer(s, { type: 'loaded', doc: next, at: 3000 });
     expect(s.stale).toBe(false);
     expect(Object.keys(s.changed).map(Number)).toContain(next['network-namespaces'][1]!.netnsid);
+    const same = liveReducer(s, { type: 'unchanged', at: 4000 });
+    expect(same.doc).toBe(s.doc); // the same objects: nothing to re-render
+    expect(same.updatedAt).toBe(4000);
     s = liveReducer(s, { type: 'feed-error', willRetry: true });
     expect(s.connection).toBe('reconnecting');
     expect(liveReducer(s, { type: 'feed-unavailable' }).connection).toBe('static');
