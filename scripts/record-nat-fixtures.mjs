@@ -32,14 +32,19 @@ const created = [];
 
 function run(ns, cmd, ...args) {
   try {
-    execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('ip', ['netns', 'exec', ns, cmd, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   } catch (e) {
     throw new Error(`${cmd} ${args.join(' ')}: ${String(e.stderr ?? e.message).trim()}`);
   }
 }
 const nft = (ns, script) => {
   try {
-    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: script, stdio: ['pipe', 'ignore', 'pipe'] });
+    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], {
+      input: script,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
   } catch (e) {
     throw new Error(`nft: ${String(e.stderr ?? e.message).trim()}`);
   }
@@ -54,41 +59,271 @@ export const SCENARIOS = {
     const ip6t = (...a) => run(ns, 'ip6tables-nft', '-t', 'nat', ...a);
     ipt('-N', 'DOCKER');
     ipt('-A', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER');
-    ipt('-A', 'OUTPUT', '!', '-d', '127.0.0.0/8', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER');
+    ipt(
+      '-A',
+      'OUTPUT',
+      '!',
+      '-d',
+      '127.0.0.0/8',
+      '-m',
+      'addrtype',
+      '--dst-type',
+      'LOCAL',
+      '-j',
+      'DOCKER',
+    );
     ipt('-A', 'DOCKER', '-i', 'docker0', '-j', 'RETURN');
-    ipt('-A', 'DOCKER', '-d', '127.0.0.1/32', '!', '-i', 'docker0', '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80');
-    ipt('-A', 'DOCKER', '!', '-i', 'docker0', '-p', 'udp', '-m', 'udp', '--dport', '5353', '-j', 'DNAT', '--to-destination', '172.17.0.2:53');
-    ipt('-A', 'DOCKER', '!', '-i', 'docker0', '-p', 'tcp', '-m', 'tcp', '--dport', '9000:9001', '-j', 'DNAT', '--to-destination', '172.17.0.3:90-91');
+    ipt(
+      '-A',
+      'DOCKER',
+      '-d',
+      '127.0.0.1/32',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '8080',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.0.2:80',
+    );
+    ipt(
+      '-A',
+      'DOCKER',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'udp',
+      '-m',
+      'udp',
+      '--dport',
+      '5353',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.0.2:53',
+    );
+    ipt(
+      '-A',
+      'DOCKER',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '9000:9001',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.0.3:90-91',
+    );
     ipt('-N', 'DOCKER_OUTPUT');
     ipt('-A', 'OUTPUT', '-d', '127.0.0.11/32', '-j', 'DOCKER_OUTPUT');
-    ipt('-A', 'DOCKER_OUTPUT', '-d', '127.0.0.11/32', '-p', 'tcp', '-m', 'tcp', '--dport', '53', '-j', 'DNAT', '--to-destination', '127.0.0.11:37041');
-    ipt('-A', 'DOCKER_OUTPUT', '-d', '127.0.0.11/32', '-p', 'udp', '-m', 'udp', '--dport', '53', '-j', 'DNAT', '--to-destination', '127.0.0.11:52317');
+    ipt(
+      '-A',
+      'DOCKER_OUTPUT',
+      '-d',
+      '127.0.0.11/32',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '53',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '127.0.0.11:37041',
+    );
+    ipt(
+      '-A',
+      'DOCKER_OUTPUT',
+      '-d',
+      '127.0.0.11/32',
+      '-p',
+      'udp',
+      '-m',
+      'udp',
+      '--dport',
+      '53',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '127.0.0.11:52317',
+    );
     ip6t('-N', 'DOCKER');
     ip6t('-A', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER');
-    ip6t('-A', 'DOCKER', '-d', '::1/128', '!', '-i', 'docker0', '-p', 'tcp', '-m', 'tcp', '--dport', '8443', '-j', 'DNAT', '--to-destination', '[fd00:dead::2]:443');
+    ip6t(
+      '-A',
+      'DOCKER',
+      '-d',
+      '::1/128',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '8443',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '[fd00:dead::2]:443',
+    );
   },
   // kube-proxy iptables mode: a ClusterIP service with two endpoints and its NodePort
   'kube-iptables'(ns) {
     const ipt = (...a) => run(ns, 'iptables-nft', '-t', 'nat', ...a);
-    for (const c of ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-MARK-MASQ', 'KUBE-SVC-WEB', 'KUBE-EXT-WEB', 'KUBE-SEP-AAA', 'KUBE-SEP-BBB']) ipt('-N', c);
-    ipt('-A', 'PREROUTING', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES');
-    ipt('-A', 'OUTPUT', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES');
+    for (const c of [
+      'KUBE-SERVICES',
+      'KUBE-NODEPORTS',
+      'KUBE-MARK-MASQ',
+      'KUBE-SVC-WEB',
+      'KUBE-EXT-WEB',
+      'KUBE-SEP-AAA',
+      'KUBE-SEP-BBB',
+    ])
+      ipt('-N', c);
+    ipt(
+      '-A',
+      'PREROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service portals',
+      '-j',
+      'KUBE-SERVICES',
+    );
+    ipt(
+      '-A',
+      'OUTPUT',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service portals',
+      '-j',
+      'KUBE-SERVICES',
+    );
     ipt('-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', '0x4000');
-    ipt('-A', 'KUBE-SERVICES', '-d', '10.96.0.10/32', '-p', 'tcp', '-m', 'comment', '--comment', 'default/web:http cluster IP', '-m', 'tcp', '--dport', '80', '-j', 'KUBE-SVC-WEB');
-    ipt('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', 'kubernetes service nodeports', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'KUBE-NODEPORTS');
-    ipt('-A', 'KUBE-NODEPORTS', '-p', 'tcp', '-m', 'comment', '--comment', 'default/web:http', '-m', 'tcp', '--dport', '30080', '-j', 'KUBE-EXT-WEB');
+    ipt(
+      '-A',
+      'KUBE-SERVICES',
+      '-d',
+      '10.96.0.10/32',
+      '-p',
+      'tcp',
+      '-m',
+      'comment',
+      '--comment',
+      'default/web:http cluster IP',
+      '-m',
+      'tcp',
+      '--dport',
+      '80',
+      '-j',
+      'KUBE-SVC-WEB',
+    );
+    ipt(
+      '-A',
+      'KUBE-SERVICES',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service nodeports',
+      '-m',
+      'addrtype',
+      '--dst-type',
+      'LOCAL',
+      '-j',
+      'KUBE-NODEPORTS',
+    );
+    ipt(
+      '-A',
+      'KUBE-NODEPORTS',
+      '-p',
+      'tcp',
+      '-m',
+      'comment',
+      '--comment',
+      'default/web:http',
+      '-m',
+      'tcp',
+      '--dport',
+      '30080',
+      '-j',
+      'KUBE-EXT-WEB',
+    );
     ipt('-A', 'KUBE-EXT-WEB', '-j', 'KUBE-MARK-MASQ');
     ipt('-A', 'KUBE-EXT-WEB', '-j', 'KUBE-SVC-WEB');
-    ipt('-A', 'KUBE-SVC-WEB', '-m', 'comment', '--comment', 'default/web:http -> 10.244.1.5:8080', '-m', 'statistic', '--mode', 'random', '--probability', '0.5', '-j', 'KUBE-SEP-AAA');
-    ipt('-A', 'KUBE-SVC-WEB', '-m', 'comment', '--comment', 'default/web:http -> 10.244.2.7:8080', '-j', 'KUBE-SEP-BBB');
+    ipt(
+      '-A',
+      'KUBE-SVC-WEB',
+      '-m',
+      'comment',
+      '--comment',
+      'default/web:http -> 10.244.1.5:8080',
+      '-m',
+      'statistic',
+      '--mode',
+      'random',
+      '--probability',
+      '0.5',
+      '-j',
+      'KUBE-SEP-AAA',
+    );
+    ipt(
+      '-A',
+      'KUBE-SVC-WEB',
+      '-m',
+      'comment',
+      '--comment',
+      'default/web:http -> 10.244.2.7:8080',
+      '-j',
+      'KUBE-SEP-BBB',
+    );
     ipt('-A', 'KUBE-SEP-AAA', '-s', '10.244.1.5/32', '-j', 'KUBE-MARK-MASQ');
-    ipt('-A', 'KUBE-SEP-AAA', '-p', 'tcp', '-m', 'tcp', '-j', 'DNAT', '--to-destination', '10.244.1.5:8080');
+    ipt(
+      '-A',
+      'KUBE-SEP-AAA',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '10.244.1.5:8080',
+    );
     ipt('-A', 'KUBE-SEP-BBB', '-s', '10.244.2.7/32', '-j', 'KUBE-MARK-MASQ');
-    ipt('-A', 'KUBE-SEP-BBB', '-p', 'tcp', '-m', 'tcp', '-j', 'DNAT', '--to-destination', '10.244.2.7:8080');
+    ipt(
+      '-A',
+      'KUBE-SEP-BBB',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '10.244.2.7:8080',
+    );
   },
   // kube-proxy nftables mode: its own table with the service-ips verdict map
   'kube-nft'(ns) {
-    nft(ns, `table ip kube-proxy {
+    nft(
+      ns,
+      `table ip kube-proxy {
   chain endpoint-AAA {
     ip saddr 10.244.1.5 meta mark set 0x4000
     meta l4proto tcp dnat to 10.244.1.5:8080
@@ -115,12 +350,15 @@ export const SCENARIOS = {
     jump services
   }
 }
-`);
+`,
+    );
   },
   // native nftables dnat in ip, ip6 and inet tables, with anonymous and named maps, an
   // interval, a redirect and a map rule referencing a set that is deleted below
   'nft-native'(ns) {
-    nft(ns, `table ip web {
+    nft(
+      ns,
+      `table ip web {
   map ports { type inet_service : ipv4_addr . inet_service; elements = { 81 : 10.0.0.4 . 8081, 82 : 10.0.0.5 . 8082 } }
   chain pre {
     type nat hook prerouting priority dstnat; policy accept;
@@ -155,7 +393,8 @@ table ip filter {
     tcp dport 22 accept
   }
 }
-`);
+`,
+    );
   },
   // iptables-legacy nat tables of both families
   legacy(ns) {
@@ -163,13 +402,73 @@ table ip filter {
     const ip6t = (...a) => run(ns, 'ip6tables-legacy', '-t', 'nat', ...a);
     ipt('-N', 'DOCKER');
     ipt('-A', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DOCKER');
-    ipt('-A', 'DOCKER', '-d', '127.0.0.1/32', '!', '-i', 'docker0', '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80');
-    ipt('-A', 'DOCKER', '!', '-i', 'docker0', '-p', 'udp', '-m', 'udp', '--dport', '5353', '-j', 'DNAT', '--to-destination', '172.17.0.2:53');
+    ipt(
+      '-A',
+      'DOCKER',
+      '-d',
+      '127.0.0.1/32',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      '8080',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.0.2:80',
+    );
+    ipt(
+      '-A',
+      'DOCKER',
+      '!',
+      '-i',
+      'docker0',
+      '-p',
+      'udp',
+      '-m',
+      'udp',
+      '--dport',
+      '5353',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.0.2:53',
+    );
     ipt('-A', 'OUTPUT', '-p', 'tcp', '--dport', '2222', '-j', 'REDIRECT', '--to-ports', '22');
     ipt('-N', 'LOOP');
     ipt('-A', 'OUTPUT', '-g', 'LOOP');
-    ipt('-A', 'LOOP', '-d', '192.0.2.9', '-p', 'tcp', '--dport', '99', '-j', 'DNAT', '--to-destination', '10.9.9.9');
-    ip6t('-A', 'PREROUTING', '-d', 'fd00::1/128', '-p', 'udp', '--dport', '5353', '-j', 'DNAT', '--to-destination', '[fd00::9]:53');
+    ipt(
+      '-A',
+      'LOOP',
+      '-d',
+      '192.0.2.9',
+      '-p',
+      'tcp',
+      '--dport',
+      '99',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '10.9.9.9',
+    );
+    ip6t(
+      '-A',
+      'PREROUTING',
+      '-d',
+      'fd00::1/128',
+      '-p',
+      'udp',
+      '--dport',
+      '5353',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '[fd00::9]:53',
+    );
   },
 };
 
@@ -198,14 +497,22 @@ try {
     const exchanges = [];
     const getsockopt = [];
     try {
-      const [sock] = native.openSocketsIn([nsFd], native.AF_NETLINK, native.SOCK_RAW, native.NETLINK_NETFILTER);
+      const [sock] = native.openSocketsIn(
+        [nsFd],
+        native.AF_NETLINK,
+        native.SOCK_RAW,
+        native.NETLINK_NETFILTER,
+      );
       if (typeof sock !== 'number') throw sock;
       try {
         const transport = async (jobs, opts) => {
           const replies = await native.netlinkTransact(jobs, opts);
           jobs.forEach((j, i) =>
             j.requests.forEach((req, k) =>
-              exchanges.push({ request: req.toString('base64'), reply: replies[i][k].data.toString('base64') }),
+              exchanges.push({
+                request: req.toString('base64'),
+                reply: replies[i][k].data.toString('base64'),
+              }),
             ),
           );
           return replies;
@@ -216,10 +523,19 @@ try {
       }
       const reader = (fd, level, optname, buf) => {
         const n = native.getsockoptBuffer(fd, level, optname, buf);
-        getsockopt.push({ level, optname, request: buf.subarray(0, 32).toString('latin1').replace(/\0.*$/s, ''), answer: Buffer.from(buf.subarray(0, n)).toString('base64') });
+        getsockopt.push({
+          level,
+          optname,
+          request: buf.subarray(0, 32).toString('latin1').replace(/\0.*$/s, ''),
+          answer: Buffer.from(buf.subarray(0, n)).toString('base64'),
+        });
         return n;
       };
-      pf.readLegacyNatTables([{ ns: { id: { ino: 1, dev: 0 }, ealdorman: undefined, processes: [] }, nsFd }], '/proc', reader);
+      pf.readLegacyNatTables(
+        [{ ns: { id: { ino: 1, dev: 0 }, ealdorman: undefined, processes: [] }, nsFd }],
+        '/proc',
+        reader,
+      );
     } finally {
       closeSync(nsFd);
     }
@@ -228,7 +544,9 @@ try {
       file,
       `${JSON.stringify({ scenario: name, kernel: release(), recorded: new Date().toISOString().slice(0, 10), builder: String(build), exchanges, getsockopt }, null, 1)}\n`,
     );
-    process.stdout.write(`wrote ${file} (${exchanges.length} exchanges, ${getsockopt.length} getsockopt)\n`);
+    process.stdout.write(
+      `wrote ${file} (${exchanges.length} exchanges, ${getsockopt.length} getsockopt)\n`,
+    );
   }
 } finally {
   cleanup();
