@@ -8,6 +8,7 @@ import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
 import { diffCommand } from './diff.js';
 import { dumpCommand } from './dump.js';
+import { exportCommand } from './export.js';
 import { forwardsCommand } from './forwards.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly CliCommand[] = [
   whyCommand,
   lintCommand,
   diffCommand,
+  exportCommand,
 ];
