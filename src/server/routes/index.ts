@@ -6,6 +6,7 @@
  * family by importing its plugin here (one line); nothing registers itself by import.
  */
 import type { RoutePlugin } from '../context.js';
+import { analysisRoutes } from './analysis.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
@@ -21,4 +22,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   openapiRoutes,
   eventRoutes,
   mobydigRoutes,
+  analysisRoutes,
 ];
