@@ -103,6 +103,7 @@ export async function buildApp(
 
   // --- host check, token rule, security headers
   app.addHook('onRequest', async (req, reply) => {
+    req.log.debug({ method: req.method, url: loggableUrl(req.url) }, 'incoming request');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     const path = pathOf(req.url);

@@ -99,64 +99,119 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: Array<{ pred: (e: SseEvent) => boolean; done: (e: SseEvent) => void }> = [];
-    const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev: { id?: string; event?: string; data: string } = { data: '' };
-          let hasData = false;
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const c = line.indexOf(':');
-            const field = c < 0 ? line : line.slice(0, c);
-            const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
-            if (field === 'id') ev.id = value;
-            else if (field === 'event') ev.event = value;
-            else if (field === 'data') {
-              ev.data = hasData ? `${ev.data}\n${value}` : value;
-              hasData = true;
+    const req = request(
+      url,
+      { headers: { accept: 'text/event-stream', ...headers }, agent: false },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const ev: { id?: string; event?: string; data: string } = { data: '' };
+            let hasData = false;
+            for (const line of block.split('\n')) {
+              if (line.startsWith(':')) continue;
+              const c = line.indexOf(':');
+              const field = c < 0 ? line : line.slice(0, c);
+              const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
+              if (field === 'id') ev.id = value;
+              else if (field === 'event') ev.event = value;
+              else if (field === 'data') {
+                ev.data = hasData ? `${ev.data}\n${value}` : value;
+                hasData = true;
+              }
+            }
+            if (!hasData) continue;
+            events.push(ev);
+            for (const w of [...waiters]) {
+              if (w.pred(ev)) {
+                waiters.splice(waiters.indexOf(w), 1);
+                w.done(ev);
+              }
             }
           }
-          if (!hasData) continue;
-          events.push(ev);
-          for (const w of [...waiters]) {
-            if (w.pred(ev)) {
-              waiters.splice(waiters.indexOf(w), 1);
-              w.done(ev);
-            }
-          }
-        }
-      });
-      res.on('error', () => undefined);
-      resolve({
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        events,
-        waitFor(pred, timeoutMs) {
-          const hit = events.find(pred);
-          if (hit !== undefined) return Promise.resolve(hit);
-          return new Promise((res2, rej2) => {
-            const t = setTimeout(() => {
-              waiters.splice(waiters.indexOf(w), 1);
-              rej2(new Error(`no matching event within ${timeoutMs} ms (${events.length} seen)`));
-            }, timeoutMs);
-            const w = {
-              pred,
-              done: (e: SseEvent) => {
-                clearTimeout(t);
-                res2(e);
+        });
+        res.on('error', () => undefined);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          events,
+          waitFor(pred, timeoutMs) {
+            const hit = events.find(pred);
+            if (hit !== undefined) return Promise.resolve(hit);
+            return new Promise((res2, rej2) => {
+              const t = setTimeout(() => {
+                waiters.splice(waiters.indexOf(w), 1);
+                rej2(new Error(`no matching event within ${timeoutMs} ms (${events.length} seen)`));
+              }, timeoutMs);
+              const w = {
+                pred,
+                done: (e: SseEvent) => {
+                  clearTimeout(t);
+                  res2(e);
+                },
+              };
+              waiters.push(w);
+            });
+          },
+          close: () => req.destroy(),
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A response of {@link httpFetch}: the fetch-like subset the suites use. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+/**
+ * A GET-like request WITHOUT connection reuse (`agent: false`, `Connection: close`): unlike
+ * `fetch` and Node's keep-alive global agent, it leaves no pooled socket in the test process
+ * (later suites in the same fork check their fd counts).
+ */
+export function httpFetch(
+  url: string | URL,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers: { connection: 'close', ...init.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (b: Buffer) => chunks.push(b));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: {
+              get(name: string) {
+                const v = res.headers[name.toLowerCase()];
+                return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
               },
-            };
-            waiters.push(w);
+            },
+            text: () => Promise.resolve(body),
+            json: () => Promise.resolve(JSON.parse(body) as unknown),
           });
-        },
-        close: () => req.destroy(),
-      });
-    });
+        });
+      },
+    );
+    req.setTimeout(120_000, () => req.destroy(new Error(`timeout: ${String(url)}`)));
     req.on('error', reject);
     req.end();
   });

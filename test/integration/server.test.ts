@@ -19,7 +19,15 @@ import type {
 } from '../../src/api/v1/index.js';
 import { IS_ROOT, uniqueName } from '../helpers/namespaces.js';
 import { schemaErrors } from '../helpers/openapi.js';
-import { CLI, SERVE_BUILT, openSse, startServe, type Served } from '../helpers/serve.js';
+import {
+  CLI,
+  SERVE_BUILT,
+  httpFetch,
+  type HttpResponse,
+  openSse,
+  startServe,
+  type Served,
+} from '../helpers/serve.js';
 
 const TOKEN = `gwt-${Math.random().toString(36).slice(2)}`;
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -36,8 +44,8 @@ function url(path: string): string {
 async function getJson(
   path: string,
   headers: Record<string, string> = AUTH,
-): Promise<{ status: number; body: unknown; headers: Headers }> {
-  const r = await fetch(url(path), { headers, redirect: 'manual' });
+): Promise<{ status: number; body: unknown; headers: HttpResponse['headers'] }> {
+  const r = await httpFetch(url(path), { headers });
   const text = await r.text();
   return {
     status: r.status,
@@ -79,7 +87,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
   });
 
   it('sets the cookie from a ?token= link, redirects pages without it, and accepts the cookie', async () => {
-    const r = await fetch(url(`netns/1?token=${TOKEN}&x=1`), { redirect: 'manual' });
+    const r = await httpFetch(url(`netns/1?token=${TOKEN}&x=1`), {});
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('1?x=1');
     const cookie = r.headers.get('set-cookie') ?? '';
@@ -87,7 +95,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
     const pair = cookie.split(';')[0] ?? '';
     expect((await getJson('readyz', { cookie: pair })).status).not.toBe(401);
     // API links work directly
-    const api = await fetch(url(`healthz?token=${TOKEN}`));
+    const api = await httpFetch(url(`healthz?token=${TOKEN}`));
     expect(api.status).toBe(200);
   });
 
@@ -146,7 +154,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
       ['POST', 'metrics'],
       ['POST', 'some/page'],
     ] as const) {
-      const r = await fetch(url(p), { method: m, headers: AUTH });
+      const r = await httpFetch(url(p), { method: m, headers: AUTH });
       expect(r.status, `${m} ${p}`).toBe(405);
       expect(r.headers.get('allow')).toMatch(/GET/);
       expect(await r.json()).toMatchObject({ code: 'GW_ERR_HTTP_METHOD' });
@@ -154,7 +162,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
     const nf = await getJson('api/nope');
     expect(nf).toMatchObject({ status: 404, body: { code: 'GW_ERR_HTTP_NOT_FOUND' } });
     expect(schemaErrors('Error', nf.body)).toEqual([]);
-    const big = await fetch(url('json'), {
+    const big = await httpFetch(url('json'), {
       method: 'GET',
       headers: { ...AUTH, 'x-big': 'x'.repeat(20_000) },
     });
@@ -165,7 +173,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
   });
 
   it('serves the UI page with base href, dynvars and a CSP nonce', async () => {
-    const r = await fetch(url('netns/42'), {
+    const r = await httpFetch(url('netns/42'), {
       headers: { ...AUTH, 'x-forwarded-prefix': '/discover', 'enable-monolith': '1' },
     });
     expect(r.status).toBe(200);
@@ -179,7 +187,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
     });
     expect(r.headers.get('content-security-policy')).toContain(`'nonce-${m?.[1] ?? ''}'`);
     const plain = await (
-      await fetch(url(''), { headers: { ...AUTH, 'x-forwarded-uri': '/gw/' } })
+      await httpFetch(url(''), { headers: { ...AUTH, 'x-forwarded-uri': '/gw/' } })
     ).text();
     expect(plain).toContain('<base href="/gw/">');
     expect(plain).toContain('"enableMonolith":false');
@@ -190,12 +198,12 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
 
   it('shares one discovery between concurrent /json requests', async () => {
     const count = async (): Promise<number> => {
-      const text = await (await fetch(url('metrics'), { headers: AUTH })).text();
+      const text = await (await httpFetch(url('metrics'), { headers: AUTH })).text();
       return Number(/^ghostwire_discoveries_total (\d+)/m.exec(text)?.[1] ?? NaN);
     };
     const before = await count();
     const rs = await Promise.all(
-      Array.from({ length: 40 }, () => fetch(url('json'), { headers: AUTH })),
+      Array.from({ length: 40 }, () => httpFetch(url('json'), { headers: AUTH })),
     );
     expect(rs.map((r) => r.status)).toEqual(rs.map(() => 200));
     await Promise.all(rs.map((r) => r.text()));
@@ -203,7 +211,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
     // one flight (plus at most one reconcile or engine-triggered discovery in between)
     expect(after - before).toBeGreaterThanOrEqual(1);
     expect(after - before).toBeLessThanOrEqual(3);
-    const text = await (await fetch(url('metrics'), { headers: AUTH })).text();
+    const text = await (await httpFetch(url('metrics'), { headers: AUTH })).text();
     for (const name of [
       'ghostwire_netns',
       'ghostwire_nifs{',
@@ -229,7 +237,7 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
         ws.once('open', () => res());
         ws.once('error', rej);
       });
-      cleanups.push(() => ws.close());
+      cleanups.push(() => ws.terminate());
       // `ghostwire watch` as a terminal client of the same feed
       const watch = spawn(
         process.execPath,
@@ -316,10 +324,22 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
 
 describe.skipIf(!SERVE_BUILT)(`ghostwire serve shutdown${SKIP}`, () => {
   it('finishes a request in flight on SIGTERM and exits 0', async () => {
-    const s = await startServe(['--shutdown', '20s', '--reconcile', '0']);
+    const s = await startServe(['--shutdown', '20s', '--reconcile', '0', '--debug']);
     try {
-      const pending = fetch(new URL('json', s.url));
-      await new Promise((r) => setTimeout(r, 50));
+      const pending = httpFetch(new URL('json', s.url));
+      // SIGTERM only once the server has the request (under load a fixed delay is not enough)
+      await expect
+        .poll(
+          () =>
+            /"msg":"incoming request"[^\n]*"url":"\/json"|"url":"\/json"[^\n]*"msg":"incoming request"/.test(
+              s.stdout(),
+            ),
+          {
+            timeout: 30_000,
+            interval: 20,
+          },
+        )
+        .toBe(true);
       s.proc.kill('SIGTERM');
       const r = await pending;
       expect(r.status).toBe(200);
