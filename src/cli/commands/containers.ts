@@ -20,8 +20,7 @@ import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Forward } from '../../model/forward.js';
 import type { Problem } from '../../model/problem.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, writeProblems, type DiscoverFn } from './dump.js';
-import { renderTable } from './ports.js';
+import { defaultDiscover, renderTable, writeProblems, type DiscoverFn } from '../shared.js';
 
 /** One published port: `hostIp:hostPort` → `containerPort/protocol`. */
 export interface PublishedPort {
