@@ -30,8 +30,12 @@ want() { # want <command> <debian package>
 if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   want ip iproute2
   want nft nftables
+  want iptables-legacy iptables
   want unshare util-linux
   want setpriv util-linux
+  want nsenter util-linux
+  # /mobydig pings from inside a container's netns: iputils ping, or busybox's applet
+  command -v ping >/dev/null 2>&1 || command -v busybox >/dev/null 2>&1 || need_pkgs+=(iputils-ping)
   want ps procps
   [[ -x /usr/bin/python3 ]] || need_pkgs+=(python3-minimal)
   want make make
