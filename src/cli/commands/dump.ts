@@ -9,13 +9,13 @@
  * it resolves (exit 1 otherwise). Also home of the helpers `nifs` shares: netns selection,
  * problem printing and the package version.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkV1References, toV1 } from '../../api/v1/index.js';
 import { ProjectError } from '../../errors.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Problem } from '../../model/problem.js';
 import type { CliCommand, CliIo } from '../command.js';
+import { buildInfo } from '../../util/build-info.js';
 
 /** Runs a discovery (injectable for tests; the default loads the discovery layer lazily). */
 export type DiscoverFn = () => Promise<DiscoveryResult>;
@@ -26,20 +26,9 @@ export const defaultDiscover: DiscoverFn = async () => {
   return discover();
 };
 
-let cachedVersion: string | undefined;
-/** Ghostwire's version from package.json (`0.0.0` when it cannot be read). */
+/** Ghostwire's version (see util/build-info: package.json, or the bundler's literal). */
 export function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const pkg = JSON.parse(
-        readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-      ) as { version?: unknown };
-      cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-    } catch {
-      cachedVersion = '0.0.0';
-    }
-  }
-  return cachedVersion;
+  return buildInfo().version;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
 import { dumpCommand } from './dump.js';
+import { healthcheckCommand } from './healthcheck.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CliCommand[] = [
   namespacesCommand,
   portsCommand,
   containersCommand,
+  healthcheckCommand,
 ];
