@@ -6,7 +6,7 @@
 #   1. as root: install missing Debian packages the tests need (apt);
 #   2. npm ci (builds the C addon with node-gyp and the TypeScript);
 #   3. lint (incl. layer zones), formatting check (prettier) and typecheck;
-#   4. unit + native tests;
+#   4. unit + native tests, then the single executable dist/ghostwire (scripts/package.mjs);
 #   5. privileged integration tests as root, then the same suite as an ordinary user
 #      (privileged cases must degrade to recorded problems or skip with a reason);
 #   6. as root: starts real container engines (scripts/engines-up.sh), runs the end-to-end
@@ -66,6 +66,9 @@ run_vitest() { # run_vitest <report-name> <args...>
 
 log "unit + native tests"
 run_vitest unit --project unit --project native || status=1
+
+log "single executable (npm run package: dist/ghostwire, used by the integration and e2e suites)"
+node scripts/package.mjs || status=1
 
 if [[ $(id -u) -eq 0 ]]; then
   log "integration tests (root)"

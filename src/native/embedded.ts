@@ -9,7 +9,8 @@
  * 1. **An anonymous file** (`open(dir, O_TMPFILE)`): it never has a name, so no other process
  *    can swap, replace or pre-create it, even in a world-writable `/tmp`; we write it through
  *    our own fd and `process.dlopen()` `/proc/self/fd/N`. The fd stays open for the life of
- *    the process (the mapping keeps the inode anyway; the fd lets other threads load it again).
+ *    the process (glibc caches loaded objects by path name: `/proc/self/fd/N` must keep
+ *    naming the same file).
  * 2. **A private directory** `<dir>/ghostwire-<euid>/`, only where `O_TMPFILE` is unsupported
  *    by the file system: created 0700, then checked with `lstat` (a real directory, not a
  *    symlink, owned by the effective uid, no group/other access) — a directory someone else
@@ -196,7 +197,11 @@ function privateFile(dir: string, bytes: Buffer, hash: string): number {
   return fd;
 }
 
-let keptFd: number | undefined;
+/**
+ * Fds of successful loads, never closed: glibc's `dlopen` finds an already loaded object by
+ * its path name first, so a `/proc/self/fd/N` name must never come to mean another file.
+ */
+const keptFds: number[] = [];
 
 /**
  * Writes `bytes` to a safe, executable-mappable file and `dlopen`s it (module doc). Returns
@@ -205,6 +210,7 @@ let keptFd: number | undefined;
 export function loadEmbeddedAddon(
   bytes: Buffer,
   dirs: readonly string[] = runtimeDirCandidates(),
+  options: { readonly anonymous?: boolean } = {},
 ): EmbeddedLoad | { readonly tried: EmbeddedAttempt[] } {
   const tried: EmbeddedAttempt[] = [];
   const hash = createHash('sha256').update(bytes).digest('hex');
@@ -212,6 +218,9 @@ export function loadEmbeddedAddon(
     let fd: number | undefined;
     let how: EmbeddedLoad['how'] = 'tmpfile';
     try {
+      // options.anonymous false (tests): behave as on a file system without O_TMPFILE
+      if (options.anonymous === false)
+        throw Object.assign(new Error('EOPNOTSUPP'), { code: 'EOPNOTSUPP' });
       fd = openSync(dir, O_TMPFILE | constants.O_RDWR, 0o500);
       writeAll(fd, bytes);
     } catch (e: unknown) {
@@ -233,8 +242,7 @@ export function loadEmbeddedAddon(
     }
     try {
       const exports = dlopenFd(fd);
-      if (keptFd !== undefined) closeSync(keptFd);
-      keptFd = fd;
+      keptFds.push(fd);
       return { exports, how, dir, path: `/proc/self/fd/${fd}` };
     } catch (e: unknown) {
       closeSync(fd);
