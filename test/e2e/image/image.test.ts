@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The runtime container image under the real Docker engine (docs/deploy.md#container-image):
+ * `scripts/image.sh` builds it from `dist/ghostwire` without a registry (unique `gwt-` tag,
+ * removed afterwards), then it runs the way deploy/compose.yaml runs it — `--pid host`,
+ * `--cap-drop ALL` plus exactly deploy/capabilities, read-only root fs, `/tmp` tmpfs (exec),
+ * as uid 65534, Docker's default seccomp profile, no socket mounts:
+ *
+ * - the image holds no shell and runs as 65534 with the HEALTHCHECK on `ghostwire
+ *   healthcheck`; without the capabilities the kernel refuses to start it (file capabilities);
+ * - `dump` lists this suite's bind-mounted netns and its busybox container (by name, with
+ *   the container's netns) and records no access problem;
+ * - with `serve` in the CLI: the container becomes healthy, and `/json`, `/mobyshark`, the UI's
+ *   `index.html` and its assets answer.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscoveryResultV1 } from '../../../src/api/v1/types.js';
+import { IS_ROOT, makeNetns, type TestNetns } from '../../helpers/namespaces.js';
+import { singleExecutable } from '../../helpers/single-executable.js';
+import { docker, gwtName, IMAGE, netnsOf, tryRun, unavailable, until } from '../engines/helpers.js';
+
+const REPO = new URL('../../..', import.meta.url).pathname;
+const CAPS = execFileSync('grep', ['-v', '^#', `${REPO}/deploy/capabilities`], {
+  encoding: 'utf8',
+})
+  .trim()
+  .split('\n')
+  .map((c) => c.replace(/^CAP_/, ''));
+
+const skip = unavailable('docker');
+const exe = skip === undefined && IS_ROOT ? singleExecutable() : undefined;
+if (exe !== undefined && 'reason' in exe && process.env['GW_E2E_REQUIRED'] === '1') {
+  throw new Error(`image suite required but cannot run: ${exe.reason}`);
+}
+const SKIP =
+  skip !== undefined
+    ? ` [skipped: ${skip}]`
+    : exe === undefined || 'reason' in exe
+      ? ` [skipped: ${exe === undefined ? 'needs root' : exe.reason}]`
+      : '';
+/** Does this build's CLI have `serve` (the service lands separately)? */
+const HAS_SERVE =
+  SKIP === '' &&
+  exe !== undefined &&
+  'path' in exe &&
+  /^\s+serve\b/m.test(tryRun(exe.path, ['--help'], 20_000) ?? '');
+
+describe.skipIf(SKIP !== '')(`runtime image under Docker${SKIP}`, () => {
+  const tag = gwtName('img');
+  const image = `localhost/${tag}/ghostwire:test`;
+  const ctr = `${tag}-ctr`;
+  const svc = `${tag}-svc`;
+  let netns: TestNetns | undefined;
+
+  const runArgs = (name: string): string[] => [
+    '--name',
+    name,
+    '--label',
+    `gwt.test=${tag}`,
+    '--pid',
+    'host',
+    '--cap-drop',
+    'ALL',
+    ...CAPS.flatMap((c) => ['--cap-add', c]),
+    '--read-only',
+    '--tmpfs',
+    '/tmp:exec,mode=1777,size=16m',
+  ];
+
+  beforeAll(() => {
+    execFileSync(`${REPO}/scripts/image.sh`, ['--tag', image], { cwd: REPO, stdio: 'pipe' });
+    docker('run', '-d', '--name', ctr, '--label', `gwt.test=${tag}`, IMAGE, 'sleep', '1d');
+    netns = makeNetns();
+  }, 240_000);
+
+  afterAll(() => {
+    for (const n of [svc, ctr]) tryRun('docker', ['rm', '-f', n]);
+    tryRun('docker', ['rmi', '-f', image]);
+    netns?.cleanup();
+  }, 120_000);
+
+  it('holds no shell, runs as nobody, health-checks itself, needs its capabilities', () => {
+    const cfg = JSON.parse(docker('image', 'inspect', image, '--format', '{{json .Config}}')) as {
+      User: string;
+      Healthcheck?: { Test: string[] };
+      Entrypoint: string[];
+    };
+    expect(cfg.User).toBe('65534:65534');
+    expect(cfg.Healthcheck?.Test).toEqual(['CMD', '/ghostwire', 'healthcheck']);
+    expect(cfg.Entrypoint).toEqual(['/ghostwire']);
+    expect(tryRun('docker', ['run', '--rm', '--entrypoint', '/bin/sh', image, '-c', 'true'])).toBe(
+      undefined,
+    );
+    // file capabilities: without them in the bounding set the kernel refuses the exec
+    expect(tryRun('docker', ['run', '--rm', image, '--version'])).toBe(undefined);
+    expect(docker('run', '--rm', ...runArgs(`${tag}-v`).slice(2), image, '--version')).toMatch(
+      /^ghostwire \d+\.\d+\.\d+\S* \(commit [0-9a-f]{7,}/,
+    );
+  });
+
+  it('dump lists the test netns and container, with no access problem', () => {
+    const dump = (argv: string[]): { doc: DiscoveryResultV1; problems: string[] } => {
+      const r = spawnSync(argv[0] ?? '', argv.slice(1), {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 120_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const problems = r.stderr.split('\n').filter((l) => l.startsWith('ghostwire: problem '));
+      return { doc: JSON.parse(r.stdout) as DiscoveryResultV1, problems };
+    };
+    const { doc, problems } = dump([
+      'docker',
+      'run',
+      '--rm',
+      ...runArgs(`${tag}-dump`).slice(2),
+      image,
+      'dump',
+    ]);
+    // root's dump of the same host, from the same executable: the container sees no less
+    const host = dump([exe !== undefined && 'path' in exe ? exe.path : '', 'dump']);
+    const key = (l: string): string => l.replace(/ \(.*$/, '');
+    const hostProblems = new Set(host.problems.map(key));
+    expect(problems.filter((p) => /EPERM|EACCES/.test(p) && !hostProblems.has(key(p)))).toEqual([]);
+    const pid = Number(docker('inspect', '-f', '{{.State.Pid}}', ctr));
+    const ctrNetns = Number(/\[(\d+)\]/.exec(netnsOf(pid))?.[1]);
+    const n = doc['network-namespaces'].find((x) => x.netnsid === ctrNetns);
+    expect(n?.containers.map((c) => c.name)).toContain(ctr);
+    const bind = doc['network-namespaces'].flatMap((x) => x.containers).map((c) => c.name);
+    expect(bind.some((b) => b.includes(netns?.name ?? '?'))).toBe(true);
+    expect(doc.metadata['container-engines'].map((e) => e.type)).toContain('docker.com');
+  });
+
+  it.runIf(HAS_SERVE)(
+    'serve: healthy, answers /json, /mobyshark, index.html and its assets',
+    async () => {
+      docker('run', '-d', ...runArgs(svc), '-p', '127.0.0.1::5000', image);
+      await until(
+        () => docker('inspect', '-f', '{{.State.Health.Status}}', svc) === 'healthy',
+        90_000,
+      );
+      const port = /:(\d+)$/.exec(docker('port', svc, '5000/tcp').split('\n')[0] ?? '')?.[1];
+      const base = `http://127.0.0.1:${port}`;
+      const json = (await (await fetch(`${base}/json`)).json()) as DiscoveryResultV1;
+      expect(json['network-namespaces'].flatMap((x) => x.containers).map((c) => c.name)).toContain(
+        ctr,
+      );
+      const targets = JSON.stringify(await (await fetch(`${base}/mobyshark`)).json());
+      expect(targets).toContain(ctr);
+      const index = await fetch(`${base}/`);
+      expect(index.status).toBe(200);
+      const html = await index.text();
+      expect(html).toMatch(/<html/i);
+      const assets = [...html.matchAll(/(?:src|href)="(\.?\/[^"]+)"/g)].map((m) => m[1] ?? '');
+      expect(assets.length).toBeGreaterThan(0);
+      for (const a of assets) {
+        const r = await fetch(new URL(a, `${base}/`));
+        expect(r.status, a).toBe(200);
+      }
+    },
+    180_000,
+  );
+});
