@@ -36,3 +36,8 @@ export function buildInfo(root) {
 export function buildInfoDefine(info) {
   return { __GHOSTWIRE_BUILD_INFO__: JSON.stringify(info) };
 }
+
+/** The `--version` line (same text as src/util/build-info.ts `versionLine`). */
+export function versionLine(info) {
+  return `ghostwire ${info.version} (commit ${info.commit})`;
+}

@@ -6,16 +6,21 @@
  * Single Executable Applications (docs/deploy.md):
  *
  * 1. esbuild bundles the compiled CLI (`dist/cli/main.js`, run `npm run build` first — the npm
- *    script does) with every npm dependency into one CommonJS file `dist/sea/main.cjs` (SEA
- *    runs CommonJS only; lazy `import()`s are inlined). `import.meta.url` becomes the
+ *    script does) with every npm dependency into one CommonJS file, wrapped as a function
+ *    `(require, module, exports, __filename, __dirname)`: `dist/sea/cli.cjs`, plus V8's code
+ *    cache for it (`cli.cache`, made by this node binary). `import.meta.url` becomes the
  *    executable's file URL; `__GHOSTWIRE_BUILD_INFO__` the version and git commit.
- * 2. Assets: the C addon (`build/Release/ghostwire_native.node`, loaded by
- *    src/native/embedded.ts), the bundle itself (`sea/main.cjs`, for worker threads), every
- *    file of the web UI's `web/dist/` when it exists (key `web/dist/<path>`), and
- *    `assets.json` listing all keys (src/util/sea.ts).
- * 3. `node --experimental-sea-config` writes the preparation blob (with V8's code cache:
- *    `useCodeCache`), then a copy of the running `node` binary (debug info stripped when
- *    `strip` exists) gets the blob injected with postject, and is renamed into place.
+ * 2. The SEA main script `dist/sea/main.cjs` is a stub: `--version` prints a literal without
+ *    compiling the CLI; anything else compiles the `sea/cli.cjs` asset with its code cache
+ *    (`vm.Script`) and runs it (SEA runs CommonJS only; lazy `import()`s are inlined).
+ * 3. Assets: the C addon (`native/ghostwire_native.node`, loaded by src/native/embedded.ts),
+ *    the CLI and its cache (`sea/cli.cjs`, `sea/cli.cache`; a worker thread can run the same
+ *    source with `new Worker(source, { eval: true })`), every file of the web UI's `web/dist/`
+ *    when it exists (key `web/dist/<path>`), and `assets.json` listing all keys
+ *    (src/util/sea.ts).
+ * 4. `node --experimental-sea-config` writes the preparation blob (`useCodeCache` for the
+ *    stub), then a copy of the running `node` binary (debug info stripped when `strip`
+ *    exists) gets the blob injected with postject, and is renamed into place.
  *
  * Options: `--out <file>` (default dist/ghostwire), `--no-strip`.
  */
@@ -35,11 +40,14 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildInfo, buildInfoDefine } from './build-info.mjs';
+import vm from 'node:vm';
+import { buildInfo, buildInfoDefine, versionLine } from './build-info.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEA_DIR = join(ROOT, 'dist', 'sea');
 const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
+/** File name V8 and stack traces show for the CLI bundle inside the executable. */
+const CLI_FILENAME = 'ghostwire:sea/cli.cjs';
 const ADDON = join(ROOT, 'build', 'Release', 'ghostwire_native.node');
 const WEB_DIST = join(ROOT, 'web', 'dist');
 /** postject's sentinel: the fuse string Node's SEA code looks for (Node docs, "Single executable applications"). */
@@ -76,33 +84,71 @@ const t0 = Date.now();
 rmSync(SEA_DIR, { recursive: true, force: true });
 mkdirSync(SEA_DIR, { recursive: true });
 
-// 1. one CommonJS bundle
+// 1. one CommonJS bundle of the CLI, wrapped as a function of (require, module, __filename)
 const esbuild = await import('esbuild');
 const info = buildInfo(ROOT);
-const mainCjs = join(SEA_DIR, 'main.cjs');
-await esbuild.build({
+const cliCjs = join(SEA_DIR, 'cli.cjs');
+const built = await esbuild.build({
   stdin: {
-    contents: `import { main } from ${JSON.stringify(ENTRY)};\nmain(process.argv);\n`,
+    contents: `require(${JSON.stringify(ENTRY)}).main(process.argv);\n`,
     resolveDir: ROOT,
-    sourcefile: 'sea-entry.mjs',
+    sourcefile: 'sea-cli.cjs',
     loader: 'js',
   },
-  outfile: mainCjs,
+  write: false,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
-  // SEA's main script gets a builtin-only require and __filename = the executable
+  // __filename is the executable inside the SEA
   banner: { js: 'var __gw_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   define: { ...buildInfoDefine(info), 'import.meta.url': '__gw_import_meta_url' },
 });
+const cliSource = `(function (require, module, exports, __filename, __dirname) {\n${built.outputFiles[0].text}\n})`;
+writeFileSync(cliCjs, cliSource);
+// V8's code cache for it, made by this very node binary (the one copied below)
+const cliCache = join(SEA_DIR, 'cli.cache');
+const cacheData = new vm.Script(cliSource, { filename: CLI_FILENAME }).createCachedData();
+writeFileSync(cliCache, cacheData);
+if (
+  new vm.Script(cliSource, { filename: CLI_FILENAME, cachedData: cacheData }).cachedDataRejected
+) {
+  process.stderr.write('package: warning: V8 rejects the code cache it just made\n');
+}
+
+// The SEA main script is a stub: `--version` answers from a literal without compiling the CLI
+// (~0.9 MiB of JavaScript); everything else compiles the CLI asset with its code cache and runs it.
+const mainCjs = join(SEA_DIR, 'main.cjs');
+writeFileSync(
+  mainCjs,
+  `'use strict';
+const a = process.argv;
+if (a.length === 3 && (a[2] === '--version' || a[2] === '-V')) {
+  process.stdout.write(${JSON.stringify(`${versionLine(info)}\n`)});
+} else {
+  const sea = require('node:sea');
+  const vm = require('node:vm');
+  let cachedData;
+  try { cachedData = new Uint8Array(sea.getAsset('sea/cli.cache')); } catch {}
+  const script = new vm.Script(sea.getAsset('sea/cli.cjs', 'utf8'), {
+    filename: ${JSON.stringify(CLI_FILENAME)},
+    cachedData,
+  });
+  const m = { exports: {} };
+  script.runInThisContext()(require, m, m.exports, __filename, __dirname);
+}
+`,
+);
 
 // 2. assets
 const assets = {
   'native/ghostwire_native.node': ADDON,
-  'sea/main.cjs': mainCjs,
+  'sea/cli.cjs': cliCjs,
+  'sea/cli.cache': cliCache,
 };
 if (existsSync(WEB_DIST)) {
   for (const f of filesBelow(WEB_DIST)) {
@@ -153,7 +199,7 @@ renameSync(tmp, OUT);
 
 const mib = (p) => (statSync(p).size / 1048576).toFixed(1);
 process.stdout.write(
-  `package: ${relative(ROOT, OUT) || OUT} ${mib(OUT)} MiB (bundle ${mib(mainCjs)} MiB, ` +
+  `package: ${relative(ROOT, OUT) || OUT} ${mib(OUT)} MiB (bundle ${mib(cliCjs)} MiB, ` +
     `${Object.keys(assets).length} assets, ${info.version} ${info.commit.slice(0, 12)}) in ` +
     `${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
 );
