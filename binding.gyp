@@ -10,10 +10,12 @@
         'native/addon.c',
         'native/errors.c',
         'native/nsthread.c',
+        'native/sockets.c',
         'native/netlink.c',
         'native/nsioctl.c',
         'native/fileops.c',
         'native/nsfiles.c',
+        'native/xtables.c',
       ],
       'defines': ['NAPI_VERSION=9', '_GNU_SOURCE'],
       'cflags': [

@@ -17,7 +17,8 @@ const LAYERS = [
   ['decorators'],
   ['discovery'],
   ['api'],
-  ['server', 'cli'],
+  ['server'],
+  ['cli'],
 ];
 
 /**
@@ -29,31 +30,49 @@ function importOf(folder, topLevel) {
   return topLevel ? `^\\./(${folder})(\\.js|/.*)?$` : `^(\\.\\./)+(${folder})(\\.js|/.*)?$`;
 }
 
+/** An import of anything under test/ (helpers, fixtures) from a file under src/. */
+const TEST_SCAFFOLDING = {
+  regex: '^(\\.\\./)+test/',
+  message: 'product code must not import test/ (test scaffolding does not ship in dist/)',
+};
+
 function zoneConfigs() {
   const configs = [];
   LAYERS.forEach((group, rank) => {
     const higher = LAYERS.slice(rank + 1).flat();
     for (const folder of group) {
       // Within the bottom rank: errors imports nothing, util may import errors, model may
-      // import errors (for problems) but not util. Peers elsewhere (cli vs server) are separate.
+      // import errors (for problems) but not util. cli sits above server
+      // (`ghostwire serve` starts the server).
       let peers = group.filter((f) => f !== folder);
       if (rank === 0)
         peers = folder === 'errors' ? ['util', 'model'] : folder === 'util' ? ['model'] : ['util'];
+      // native and netlink stay below the model in product code and tests alike.
       const extra = folder === 'native' ? ['model', 'util'] : folder === 'netlink' ? ['model'] : [];
-      const forbidden = [...new Set([...higher, ...peers, ...extra])];
-      if (forbidden.length === 0) continue;
+      // The wire layer (api) maps the model and nothing else: its product code may import only
+      // model and errors (its tests may build their input with the layers below).
+      const productOnly = folder === 'api' ? ['util', ...LAYERS.slice(1, rank).flat()] : [];
       const files = folder === 'errors' ? ['src/errors.ts'] : [`src/${folder}/**/*.ts`];
+      const patterns = (names) =>
+        [...new Set(names)].map((f) => ({
+          regex: importOf(f, folder === 'errors'),
+          message: `layer '${folder}' must not import '${f}' (imports point down: see docs/architecture.md)`,
+        }));
+      const forbidden = [...higher, ...peers, ...extra];
       configs.push({
         files,
+        rules: { 'no-restricted-imports': ['error', { patterns: patterns(forbidden) }] },
+      });
+      // Product code (everything but *.test.ts) must not import test scaffolding (test/helpers,
+      // it would ship in dist/). ESLint replaces a rule's options per matching config, so this
+      // repeats the layer patterns and adds the product-only ones.
+      configs.push({
+        files,
+        ignores: ['src/**/*.test.ts'],
         rules: {
           'no-restricted-imports': [
             'error',
-            {
-              patterns: forbidden.map((f) => ({
-                regex: importOf(f, folder === 'errors'),
-                message: `layer '${folder}' must not import '${f}' (imports point down: see docs/architecture.md)`,
-              })),
-            },
+            { patterns: [...patterns([...forbidden, ...productOnly]), TEST_SCAFFOLDING] },
           ],
         },
       });

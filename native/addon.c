@@ -201,6 +201,7 @@ static const export_entry EXPORTS[] = {
     {"utsNamesIn", gw_uts_names_in},
     {"gettid", gw_gettid},
     {"openFilesInNetns", gw_open_files_in_netns},
+    {"getsockoptBuffer", gw_getsockopt_buffer},
 };
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Bumped whenever src/native/binding.d.ts changes incompatibly. */
-#define GW_ABI_VERSION 1
+#define GW_ABI_VERSION 3
 
 /*
  * Per-environment (main thread or worker_thread) state. Reference-counted: the environment
@@ -59,6 +59,8 @@ napi_value gw_read_file_in_root(napi_env env, napi_callback_info info);
 napi_value gw_pidfd_open(napi_env env, napi_callback_info info);
 napi_value gw_pidfd_getfd(napi_env env, napi_callback_info info);
 napi_value gw_ethtool_ioctl(napi_env env, napi_callback_info info);
+/* xtables.c */
+napi_value gw_getsockopt_buffer(napi_env env, napi_callback_info info);
 napi_value gw_gettid(napi_env env, napi_callback_info info);
 napi_value gw_open_files_in_netns(napi_env env, napi_callback_info info);
 

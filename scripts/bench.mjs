@@ -118,6 +118,7 @@ function checkDump(inos) {
 async function timeWarm(runs) {
   const discovery = await import(join(ROOT, 'dist', 'discovery', 'index.js'));
   const { toV1 } = await import(join(ROOT, 'dist', 'api', 'v1', 'index.js'));
+  // Builds before the per-run stats (timings.networkSteps) kept the last run's in the module.
   const { lastNetworkStats } = await import(join(ROOT, 'dist', 'network', 'index.js'));
   const { discover } = discovery;
   try {
@@ -141,7 +142,8 @@ async function timeWarm(runs) {
       netPhase.push(result.timings.networkMs);
       // The network phase's own steps (links, addresses, routes, rules, NSIDs, relations):
       // the orchestrator's networkMs also covers the containers phase that runs alongside.
-      netOwn.push(Object.values(lastNetworkStats().timings).reduce((a, b) => a + b, 0));
+      const steps = result.timings.networkSteps ?? lastNetworkStats?.().timings ?? {};
+      netOwn.push(Object.values(steps).reduce((a, b) => a + b, 0));
       portsPhase.push(result.timings.portsMs ?? NaN);
       containersPhase.push(result.timings.containersMs ?? NaN);
     }

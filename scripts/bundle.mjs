@@ -23,6 +23,9 @@ import { buildInfo, buildInfoDefine } from './build-info.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
 const OUT = join(ROOT, 'dist', 'bundle', 'cli');
+// the service's discovery worker is a second entry, next to the chunks that start it
+// (src/server/discovery-service.ts resolves it as ./discovery-worker.js)
+const WORKER = join(ROOT, 'dist', 'server', 'discovery-worker.js');
 
 let esbuild;
 try {
@@ -39,7 +42,10 @@ if (!existsSync(ENTRY)) {
 }
 rmSync(join(ROOT, 'dist', 'bundle'), { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: [ENTRY],
+  entryPoints: [
+    { in: ENTRY, out: 'main' },
+    { in: WORKER, out: 'discovery-worker' },
+  ],
   outdir: OUT,
   bundle: true,
   splitting: true,

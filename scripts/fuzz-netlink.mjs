@@ -3,10 +3,11 @@
 /**
  * @module scripts/fuzz-netlink
  *
- * Longer fuzz run of the netlink decoders against the compiled `dist/` (run `npm run build`
- * first). Feeds random and mutated replies (corpus: test/fixtures/netlink) through every
- * decoder; exits 1 and prints the failing inputs (hex) if anything other than DecodeError /
- * NetlinkError escapes.
+ * Longer fuzz run of the netlink decoders. The fuzzer is test scaffolding
+ * (`test/helpers/netlink-fuzz.ts`, not shipped in `dist/`), so this script bundles it from the
+ * TypeScript sources with esbuild (a devDependency) into memory and runs it. Feeds random and
+ * mutated replies (corpus: test/fixtures/netlink) through every decoder; exits 1 and prints the
+ * failing inputs (hex) if anything other than DecodeError / NetlinkError escapes.
  *
  *   node scripts/fuzz-netlink.mjs [iterations=200000] [seconds=60] [seed=random]
  */
@@ -15,7 +16,20 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { runFuzz } = await import(join(root, 'dist/netlink/fuzz.js'));
+const esbuild = await import('esbuild');
+const built = await esbuild.build({
+  entryPoints: [join(root, 'test/helpers/netlink-fuzz.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const code = built.outputFiles[0].text;
+const { runFuzz } = await import(
+  `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
+);
 
 const iterations = Number(process.argv[2] ?? 200_000);
 const seconds = Number(process.argv[3] ?? 60);

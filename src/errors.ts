@@ -116,6 +116,10 @@ export const ERROR_CODES = {
     'GW_ERR_NS_FD_SOCKET',
     'The network namespace of a socket fd could not be determined.',
   ),
+  GW_ERR_NS_SYMLINK_LOOP: def(
+    'GW_ERR_NS_SYMLINK_LOOP',
+    'A path below a process root has more than 40 symlinks in its chain (a loop).',
+  ),
   // --- network discovery
   GW_ERR_NETWORK_NETNS_UNREACHABLE: def(
     'GW_ERR_NETWORK_NETNS_UNREACHABLE',
@@ -140,6 +144,14 @@ export const ERROR_CODES = {
   GW_ERR_PORTS_SERVICES: def(
     'GW_ERR_PORTS_SERVICES',
     'The services database (/etc/services) could not be read; service names stay empty.',
+  ),
+  GW_ERR_PORTFWD_DUMP: def(
+    'GW_ERR_PORTFWD_DUMP',
+    'NAT rules of a network namespace (nf_tables dump or iptables-legacy table) could not be read.',
+  ),
+  GW_ERR_PORTFWD_RULE: def(
+    'GW_ERR_PORTFWD_RULE',
+    'A NAT rule could not be interpreted (malformed, missing set, loop); the other rules still count.',
   ),
   GW_ERR_NETWORK_TUNTAP: def(
     'GW_ERR_NETWORK_TUNTAP',
@@ -188,6 +200,52 @@ export const ERROR_CODES = {
   GW_ERR_API_INVALID: def(
     'GW_ERR_API_INVALID',
     'A v1 document failed its own consistency check (dangling reference).',
+  ),
+  // --- HTTP service (src/server): the `code` of every JSON error body
+  GW_ERR_HTTP_NOT_FOUND: def('GW_ERR_HTTP_NOT_FOUND', 'No such API route or resource (HTTP 404).'),
+  GW_ERR_HTTP_METHOD: def(
+    'GW_ERR_HTTP_METHOD',
+    'The route exists but not for this HTTP method (HTTP 405, see the Allow header).',
+  ),
+  GW_ERR_HTTP_UNAUTHORIZED: def(
+    'GW_ERR_HTTP_UNAUTHORIZED',
+    'The service requires a token and the request carried none or a wrong one (HTTP 401).',
+  ),
+  GW_ERR_HTTP_FORBIDDEN: def(
+    'GW_ERR_HTTP_FORBIDDEN',
+    'A cross-origin websocket or a foreign Host header on a loopback-only service (HTTP 403).',
+  ),
+  GW_ERR_HTTP_BAD_REQUEST: def(
+    'GW_ERR_HTTP_BAD_REQUEST',
+    'The request is malformed: bad query parameter, header or body (HTTP 400/413/431).',
+  ),
+  GW_ERR_HTTP_UPGRADE_REQUIRED: def(
+    'GW_ERR_HTTP_UPGRADE_REQUIRED',
+    'A websocket route was requested without a websocket upgrade (HTTP 426).',
+  ),
+  GW_ERR_HTTP_UNAVAILABLE: def(
+    'GW_ERR_HTTP_UNAVAILABLE',
+    'The service is not ready yet or is shutting down (HTTP 503).',
+  ),
+  GW_ERR_HTTP_INTERNAL: def(
+    'GW_ERR_HTTP_INTERNAL',
+    'An unexpected server error; details are in the service log, never in the response (HTTP 500).',
+  ),
+  GW_ERR_SERVER_DISCOVERY: def(
+    'GW_ERR_SERVER_DISCOVERY',
+    'A discovery in the service worker could not run at all (HTTP 500).',
+  ),
+  GW_ERR_SERVER_DISCOVERY_TIMEOUT: def(
+    'GW_ERR_SERVER_DISCOVERY_TIMEOUT',
+    'A discovery did not finish within the service deadline; the worker was replaced (HTTP 503).',
+  ),
+  GW_ERR_SERVER_WORKER: def(
+    'GW_ERR_SERVER_WORKER',
+    'The discovery worker thread failed or exited; the next request starts a new one (HTTP 500).',
+  ),
+  GW_ERR_SERVER_LISTEN: def(
+    'GW_ERR_SERVER_LISTEN',
+    'The service could not listen on the requested address (in use, no permission, bad address).',
   ),
 } as const;
 
@@ -389,6 +447,21 @@ export function errorCode(e: unknown): string | undefined {
     if (typeof c === 'string') return c;
   }
   return undefined;
+}
+
+/**
+ * The system error code (`ENOENT`, `EPERM`, `ESRCH`, …) behind anything a system call or a
+ * reader threw: a {@link NativeError}'s `sysCode`, a Node system error's own `code`, or, for
+ * any other {@link ProjectError}, the system error code of its `cause` (followed down the
+ * chain). Undefined when there is none (a project error without a system cause, a plain Error).
+ */
+export function sysErrorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null) {
+    const s = (e as { sysCode?: unknown }).sysCode;
+    if (typeof s === 'string') return s;
+    if (e instanceof ProjectError) return sysErrorCode(e.cause);
+  }
+  return errorCode(e);
 }
 
 /** errno of a Node system error or a native error, if any. */

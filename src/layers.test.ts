@@ -24,9 +24,14 @@ describe('layer zones', () => {
     ['src/network/probe.ts', '../api/v1/index.js'],
     ['src/discovery/probe.ts', '../cli/main.js'],
     ['src/api/v1/probe.ts', '../../server/index.js'],
-    ['src/cli/probe.ts', '../server/index.js'],
+    ['src/server/probe.ts', '../cli/main.js'],
     ['src/model/probe.ts', '../network/index.js'],
     ['src/errors.ts', './model/network.js'],
+    ['src/api/v1/probe.ts', '../../discovery/index.js'],
+    ['src/api/v1/probe.ts', '../../network/index.js'],
+    ['src/api/v1/probe.ts', '../../util/index.js'],
+    ['src/discovery/probe.ts', '../../test/helpers/scenario.js'],
+    ['src/cli/commands/probe.ts', '../../../test/helpers/cli-io.js'],
   ])(
     '%s may not import %s',
     async (file, imp) => {
@@ -41,7 +46,11 @@ describe('layer zones', () => {
     ['src/namespaces/probe.ts', '../procfs/index.js'],
     ['src/discovery/probe.ts', '../network/index.js'],
     ['src/cli/probe.ts', '../discovery/index.js'],
+    ['src/cli/probe.ts', '../server/index.js'],
     ['src/netlink/probe.ts', '../native/index.js'],
+    ['src/api/v1/probe.ts', '../../model/network.js'],
+    ['src/api/v1/probe.ts', '../../errors.js'],
+    ['src/discovery/probe.test.ts', '../../test/helpers/scenario.js'],
   ])(
     '%s may import %s',
     async (file, imp) => {

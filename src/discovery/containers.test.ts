@@ -20,7 +20,7 @@ import {
   tenantsWithContainers,
 } from './containers.js';
 import { runDiscovery, type DiscoveryPhases } from './discover.js';
-import { buildScenario, makeNamespace, makeProcess } from './scenario.js';
+import { buildScenario, makeNamespace, makeProcess } from '../../test/helpers/scenario.js';
 
 const DETAILS = { capBnd: undefined, affinity: [], status: 'running' as const };
 

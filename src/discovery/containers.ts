@@ -27,7 +27,8 @@ import type { Namespace, NamespaceModel, Process } from '../model/namespace.js';
 import type { NetworkModel } from '../model/network.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
 import type { ProcessTenant, Tenant, TenantModel } from '../model/tenant.js';
-import { TenantDetailsReader } from '../network/tenants/details.js';
+import { TenantDetailsReader } from '../procfs/index.js';
+import { isKthreadd } from './tenants.js';
 
 /** The empty container model (no engines). */
 export function emptyContainerModel(): ContainerModel {
@@ -156,10 +157,6 @@ export async function discoverContainers(
 
 /** Builds the process tenant of `p` in `netns` (the tenants phase's own builder). */
 export type ProcessTenantBuilder = (p: Process, netns: Namespace) => ProcessTenant;
-
-function isKthreadd(p: Process): boolean {
-  return p.pid === 2 && p.ppid === 0;
-}
 
 function tenantPid(t: Tenant): number | undefined {
   return t.type === 'proc' ? t.process.pid : undefined;

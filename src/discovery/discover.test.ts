@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { buildScenario } from './scenario.js';
+import { buildScenario } from '../../test/helpers/scenario.js';
 import { ProcfsError, ProjectError } from '../errors.js';
 import {
   EMPTY_HOST,

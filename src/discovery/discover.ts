@@ -13,6 +13,7 @@ import { ProjectError, errorMessage, type ErrorCode } from '../errors.js';
 import type { DiscoveryResult, HostInfo } from '../model/discovery.js';
 import { NS_TYPES, type NamespaceModel, type NsType, type Namespace } from '../model/namespace.js';
 import type { ContainerModel } from '../model/container.js';
+import type { Forward } from '../model/forward.js';
 import type { NetworkModel } from '../model/network.js';
 import type { Port } from '../model/port.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
@@ -35,7 +36,11 @@ export interface DiscoveryPhases {
   namespaces(
     opts: DiscoverOptions,
   ): PhaseResult<NamespaceModel> | Promise<PhaseResult<NamespaceModel>>;
-  network(namespaces: NamespaceModel, opts: DiscoverOptions): Promise<PhaseResult<NetworkModel>>;
+  /** Network phase; `stepsMs` are its own step timings (→ `timings.networkSteps`). */
+  network(
+    namespaces: NamespaceModel,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<NetworkModel> & { readonly stepsMs?: Readonly<Record<string, number>> }>;
   /** Container engines and their containers; runs concurrently with `network`. */
   containers?(
     namespaces: NamespaceModel,
@@ -67,6 +72,13 @@ export interface DiscoveryPhases {
     tenants: TenantModel,
     opts: DiscoverOptions,
   ): Promise<PhaseResult<ReadonlyMap<number, readonly Port[]>>>;
+  /** Forwarded ports per netns (NAT rules resolved to their targets); after `ports`. */
+  forwards?(
+    namespaces: NamespaceModel,
+    network: NetworkModel,
+    ports: ReadonlyMap<number, readonly Port[]>,
+    opts: DiscoverOptions,
+  ): Promise<PhaseResult<ReadonlyMap<number, readonly Forward[]>>>;
   host(opts: DiscoverOptions): HostInfo;
 }
 
@@ -187,9 +199,11 @@ export async function runDiscovery(
   );
 
   let network: NetworkModel;
+  let networkSteps: Readonly<Record<string, number>> | undefined;
   try {
     const r = await phases.network(namespaces, opts);
     network = r.value;
+    networkSteps = r.stepsMs;
     problems.push(...r.problems);
   } catch (e: unknown) {
     rethrowFatal(e);
@@ -226,6 +240,17 @@ export async function runDiscovery(
     () => phases.ports(namespaces, network, tenants, opts),
   );
   const tPorts = performance.now();
+  const forwardsPhase = phases.forwards;
+  const forwards =
+    forwardsPhase === undefined
+      ? undefined
+      : await runPhase<ReadonlyMap<number, readonly Forward[]>>(
+          'forwards',
+          problems,
+          new Map(),
+          () => forwardsPhase(namespaces, network, ports, opts),
+        );
+  const tFwd = performance.now();
 
   let host: HostInfo;
   try {
@@ -245,6 +270,7 @@ export async function runDiscovery(
     dns,
     tunTapProcessors,
     ports,
+    ...(forwards === undefined ? {} : { forwards }),
     host,
     problems,
     timings: {
@@ -255,8 +281,10 @@ export async function runDiscovery(
       dnsMs: tDns - t3,
       tuntapMs: tTun - tDns,
       portsMs: tPorts - tTun,
-      hostMs: t4 - tPorts,
+      ...(forwards === undefined ? {} : { forwardsMs: tFwd - tPorts }),
+      hostMs: t4 - tFwd,
       totalMs: t4 - t0,
+      ...(networkSteps === undefined ? {} : { networkSteps }),
     },
     startedAtNs,
   };

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
+import { parseCpuRanges } from '../procfs/cpu-list.js';
+import { parseOsRelease } from '../procfs/os-release.js';
+import { readHostInfo } from './host.js';
 
 describe('parseCpuRanges', () => {
   it.each([

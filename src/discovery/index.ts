@@ -21,12 +21,13 @@ import {
 } from './containers.js';
 import { runDiscovery, type DiscoverOptions, type DiscoveryPhases } from './discover.js';
 import { discoverPortsPhase } from './ports-phase.js';
+import { discoverForwards } from '../network/portfwd/index.js';
 import { discoverTenantDns, discoverTunTapProcessors } from './tenant-phases.js';
 import { discoverTenants } from './tenants.js';
 
 export type { DiscoverOptions, DiscoveryPhases } from './discover.js';
 export { runDiscovery, FATAL_CODES, emptyNamespaceModel, nowNs } from './discover.js';
-export { parseCpuRanges, parseOsRelease, readHostInfo } from './host.js';
+export { readHostInfo } from './host.js';
 export {
   discoverTenants,
   isKthreadd,
@@ -56,14 +57,19 @@ export {
   type ProcessTenantBuilder,
 } from './containers.js';
 
-/** The real phases: namespaces → network → tenants → DNS → TAP/TUN processors → ports → host. */
+/**
+ * The real phases: namespaces → network → tenants → DNS → TAP/TUN processors → ports →
+ * forwards → host.
+ */
 export const DEFAULT_PHASES: DiscoveryPhases = {
   namespaces: (opts) => discoverNamespaces({ procRoot: opts.procRoot ?? '/proc' }),
-  network: (namespaces, opts) =>
-    discoverNetwork(namespaces, {
+  network: async (namespaces, opts) => {
+    const r = await discoverNetwork(namespaces, {
       procRoot: opts.procRoot ?? '/proc',
       sysfsRoot: opts.sysfsRoot ?? '/sys',
-    }),
+    });
+    return { value: r.value, problems: r.problems, stepsMs: r.stats.timings };
+  },
   containers: (namespaces, opts) =>
     discoverContainers(
       opts.context ?? defaultDiscoveryContext(),
@@ -84,6 +90,8 @@ export const DEFAULT_PHASES: DiscoveryPhases = {
     discoverTunTapProcessors(namespaces, network, { procRoot: opts.procRoot ?? '/proc' }),
   ports: (namespaces, network, tenants, opts) =>
     discoverPortsPhase(namespaces, network, tenants, { procRoot: opts.procRoot ?? '/proc' }),
+  forwards: (namespaces, network, ports, opts) =>
+    discoverForwards(namespaces, network, ports, { procRoot: opts.procRoot ?? '/proc' }),
   host: (opts) => readHostInfo(opts),
 };
 

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { NativeError } from '../errors.js';
 import type { FileInRoot } from '../native/index.js';
 import { newNetworkNamespace } from '../network/index.js';
-import { makeNamespace, makeNamespaceModel, makeNif, makeProcess } from './scenario.js';
+import {
+  makeNamespace,
+  makeNamespaceModel,
+  makeNif,
+  makeProcess,
+} from '../../test/helpers/scenario.js';
 import type { Tenant } from '../model/tenant.js';
 import { discoverTenantDns, discoverTunTapProcessors } from './tenant-phases.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeNamespace, makeNamespaceModel, makeProcess } from './scenario.js';
+import { makeNamespace, makeNamespaceModel, makeProcess } from '../../test/helpers/scenario.js';
 import {
   tenantLeader,
   tenantProcess,

@@ -12,7 +12,7 @@
 import type { Namespace, NamespaceModel, Process } from '../model/namespace.js';
 import type { PhaseResult } from '../model/problem.js';
 import type { Tenant, TenantModel, TenantProcessDetails } from '../model/tenant.js';
-import { TenantDetailsReader, type TenantDetailsOptions } from '../network/tenants/details.js';
+import { TenantDetailsReader, type TenantDetailsOptions } from '../procfs/index.js';
 
 /** True for the kernel thread daemon, which is never a tenant. */
 export function isKthreadd(p: Process): boolean {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCandidates, orderSockets, parseUnixListeners, resolveInRoot } from './detect.js';
+import { existingPathInRoot } from '../namespaces/root-path.js';
+import { findCandidates, orderSockets, parseUnixListeners } from './detect.js';
 
 const HEADER = 'Num       RefCount Protocol Flags    Type St Inode Path\n';
 
@@ -27,7 +28,7 @@ describe('parseUnixListeners', () => {
   });
 });
 
-describe('resolveInRoot and findCandidates on a fake procfs', () => {
+describe('existingPathInRoot and findCandidates on a fake procfs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-detect-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const root = join(dir, 'root');
@@ -41,11 +42,11 @@ describe('resolveInRoot and findCandidates on a fake procfs', () => {
   symlinkSync('loop1', join(root, 'loop2'));
 
   it('resolves symlinks inside the root, never on the host', () => {
-    expect(resolveInRoot(root, '/var/run/docker.sock')).toBe('/run/docker.sock');
-    expect(resolveInRoot(root, '/var/rel/x.sock')).toBe('/run/sub/x.sock');
-    expect(resolveInRoot(root, '/../../run/docker.sock')).toBe('/run/docker.sock');
-    expect(resolveInRoot(root, '/var/run/missing.sock')).toBeUndefined();
-    expect(resolveInRoot(root, '/loop1/x')).toBeUndefined();
+    expect(existingPathInRoot(root, '/var/run/docker.sock')).toBe('/run/docker.sock');
+    expect(existingPathInRoot(root, '/var/rel/x.sock')).toBe('/run/sub/x.sock');
+    expect(existingPathInRoot(root, '/../../run/docker.sock')).toBe('/run/docker.sock');
+    expect(existingPathInRoot(root, '/var/run/missing.sock')).toBeUndefined();
+    expect(existingPathInRoot(root, '/loop1/x')).toBeUndefined();
   });
 
   it('orders well-known sockets first and drops ttrpc', () => {

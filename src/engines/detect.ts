@@ -17,7 +17,8 @@
  *
  * Pure parsers plus small synchronous readers; every reader takes `procRoot`.
  */
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { existingPathInRoot } from '../namespaces/index.js';
 import { readFdLinks } from '../procfs/index.js';
 
 /** Engine kinds recognised by process name (`comm`, at most 15 characters). */
@@ -68,47 +69,6 @@ export function parseUnixListeners(text: string): Map<number, string> {
   return out;
 }
 
-/**
- * Resolves `path` (absolute, as seen inside `root`) following symlinks *inside* `root`: an
- * absolute link target restarts at `root`, `..` never climbs above it. Returns the resolved
- * absolute path relative to `root` (e.g. `/run/docker.sock` for `/var/run/docker.sock`), or
- * `undefined` when a component is missing or the link chain is too long (40, like the kernel).
- */
-export function resolveInRoot(root: string, path: string): string | undefined {
-  let pending = path.split('/').filter((p) => p !== '' && p !== '.');
-  const done: string[] = [];
-  let hops = 0;
-  while (pending.length > 0) {
-    const comp = pending.shift() as string;
-    if (comp === '..') {
-      done.pop();
-      continue;
-    }
-    const here = `${root}/${[...done, comp].join('/')}`;
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(here).isSymbolicLink();
-    } catch {
-      return undefined;
-    }
-    if (!isLink) {
-      done.push(comp);
-      continue;
-    }
-    if (++hops > 40) return undefined;
-    let target: string;
-    try {
-      target = readlinkSync(here);
-    } catch {
-      return undefined;
-    }
-    const parts = target.split('/').filter((p) => p !== '' && p !== '.');
-    if (target.startsWith('/')) done.length = 0;
-    pending = [...parts, ...pending];
-  }
-  return `/${done.join('/')}`;
-}
-
 /** Basename of `/proc/PID/exe` without a ` (deleted)` suffix; `undefined` when unreadable. */
 export function exeBasename(pid: number, procRoot = '/proc'): string | undefined {
   let target: string;
@@ -147,7 +107,7 @@ export function listeningSocketPaths(pid: number, procRoot = '/proc'): string[] 
     if (fd.target.kind !== 'socket') continue;
     const path = listeners.get(fd.target.ino);
     if (path === undefined) continue;
-    const resolved = resolveInRoot(root, path);
+    const resolved = existingPathInRoot(root, path);
     if (resolved === undefined) continue;
     const full = `${root}${resolved}`;
     if (Buffer.byteLength(full) > UNIX_PATH_MAX) continue;

@@ -14,7 +14,6 @@ export {
   listeningSocketPaths,
   orderSockets,
   parseUnixListeners,
-  resolveInRoot,
   type EngineCandidate,
   type EngineComm,
   type EngineProcess,

@@ -7,6 +7,7 @@
  * the tenants, facts about the host, every recorded problem and the phase timings.
  */
 import type { ContainerModel } from './container.js';
+import type { Forward } from './forward.js';
 import type { NamespaceModel } from './namespace.js';
 import type { NetworkModel } from './network.js';
 import type { Port } from './port.js';
@@ -38,8 +39,15 @@ export interface DiscoveryTimings {
   readonly dnsMs: number;
   readonly tuntapMs: number;
   readonly portsMs: number;
+  /** Forwarded-port phase (NAT rules, resolution); absent when it did not run. */
+  readonly forwardsMs?: number;
   readonly hostMs: number;
   readonly totalMs: number;
+  /**
+   * The network phase's own steps (open+sockets, dumps, model, nsids, ethtool, relations,
+   * close) in ms, of this run; absent when the phase reported none (failed, or a test phase).
+   */
+  readonly networkSteps?: Readonly<Record<string, number>>;
 }
 
 /** Result of one discovery run. */
@@ -58,6 +66,11 @@ export interface DiscoveryResult {
   readonly tunTapProcessors: TunTapProcessors;
   /** Transport ports per netns inode (a netns whose sockets could not be dumped is absent). */
   readonly ports: ReadonlyMap<number, readonly Port[]>;
+  /**
+   * Forwarded ports per netns inode (model/forward.ts); a netns whose NAT rules could not be
+   * read is absent. Undefined when the forwards phase did not run (phase sets without it).
+   */
+  readonly forwards?: ReadonlyMap<number, readonly Forward[]>;
   readonly host: HostInfo;
   readonly problems: Problem[];
   readonly timings: DiscoveryTimings;

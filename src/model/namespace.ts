@@ -11,18 +11,6 @@ export const NS_TYPES = ['mnt', 'cgroup', 'uts', 'ipc', 'user', 'pid', 'net', 't
 /** One namespace type name. */
 export type NsType = (typeof NS_TYPES)[number];
 
-/** CLONE_NEW* flag per type (also what NS_GET_NSTYPE returns). */
-export const CLONE_FLAGS: Readonly<Record<NsType, number>> = {
-  mnt: 0x00020000,
-  cgroup: 0x02000000,
-  uts: 0x04000000,
-  ipc: 0x08000000,
-  user: 0x10000000,
-  pid: 0x20000000,
-  net: 0x40000000,
-  time: 0x00000080,
-};
-
 /** Identity of a namespace: (device, inode) of its nsfs object. */
 export interface NamespaceId {
   readonly dev: number;

@@ -11,11 +11,12 @@
  * this way join the queue (transitive discovery).
  */
 import { readFileSync, readlinkSync } from 'node:fs';
-import { ProcfsError, errorMessage } from '../errors.js';
+import { NamespaceError, ProcfsError, errorMessage } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
 import { parseNsLink, unescapeOctal } from '../procfs/index.js';
-import type { DiscoveryContext } from './context.js';
+import type { NamespaceScan } from './scan.js';
+import { nsLabel } from './display.js';
 import { RootResolver, viewByRef, type DirListings, type MountNsView } from './open.js';
 
 /** Counters for docs/benchmarks. */
@@ -29,7 +30,7 @@ export interface BindMountStats {
  * Finds a view into `mntns`. Throws (NamespaceError GW_ERR_NS_MOUNTNS_UNREACHABLE) when the
  * namespace has neither processes nor a reference a helper can join.
  */
-function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats): MountNsView {
+function viewOf(ctx: NamespaceScan, mntns: Namespace, stats: BindMountStats): MountNsView {
   const noop = (): void => undefined;
   if (mntns.ealdorman !== undefined) {
     const pid = mntns.ealdorman.pid;
@@ -39,19 +40,25 @@ function viewOf(ctx: DiscoveryContext, mntns: Namespace, stats: BindMountStats):
   if (task !== undefined && task.kind === 'task') {
     return { pid: task.tid, root: `${ctx.procRoot}/${task.tid}/root`, release: noop };
   }
+  const unreachable = (why: string): NamespaceError =>
+    new NamespaceError('GW_ERR_NS_MOUNTNS_UNREACHABLE', why, {
+      op: 'view',
+      ref: nsLabel(mntns),
+      details: { procRoot: ctx.procRoot },
+    });
   if (ctx.procRoot !== '/proc') {
-    throw new Error(
+    throw unreachable(
       `process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`,
     );
   }
   if (mntns.ref.length === 0)
-    throw new Error('mount namespace without processes and without reference');
+    throw unreachable('mount namespace without processes and without reference');
   stats.helpers += mntns.ref.length;
   return viewByRef(mntns.ref, mntns.id.ino);
 }
 
 /** Runs the bind-mount pass over all mount namespaces (see module doc). */
-export function discoverBindMounts(ctx: DiscoveryContext, stats: BindMountStats): void {
+export function discoverBindMounts(ctx: NamespaceScan, stats: BindMountStats): void {
   const ownMnt = safeOwnMntIno(ctx);
   const visited = new Set<string>();
   const listings: DirListings = new Map();
@@ -174,7 +181,7 @@ export function readNsfsMounts(pid: number, procRoot: string): NsfsMount[] {
   return out;
 }
 
-function safeOwnMntIno(ctx: DiscoveryContext): number | undefined {
+function safeOwnMntIno(ctx: NamespaceScan): number | undefined {
   try {
     return parseNsLink(readlinkSync(`${ctx.procRoot}/self/ns/mnt`))?.ino;
   } catch {

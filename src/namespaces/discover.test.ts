@@ -23,7 +23,7 @@ import {
   refLabel,
   type NsSyscalls,
 } from './index.js';
-import { resolveInRoot } from './open.js';
+import { hostPathInRoot } from './root-path.js';
 
 const ROOT = fileURLToPath(new URL('../../test/fixtures/proc/basic', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'gwt-ns-'));
@@ -164,17 +164,17 @@ describe('discoverNamespaces on a fake procfs', () => {
   });
 });
 
-describe('resolveInRoot / refLabel', () => {
+describe('hostPathInRoot / refLabel', () => {
   it('keeps absolute symlinks inside the root', () => {
     const root = mkdtempSync(join(tmp, 'root-'));
     mkdirSync(join(root, 'run/netns'), { recursive: true });
     symlinkSync('/run', join(root, 'var-run'));
     symlinkSync('../../../../etc', join(root, 'run/escape'));
-    expect(resolveInRoot(root, '/var-run/netns/x')).toBe(`${root}/run/netns/x`);
-    expect(resolveInRoot(root, '/run/escape/passwd')).toBe(`${root}/etc/passwd`);
-    expect(resolveInRoot(root, '/')).toBe(root);
+    expect(hostPathInRoot(root, '/var-run/netns/x')).toBe(`${root}/run/netns/x`);
+    expect(hostPathInRoot(root, '/run/escape/passwd')).toBe(`${root}/etc/passwd`);
+    expect(hostPathInRoot(root, '/')).toBe(root);
     symlinkSync('loop', join(root, 'loop'));
-    expect(() => resolveInRoot(root, '/loop/x')).toThrow(/too many symlinks/);
+    expect(() => hostPathInRoot(root, '/loop/x')).toThrow(/too many symlinks/);
   });
   it('joins multi-path references with »', () => {
     expect(refLabel(['/run/mntns/a', '/run/netns/b'])).toBe('/run/mntns/a » /run/netns/b');

@@ -13,7 +13,7 @@ import { NS_TYPES, type Namespace, type NamespaceModel, type NsType } from '../m
 import type { PhaseResult } from '../model/problem.js';
 import { parseNsLink } from '../procfs/index.js';
 import { discoverBindMounts, type BindMountStats } from './bindmounts.js';
-import { DiscoveryContext } from './context.js';
+import { NamespaceScan } from './scan.js';
 import { probeSocketNetns, scanFds, type FdScanStats } from './fds.js';
 import { discoverHierarchy } from './hierarchy.js';
 import { computeLeaders, discoverProcNamespaces, discoverTaskNamespaces } from './proc-ns.js';
@@ -50,8 +50,11 @@ export interface DiscoveryStats {
   readonly timings: Record<string, number>;
 }
 
-/** Last run's counters (diagnostics only; not part of the model). */
-export let lastDiscoveryStats: DiscoveryStats | undefined;
+/** Result of {@link discoverNamespaces}: the model, its problems and this scan's own counters. */
+export interface NamespacePhaseResult extends PhaseResult<NamespaceModel> {
+  /** Counters of this scan only (diagnostics; not part of the model). */
+  readonly stats: DiscoveryStats;
+}
 
 /**
  * Discovers processes and namespaces of all 8 types. Never throws for one broken item: such
@@ -60,11 +63,9 @@ export let lastDiscoveryStats: DiscoveryStats | undefined;
  * GW_ERR_PROCFS_PARSE). Throws `GW_ERR_PROCFS_UNAVAILABLE` when procRoot cannot be listed.
  * Every fd it opens is closed before it returns; helper processes are killed.
  */
-export function discoverNamespaces(
-  opts: DiscoverNamespacesOptions = {},
-): PhaseResult<NamespaceModel> {
+export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): NamespacePhaseResult {
   const procRoot = opts.procRoot ?? '/proc';
-  const ctx = new DiscoveryContext(procRoot);
+  const ctx = new NamespaceScan(procRoot);
   const timings: Record<string, number> = {};
   const stats: DiscoveryStats = {
     processes: 0,
@@ -137,11 +138,10 @@ export function discoverNamespaces(
   stats.processes = model.processes.size;
   stats.namespaces = model.namespaces.size;
   lap('model');
-  lastDiscoveryStats = stats;
-  return { value: model, problems: ctx.problems };
+  return { value: model, problems: ctx.problems, stats };
 }
 
-function buildModel(ctx: DiscoveryContext): NamespaceModel {
+function buildModel(ctx: NamespaceScan): NamespaceModel {
   const byType = Object.fromEntries(NS_TYPES.map((t) => [t, [] as Namespace[]])) as Record<
     NsType,
     Namespace[]

@@ -16,13 +16,13 @@
  * `maxProbes` in total; hitting the cap is recorded as a problem.
  */
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
-import { CLONE_FLAGS, NS_TYPES } from '../model/namespace.js';
+
 import { toProblem } from '../model/problem.js';
-import { readFdLinks, readNetnsSocketInodes, isVanished, sysCode } from '../procfs/index.js';
-import { errorMessage } from '../errors.js';
+import { readFdLinks, readNetnsSocketInodes, isVanished } from '../procfs/index.js';
+import { errorMessage, sysErrorCode } from '../errors.js';
 import type { Namespace } from '../model/namespace.js';
-import type { DiscoveryContext } from './context.js';
-import { sysErrorCode, type NsSyscalls } from './syscalls.js';
+import type { NamespaceScan } from './scan.js';
+import { nsTypeOfCloneFlag, type NsSyscalls } from './syscalls.js';
 
 /** Statistics of the fd scan, for docs and benchmarks. */
 export interface FdScanStats {
@@ -55,7 +55,7 @@ interface SocketFd {
  * Scans all fds. Returns the socket fds (one per distinct inode) for an optional probe.
  */
 export function scanFds(
-  ctx: DiscoveryContext,
+  ctx: NamespaceScan,
   stats: FdScanStats,
   sys: NsSyscalls | undefined,
 ): SocketFd[] {
@@ -68,7 +68,7 @@ export function scanFds(
       links = readFdLinks(proc.pid, root);
     } catch (e: unknown) {
       if (!isVanished(e)) {
-        const cause = sysCode(e);
+        const cause = sysErrorCode(e);
         ctx.problem({
           code: 'GW_ERR_NS_ACCESS',
           message: `open fds of pid ${proc.pid} (${proc.comm}) not readable`,
@@ -108,11 +108,7 @@ export function scanFds(
 }
 
 /** Adds a namespace held by an fd opened through a bind mount (type via NS_GET_NSTYPE). */
-function addPathHeldNamespace(
-  ctx: DiscoveryContext,
-  h: SocketFd,
-  sys: NsSyscalls | undefined,
-): void {
+function addPathHeldNamespace(ctx: NamespaceScan, h: SocketFd, sys: NsSyscalls | undefined): void {
   const path = `${ctx.procRoot}/${h.pid}/fd/${h.fd}`;
   const known = ctx.get({ dev: ctx.nsfsDev, ino: h.ino });
   let type = known?.type;
@@ -129,7 +125,7 @@ function addPathHeldNamespace(
       const fd = openSync(path, 'r');
       try {
         const flag = sys.getNsType(fd);
-        type = NS_TYPES.find((t) => CLONE_FLAGS[t] === flag);
+        type = nsTypeOfCloneFlag(flag);
       } finally {
         closeSync(fd);
       }
@@ -150,7 +146,7 @@ function addPathHeldNamespace(
  * quirk: the path stays valid only while the process keeps that fd open).
  */
 export function probeSocketNetns(
-  ctx: DiscoveryContext,
+  ctx: NamespaceScan,
   sockets: readonly SocketFd[],
   sys: NsSyscalls,
   maxProbes: number,
@@ -258,7 +254,7 @@ function socketNetnsOf(
   }
 }
 
-function socketProblem(ctx: DiscoveryContext, pid: number, count: number, e: unknown): void {
+function socketProblem(ctx: NamespaceScan, pid: number, count: number, e: unknown): void {
   const cause = sysErrorCode(e);
   ctx.problem({
     code: 'GW_ERR_NS_FD_SOCKET',

@@ -9,12 +9,12 @@
  * never seen otherwise become **hidden** namespaces (no reference, no processes).
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { errorMessage } from '../errors.js';
+import { errorMessage, sysErrorCode } from '../errors.js';
 import type { Namespace, NsType } from '../model/namespace.js';
 import { toProblem } from '../model/problem.js';
-import type { DiscoveryContext } from './context.js';
+import type { NamespaceScan } from './scan.js';
 import { openNamespace } from './open.js';
-import { sysErrorCode, type NsSyscalls } from './syscalls.js';
+import type { NsSyscalls } from './syscalls.js';
 
 /** EPERM (outside our reach) and EINVAL/ENOTTY-free "no parent" are normal at the top. */
 function isTop(e: unknown): boolean {
@@ -28,7 +28,7 @@ function idOf(fd: number): { dev: number; ino: number } {
 }
 
 /** Creates/looks up the namespace behind `fd`; new ones are hidden. */
-function nsOfFd(ctx: DiscoveryContext, fd: number, type: NsType): Namespace {
+function nsOfFd(ctx: NamespaceScan, fd: number, type: NsType): Namespace {
   const id = idOf(fd);
   const { ns, created } = ctx.getOrCreate(type, id.ino, id.dev);
   if (created) {
@@ -42,7 +42,7 @@ function nsOfFd(ctx: DiscoveryContext, fd: number, type: NsType): Namespace {
  * Walks parents of `start` (open `fd`, not closed here) upwards. Hidden user namespaces met on
  * the way get their owner UID. Stops at the top (EPERM), or at a rung that already has a parent.
  */
-function walkParents(ctx: DiscoveryContext, sys: NsSyscalls, start: Namespace, fd: number): void {
+function walkParents(ctx: NamespaceScan, sys: NsSyscalls, start: Namespace, fd: number): void {
   let child = start;
   let cur = fd;
   try {
@@ -70,7 +70,7 @@ function walkParents(ctx: DiscoveryContext, sys: NsSyscalls, start: Namespace, f
   }
 }
 
-function setOwnerUid(ctx: DiscoveryContext, sys: NsSyscalls, ns: Namespace, fd: number): void {
+function setOwnerUid(ctx: NamespaceScan, sys: NsSyscalls, ns: Namespace, fd: number): void {
   try {
     ns.ownerUid = sys.getOwnerUid(fd);
   } catch (e: unknown) {
@@ -79,7 +79,7 @@ function setOwnerUid(ctx: DiscoveryContext, sys: NsSyscalls, ns: Namespace, fd: 
 }
 
 /** Sets `ns.owner` via NS_GET_USERNS; an unknown owner becomes a hidden user ns whose parents are walked. */
-function setOwner(ctx: DiscoveryContext, sys: NsSyscalls, ns: Namespace, fd: number): void {
+function setOwner(ctx: NamespaceScan, sys: NsSyscalls, ns: Namespace, fd: number): void {
   let ufd: number;
   try {
     ufd = sys.getUserns(fd);
@@ -105,7 +105,7 @@ function setOwner(ctx: DiscoveryContext, sys: NsSyscalls, ns: Namespace, fd: num
  * first (parents + owner UID), then pid namespaces (parents + owner), then the other types
  * (owner). Opening a multi-path reference starts helper processes (see `open.ts`).
  */
-export function discoverHierarchy(ctx: DiscoveryContext, sys: NsSyscalls): void {
+export function discoverHierarchy(ctx: NamespaceScan, sys: NsSyscalls): void {
   const order: NsType[] = ['user', 'pid', 'mnt', 'cgroup', 'uts', 'ipc', 'net', 'time'];
   for (const type of order) {
     const list = [...ctx.namespaces.values()].filter(

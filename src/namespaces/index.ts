@@ -9,18 +9,12 @@
  */
 export {
   discoverNamespaces,
-  lastDiscoveryStats,
   type DiscoverNamespacesOptions,
   type DiscoveryStats,
+  type NamespacePhaseResult,
 } from './discover.js';
-export {
-  openNamespace,
-  openRef,
-  resolveInRoot,
-  spawnMountHelper,
-  viewByRef,
-  type MountNsView,
-} from './open.js';
+export { openNamespace, openRef, spawnMountHelper, viewByRef, type MountNsView } from './open.js';
+export { existingPathInRoot, hostPathInRoot } from './root-path.js';
 export { createPidTranslator, type PidTranslator } from './pidmap.js';
 export {
   netnsDisplayName,
@@ -30,5 +24,5 @@ export {
   sourceLabel,
   howFound,
 } from './display.js';
-export { NATIVE_SYSCALLS, NSIO, sysErrorCode, type NsSyscalls } from './syscalls.js';
+export { NATIVE_SYSCALLS, nsTypeOfCloneFlag, type NsSyscalls } from './syscalls.js';
 export { TYPE_ORDER } from './proc-ns.js';

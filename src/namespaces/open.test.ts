@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RootResolver, resolveInRoot } from './open.js';
+import { RootResolver } from './open.js';
+import { hostPathInRoot } from './root-path.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gwt-open-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -34,21 +35,21 @@ describe('RootResolver', () => {
     'run/netns/a',
   ];
 
-  it('gives exactly what resolveInRoot gives, symlinks included', () => {
+  it('gives exactly what hostPathInRoot gives, symlinks included', () => {
     const r = new RootResolver(root);
-    for (const p of paths) expect(r.resolve(p), p).toBe(resolveInRoot(root, p));
+    for (const p of paths) expect(r.resolve(p), p).toBe(hostPathInRoot(root, p));
     expect(r.resolve('/run/netns/evil')).toBe(`${root}/etc`);
     expect(r.resolve('/var-run/netns/b')).toBe(`${root}/run/netns/b`);
   });
 
-  it('throws like resolveInRoot on symlink loops', () => {
+  it('throws like hostPathInRoot on symlink loops', () => {
     expect(() => new RootResolver(root).resolve('/run/netns/loop')).toThrow(/too many symlinks/);
   });
 
   it('handles an unlistable directory by the full walk', () => {
     const r = new RootResolver(join(tmp, 'does-not-exist'));
     expect(r.resolve('/run/netns/a')).toBe(
-      resolveInRoot(join(tmp, 'does-not-exist'), '/run/netns/a'),
+      hostPathInRoot(join(tmp, 'does-not-exist'), '/run/netns/a'),
     );
   });
 });
@@ -65,10 +66,10 @@ describe('RootResolver with shared listings', () => {
     const ra = new RootResolver(a, shared);
     const rb = new RootResolver(b, shared);
     expect(ra.resolve('/run/netns/x')).toBe(`${a}/run/netns/x`);
-    expect(ra.resolve('/run/netns/evil')).toBe(resolveInRoot(a, '/run/netns/evil'));
+    expect(ra.resolve('/run/netns/evil')).toBe(hostPathInRoot(a, '/run/netns/evil'));
     expect(shared.size).toBe(1);
     for (const p of ['/run/netns/x', '/run/netns/evil', '/run/netns/none'])
-      expect(rb.resolve(p), p).toBe(resolveInRoot(b, p));
+      expect(rb.resolve(p), p).toBe(hostPathInRoot(b, p));
     expect(rb.resolve('/run/netns/x')).toBe(`${b}/run/netns/x`);
     expect(shared.size).toBe(1);
   });

@@ -13,51 +13,15 @@
  *   namespace; its `/proc/<helper>/root` is the view into that mount namespace. Helpers are
  *   killed (by PID) before returning.
  *
- * Paths inside a foreign root are resolved symlink by symlink relative to that root, so an
- * absolute symlink inside a container can never point the host path at a host file.
+ * Paths inside a foreign root are resolved symlink by symlink relative to that root
+ * (`root-path.ts`), so an absolute symlink inside a container can never point the host path at
+ * a host file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { NamespaceError, errorMessage } from '../errors.js';
+import { hostPathInRoot } from './root-path.js';
 import type { Namespace, NsType } from '../model/namespace.js';
-
-/** Max symlinks followed while resolving one path (Linux's own limit is 40). */
-const MAX_SYMLINKS = 40;
-
-/**
- * Resolves `path` (absolute, as seen inside the root) below `root` (e.g. `/proc/42/root`),
- * following symlinks inside that root only; `..` never climbs above it. Returns the host path
- * `root + resolved`. Components that do not exist (or cannot be inspected) are kept verbatim.
- */
-export function resolveInRoot(root: string, path: string): string {
-  const todo = path.split('/').filter((c) => c !== '' && c !== '.');
-  const done: string[] = [];
-  let links = 0;
-  while (todo.length > 0) {
-    const c = todo.shift() as string;
-    if (c === '..') {
-      done.pop();
-      continue;
-    }
-    const candidate = `${root}/${[...done, c].join('/')}`;
-    let target: string | undefined;
-    try {
-      if (lstatSync(candidate).isSymbolicLink()) target = readlinkSync(candidate);
-    } catch {
-      target = undefined;
-    }
-    if (target === undefined) {
-      done.push(c);
-      continue;
-    }
-    if (++links > MAX_SYMLINKS)
-      throw new Error(`too many symlinks resolving ${path} below ${root}`);
-    const parts = target.split('/').filter((x) => x !== '' && x !== '.');
-    if (target.startsWith('/')) done.length = 0;
-    todo.unshift(...parts);
-  }
-  return done.length === 0 ? root : `${root}/${done.join('/')}`;
-}
 
 /**
  * Directory listings shared by several {@link RootResolver}s, keyed by the directory's
@@ -67,11 +31,11 @@ export function resolveInRoot(root: string, path: string): string {
 export type DirListings = Map<string, ReadonlyMap<string, boolean> | undefined>;
 
 /**
- * {@link resolveInRoot} for many paths below one root, with the same results: each parent
+ * {@link hostPathInRoot} for many paths below one root, with the same results: each parent
  * directory is resolved once, and the last component is checked against one
  * `readdir(withFileTypes)` listing of that directory instead of one `lstat` per path. Only a
  * last component that the listing shows as a symlink (or does not show at all) or a `..` takes
- * the full {@link resolveInRoot} walk. Meant for one pass over a mountinfo file (thousands of
+ * the full {@link hostPathInRoot} walk. Meant for one pass over a mountinfo file (thousands of
  * `/run/netns/*` mount points in one directory); it assumes the tree does not change meanwhile.
  * (The one case where readdir and lstat could disagree — a symlink bind-mounted over a mount
  * point's name — cannot be created by mount(2) and is not handled.)
@@ -90,16 +54,16 @@ export class RootResolver {
     this.#shared = shared;
   }
 
-  /** Same result as `resolveInRoot(this.root, path)`; throws where that throws. */
+  /** Same result as `hostPathInRoot(this.root, path)`; throws where that throws. */
   resolve(path: string): string {
     const cut = path.lastIndexOf('/');
     const last = path.slice(cut + 1);
     if (cut < 0 || last === '' || last === '.' || last === '..')
-      return resolveInRoot(this.root, path);
+      return hostPathInRoot(this.root, path);
     const dir = path.slice(0, cut);
     let rdir = this.#dirs.get(dir);
     if (rdir === undefined) {
-      rdir = resolveInRoot(this.root, dir);
+      rdir = hostPathInRoot(this.root, dir);
       this.#dirs.set(dir, rdir);
     }
     let listing = this.#listings.get(rdir);
@@ -107,9 +71,9 @@ export class RootResolver {
       listing = this.#list(rdir);
       this.#listings.set(rdir, listing);
     }
-    // Not a symlink in the directory listing: resolveInRoot's lstat would not follow it either.
+    // Not a symlink in the directory listing: hostPathInRoot's lstat would not follow it either.
     if (listing?.get(last) === false) return `${rdir}/${last}`;
-    return resolveInRoot(this.root, path);
+    return hostPathInRoot(this.root, path);
   }
 
   #list(dir: string): ReadonlyMap<string, boolean> | undefined {
@@ -260,7 +224,7 @@ export function viewByRef(ref: readonly string[], expectIno?: number): MountNsVi
       const next = spawnMountHelper(hostPath);
       view?.release();
       view = next;
-      hostPath = resolveInRoot(view.root, ref[i] as string);
+      hostPath = hostPathInRoot(view.root, ref[i] as string);
     }
     const last = spawnMountHelper(hostPath, expectIno);
     view?.release();
@@ -289,7 +253,7 @@ export function openRef(ref: readonly string[], type: NsType | 'namespace' = 'na
       const next = spawnMountHelper(hostPath);
       view?.release();
       view = next;
-      hostPath = resolveInRoot(view.root, ref[i] as string);
+      hostPath = hostPathInRoot(view.root, ref[i] as string);
     }
     return openPath(hostPath, display);
   } finally {

@@ -10,9 +10,10 @@
  * link instead of one stat, measured ~30-40 % cheaper on the development VM, and it also works
  * on fake procfs trees (see docs/namespaces.md).
  */
+import { sysErrorCode } from '../errors.js';
 import { NS_TYPES, type NsType, type Process } from '../model/namespace.js';
-import { isVanished, readNsLink, sysCode } from '../procfs/index.js';
-import type { DiscoveryContext } from './context.js';
+import { isVanished, readNsLink } from '../procfs/index.js';
+import type { NamespaceScan } from './scan.js';
 
 /** Discovery order of types: user first, then pid, then the rest in model order. */
 export const TYPE_ORDER: readonly NsType[] = [
@@ -26,7 +27,7 @@ export const TYPE_ORDER: readonly NsType[] = [
  * links could not be read (EACCES/EPERM), listing the failed types; vanished processes are
  * dropped from the table silently.
  */
-export function discoverProcNamespaces(ctx: DiscoveryContext): void {
+export function discoverProcNamespaces(ctx: NamespaceScan): void {
   const root = ctx.procRoot;
   for (const proc of [...ctx.processes.values()]) {
     const denied: NsType[] = [];
@@ -44,7 +45,7 @@ export function discoverProcNamespaces(ctx: DiscoveryContext): void {
         }
         if (!isVanished(e)) {
           denied.push(type);
-          cause = sysCode(e) ?? cause;
+          cause = sysErrorCode(e) ?? cause;
         }
         continue;
       }
@@ -86,7 +87,7 @@ export function discoverProcNamespaces(ctx: DiscoveryContext): void {
 }
 
 /** Removes a vanished process from the table and from its parent's children. */
-function detach(ctx: DiscoveryContext, proc: Process): void {
+function detach(ctx: NamespaceScan, proc: Process): void {
   ctx.processes.delete(proc.pid);
   for (const ns of Object.values(proc.namespaces)) {
     const i = ns.processes.indexOf(proc);
@@ -106,7 +107,7 @@ function detach(ctx: DiscoveryContext, proc: Process): void {
  * leader; tie → lower PID) of every namespace; sets each process-held namespace's reference
  * to `<procRoot>/<ealdorman>/ns/<type>`.
  */
-export function computeLeaders(ctx: DiscoveryContext): void {
+export function computeLeaders(ctx: NamespaceScan): void {
   for (const ns of ctx.namespaces.values()) {
     if (ns.processes.length === 0) continue;
     const leaders = ns.processes.filter(
@@ -123,7 +124,7 @@ export function computeLeaders(ctx: DiscoveryContext): void {
  * Loose threads: tasks whose namespace of some type differs from their process's. Such
  * namespaces get a `task` source (and the task path as reference when first seen there).
  */
-export function discoverTaskNamespaces(ctx: DiscoveryContext): void {
+export function discoverTaskNamespaces(ctx: NamespaceScan): void {
   const root = ctx.procRoot;
   for (const proc of ctx.processes.values()) {
     for (const tid of proc.tids) {

@@ -14,13 +14,13 @@ import {
   readStatus,
 } from '../procfs/index.js';
 import { toProblem } from '../model/problem.js';
-import type { DiscoveryContext } from './context.js';
+import type { NamespaceScan } from './scan.js';
 
 /**
  * Reads all processes into `ctx.processes` and links parents and children. With `tasks`, also
  * lists each process's TIDs. Throws `GW_ERR_PROCFS_READ` only when procRoot cannot be listed.
  */
-export function readProcessTable(ctx: DiscoveryContext, tasks: boolean): void {
+export function readProcessTable(ctx: NamespaceScan, tasks: boolean): void {
   const root = ctx.procRoot;
   for (const pid of listPids(root)) {
     let stat;

@@ -8,8 +8,16 @@
  * `<linux/sockios.h>`). The default implementation is the C addon (`src/native`); unit tests
  * pass fakes. Every returned fd is owned by the caller and must be closed.
  */
-import { ProjectError, errorCode } from '../errors.js';
+import type { NsType } from '../model/namespace.js';
 import {
+  CLONE_NEWCGROUP,
+  CLONE_NEWIPC,
+  CLONE_NEWNET,
+  CLONE_NEWNS,
+  CLONE_NEWPID,
+  CLONE_NEWTIME,
+  CLONE_NEWUSER,
+  CLONE_NEWUTS,
   isNativeAvailable,
   nsGetOwnerUid,
   nsGetParent,
@@ -20,13 +28,22 @@ import {
   socketNetns,
 } from '../native/index.js';
 
-/** nsfs ioctl request numbers from `<linux/nsfs.h>` (`_IO(0xb7, n)`). */
-export const NSIO = {
-  NS_GET_USERNS: 0xb701,
-  NS_GET_PARENT: 0xb702,
-  NS_GET_NSTYPE: 0xb703,
-  NS_GET_OWNER_UID: 0xb704,
-} as const;
+/** The namespace type of a CLONE_NEW* flag (what NS_GET_NSTYPE returns), per NS_TYPES name. */
+const TYPE_OF_CLONE_FLAG: ReadonlyMap<number, NsType> = new Map<number, NsType>([
+  [CLONE_NEWNS, 'mnt'],
+  [CLONE_NEWCGROUP, 'cgroup'],
+  [CLONE_NEWUTS, 'uts'],
+  [CLONE_NEWIPC, 'ipc'],
+  [CLONE_NEWUSER, 'user'],
+  [CLONE_NEWPID, 'pid'],
+  [CLONE_NEWNET, 'net'],
+  [CLONE_NEWTIME, 'time'],
+]);
+
+/** The namespace type named by a CLONE_NEW* flag (`<linux/sched.h>`); undefined for others. */
+export function nsTypeOfCloneFlag(flag: number): NsType | undefined {
+  return TYPE_OF_CLONE_FLAG.get(flag);
+}
 
 /** System calls used by discovery. Failures throw errors with a system `code` (EPERM, …). */
 export interface NsSyscalls {
@@ -44,19 +61,6 @@ export interface NsSyscalls {
   pidfdGetfd(pidfd: number, targetFd: number): number;
   /** ioctl(sockFd, SIOCGSKNS) → new nsfs fd of the socket's network namespace. */
   socketNetns(sockFd: number): number;
-}
-
-/**
- * The system error code (`EPERM`, `ESRCH`, …) of anything a syscall wrapper threw: a
- * NativeError's `sysCode`, a ProjectError's cause's code, or a Node system error's own code.
- */
-export function sysErrorCode(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null) {
-    const s = (e as { sysCode?: unknown }).sysCode;
-    if (typeof s === 'string') return s;
-    if (e instanceof ProjectError) return errorCode(e.cause);
-  }
-  return errorCode(e);
 }
 
 /** The syscalls backed by the C addon (`src/native`). Check {@link isNativeAvailable} first. */

@@ -151,7 +151,14 @@ export interface NativeBinding {
    * opens every path (absolute, O_RDONLY|O_CLOEXEC|O_NOCTTY) there. Per-netns procfs files
    * such as `/proc/thread-self/net/sockstat` then show that netns when read from any thread.
    * Returns, per nsFd, one fd or error per path (a failed setns gives that error for every
-   * path). Optional: addons built before it was added lack it (same ABI version; additive).
+   * path).
    */
-  openFilesInNetns?(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
+  openFilesInNetns(nsFds: number[], paths: string[]): Array<Array<number | NativeSystemError>>;
+
+  /**
+   * getsockopt(fd, level, optname, buf, &len = buf.length): `buf` carries the request in and
+   * the answer out (filled in place); returns the resulting optlen. Used for the x_tables GET
+   * calls (IPT_SO_GET_INFO/ENTRIES) on a raw socket opened inside a netns (ABI 3).
+   */
+  getsockoptBuffer(fd: number, level: number, optname: number, buf: Buffer): number;
 }

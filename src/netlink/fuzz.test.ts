@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fuzzOne, prng, runFuzz } from './fuzz.js';
+import { fuzzOne, prng, runFuzz } from '../../test/helpers/netlink-fuzz.js';
 
 const DIR = new URL('../../test/fixtures/netlink/rtnetlink/', import.meta.url);
 const corpus = readdirSync(DIR)

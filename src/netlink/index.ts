@@ -44,15 +44,13 @@ export {
 } from './core/request.js';
 
 export { buildGetAddrDump, decodeAddress } from './rtnetlink/addr.js';
+export { buildGetLinkDump, decodeLink, type GetLinkDumpOptions } from './rtnetlink/link.js';
 export {
   BOND_MODE_NAMES,
-  buildGetLinkDump,
   decodeKindData,
-  decodeLink,
   IPVLAN_MODE_NAMES,
   MACVLAN_MODE_NAMES,
-  type GetLinkDumpOptions,
-} from './rtnetlink/link.js';
+} from './rtnetlink/link-kinds.js';
 export { buildGetNsid, buildGetNsidDump, decodeNsid, type NsidTarget } from './rtnetlink/nsid.js';
 export {
   addrDumpRequest,

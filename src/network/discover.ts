@@ -71,7 +71,7 @@ export interface DiscoverNetworkOptions {
   readonly nsidRounds?: number;
 }
 
-/** Counters of the last {@link discoverNetwork} call (for benchmarks and docs). */
+/** Counters of one {@link discoverNetwork} call (for benchmarks and docs). */
 export interface NetworkDiscoveryStats {
   netns: number;
   unreachable: number;
@@ -83,7 +83,11 @@ export interface NetworkDiscoveryStats {
   timings: Record<string, number>;
 }
 
-let stats: NetworkDiscoveryStats = emptyStats();
+/** Result of {@link discoverNetwork}: the model, its problems and this call's own counters. */
+export interface NetworkPhaseResult extends PhaseResult<NetworkModel> {
+  readonly stats: NetworkDiscoveryStats;
+}
+
 function emptyStats(): NetworkDiscoveryStats {
   return {
     netns: 0,
@@ -94,11 +98,6 @@ function emptyStats(): NetworkDiscoveryStats {
     fdQueries: 0,
     timings: {},
   };
-}
-
-/** Counters of the most recent discovery (a copy). */
-export function lastNetworkStats(): NetworkDiscoveryStats {
-  return { ...stats, timings: { ...stats.timings } };
 }
 
 /** System error name behind any error (`ENOENT`, `EPERM`, `ENODEV`, …), if known. */
@@ -149,7 +148,7 @@ export function targetLinkRequest(index: number, nsid: number): RequestSpec<Link
 export async function discoverNetwork(
   namespaces: NamespaceModel,
   opts: DiscoverNetworkOptions = {},
-): Promise<PhaseResult<NetworkModel>> {
+): Promise<NetworkPhaseResult> {
   const problems: Problem[] = [];
   const model: NetworkModel = { netns: new Map() };
   const own = namespaces.own.net;
@@ -163,7 +162,8 @@ export async function discoverNetwork(
     ...(opts.parallelism === undefined ? {} : { parallelism: opts.parallelism }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   };
-  stats = emptyStats();
+  // Per call, never module state: discoveries may run concurrently in one process.
+  const stats = emptyStats();
   stats.netns = slots.length;
   let t = performance.now();
   const lap = (step: string): void => {
@@ -242,7 +242,7 @@ export async function discoverNetwork(
     const slotOf = new Map<NetworkNamespace, Slot>(
       filled.map((s) => [s.netns as NetworkNamespace, s]),
     );
-    await resolveOpenNsids(resolver, slotOf, batch, opts.nsidRounds ?? 3);
+    await resolveOpenNsids(resolver, slotOf, batch, opts.nsidRounds ?? 3, stats);
     lap('nsids');
 
     // 4. Driver info of physical nifs (one AF_INET socket per netns that has any), SR-IOV.
@@ -266,7 +266,7 @@ export async function discoverNetwork(
     }
     lap('close');
   }
-  return { value: model, problems };
+  return { value: model, problems, stats };
 }
 
 /**
@@ -280,6 +280,7 @@ async function resolveOpenNsids(
   slotOf: ReadonlyMap<NetworkNamespace, Slot>,
   batch: BatchOptions,
   rounds: number,
+  stats: NetworkDiscoveryStats,
 ): Promise<void> {
   const probed = new Set<NsidPair>();
   const asked = new Set<string>();

@@ -11,10 +11,10 @@
  */
 export {
   discoverNetwork,
-  lastNetworkStats,
   targetLinkRequest,
   type DiscoverNetworkOptions,
   type NetworkDiscoveryStats,
+  type NetworkPhaseResult,
 } from './discover.js';
 export {
   DRVINFO_LAYOUT,

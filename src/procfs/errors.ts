@@ -5,7 +5,7 @@
  * Small helpers shared by the procfs readers: wrap Node's system errors into
  * {@link ProcfsError}s and tell a vanished process (ENOENT/ESRCH) from a real failure.
  */
-import { ProcfsError, errorCode, errorMessage } from '../errors.js';
+import { ProcfsError, errorMessage, sysErrorCode } from '../errors.js';
 
 /** Wraps a failed read of `path` into a `GW_ERR_PROCFS_READ` error (system error as `cause`). */
 export function readError(path: string, e: unknown): ProcfsError {
@@ -25,12 +25,6 @@ export function parseError(path: string, reason: string): ProcfsError {
  * Processes vanish all the time during a scan; that is not a problem worth recording.
  */
 export function isVanished(e: unknown): boolean {
-  const c = errorCode(e instanceof ProcfsError ? e.cause : e);
+  const c = sysErrorCode(e);
   return c === 'ENOENT' || c === 'ESRCH';
-}
-
-/** System error code of `e` or of its cause (`EACCES`, `ENOENT`, …), if any. */
-export function sysCode(e: unknown): string | undefined {
-  if (e instanceof ProcfsError) return errorCode(e.cause);
-  return errorCode(e);
 }

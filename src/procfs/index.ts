@@ -7,10 +7,14 @@
  * `test/fixtures/proc/`. Readers throw {@link ProcfsError}s (`GW_ERR_PROCFS_READ` with the
  * system error as `cause`, or `GW_ERR_PROCFS_PARSE`); callers decide what is a problem.
  */
-export { isVanished, sysCode } from './errors.js';
+export { isVanished } from './errors.js';
 export { parseStat, readStat, type ProcStat } from './stat.js';
 export { parseCmdline, readCmdline } from './cmdline.js';
-export { parseStatus, parseCpuList, readStatus, type ProcStatus } from './status.js';
+export { parseStatus, readStatus, type ProcStatus } from './status.js';
+export { parseCpuList, parseCpuRanges, type CpuRanges } from './cpu-list.js';
+export { parseOsRelease } from './os-release.js';
+export { readOptionalText } from './text.js';
+export { isFrozen, TenantDetailsReader, type TenantDetailsOptions } from './tenant-details.js';
 export {
   parseNsLink,
   parseFdTarget,

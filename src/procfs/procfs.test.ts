@@ -2,7 +2,7 @@
 /** Unit tests of the procfs parsers and readers against strings and the fake tree `basic`. */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ProcfsError } from '../errors.js';
+import { ProcfsError, sysErrorCode } from '../errors.js';
 import {
   isVanished,
   listPids,
@@ -22,7 +22,6 @@ import {
   readNsLink,
   readStat,
   readStatus,
-  sysCode,
   unescapeOctal,
 } from './index.js';
 
@@ -200,7 +199,7 @@ describe('readers on the fake tree', () => {
     expect(err).toBeInstanceOf(ProcfsError);
     expect((err as ProcfsError).code).toBe('GW_ERR_PROCFS_READ');
     expect(isVanished(err)).toBe(true);
-    expect(sysCode(err)).toBe('ENOENT');
+    expect(sysErrorCode(err)).toBe('ENOENT');
     try {
       readStat(61, ROOT);
       expect.unreachable();

@@ -6,6 +6,7 @@
  * from the reader's PID namespace down to the process's own), `CapBnd` and `Cpus_allowed_list`.
  */
 import { readFileSync } from 'node:fs';
+import { parseCpuList } from './cpu-list.js';
 import { parseError, readError } from './errors.js';
 
 /** Selected fields of `/proc/PID/status`. Missing lines give `undefined`. */
@@ -20,22 +21,6 @@ export interface ProcStatus {
   readonly cpusAllowedList: string | undefined;
   /** `Cpus_allowed_list` expanded to CPU numbers. */
   readonly cpusAllowed: readonly number[];
-}
-
-/** Expands a CPU list such as `0-3,8,10-11` into numbers; throws on malformed input. */
-export function parseCpuList(text: string, path = 'cpulist'): number[] {
-  const out: number[] = [];
-  const t = text.trim();
-  if (t === '') return out;
-  for (const part of t.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (m === null) throw parseError(path, `bad CPU list item "${part}"`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw parseError(path, `bad CPU range "${part}"`);
-    for (let c = a; c <= b; c++) out.push(c);
-  }
-  return out;
 }
 
 /** Parses status text. Throws `GW_ERR_PROCFS_PARSE` for malformed values of the used keys. */

@@ -24,7 +24,7 @@ import type { NetworkModel, NetworkNamespace, Nif } from '../../src/model/networ
 import type { Problem } from '../../src/model/problem.js';
 import { discoverNamespaces } from '../../src/namespaces/index.js';
 import { isNativeAvailable } from '../../src/native/index.js';
-import { discoverNetwork, lastNetworkStats } from '../../src/network/index.js';
+import { discoverNetwork } from '../../src/network/index.js';
 import { expectNoLeaks, startLeakGuard } from '../helpers/leak-guard.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../helpers/namespaces.js';
 
@@ -604,7 +604,7 @@ describe.skipIf(!IS_ROOT || !NATIVE)('network discovery as root', () => {
         }
         const nsm = discoverNamespaces().value;
         const r = await discoverNetwork(nsm, { driverInfo: false });
-        const stats = lastNetworkStats();
+        const { stats } = r;
         expect(stats.fingerprintQueries).toBeGreaterThan(0);
         if (cloneMacs) expect(stats.fdQueries).toBeGreaterThan(0);
         for (const { x, y } of chains) {

@@ -40,7 +40,7 @@ import {
 } from '../../src/model/namespace.js';
 import { schedulingOf, tunTapKey } from '../../src/model/tenant-details.js';
 import { isNativeAvailable } from '../../src/native/index.js';
-import { TenantDetailsReader } from '../../src/network/tenants/details.js';
+import { TenantDetailsReader } from '../../src/procfs/tenant-details.js';
 import { TenantDnsReader } from '../../src/network/tenants/dns-reader.js';
 import { findTunTapProcessors } from '../../src/network/tuntap/processors.js';
 import { listPids, readCmdline, readNsLink, readStat } from '../../src/procfs/index.js';

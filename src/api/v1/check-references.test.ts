@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { checkV1References } from './check-references.js';
-import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
+import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import { toV1 } from './to-v1.js';
 import type { DiscoveryResultV1, NetnsV1 } from './types.js';
 

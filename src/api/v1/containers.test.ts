@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
 import { mergeContainerTenants } from '../../discovery/containers.js';
-import { buildScenario, SCENARIO } from '../../discovery/scenario.js';
+import { buildScenario, SCENARIO } from '../../../test/helpers/scenario.js';
 import {
   ENGINE_TYPES,
   GROUP_TYPES,

@@ -7,25 +7,19 @@
  * change is api/v2.
  */
 export type * from './types.js';
+export type * from './events.js';
 export {
   CREATOR,
   CREATOR_ID,
-  ROUTE_TYPE_NAMES,
   metadataV1,
-  netnsIdOf,
-  nifIdOf,
-  nifV1,
   orderedNetns,
-  pidnsIdOf,
   rfc3339Nano,
-  routePreference,
-  routeTypeName,
-  routeV1,
-  tenantIdOf,
   toV1,
-  v1Kind,
   type ToV1Options,
 } from './to-v1.js';
+export { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
+export { nifRef, nifV1, v1Kind } from './nifs.js';
+export { ROUTE_TYPE_NAMES, routePreference, routeTypeName, routeV1 } from './routes.js';
 export { checkV1References, type V1ReferenceIssue } from './check-references.js';
 export {
   V1_CONTAINER_TYPES,
@@ -57,3 +51,6 @@ export {
   tunTapProcessorsV1,
   unknownDnsV1,
 } from './tenants.js';
+export { FEED_EVENT_TYPES, FEED_SOURCES } from './events.js';
+export { podOf, toTargetsV1, type TargetDiscoveryResultV1, type TargetV1 } from './targets.js';
+export { openApiV1 } from './openapi.js';

@@ -7,9 +7,11 @@ import {
   makeNif,
   makeNamespace,
   makeRoute,
-} from '../../discovery/scenario.js';
+} from '../../../test/helpers/scenario.js';
 import { newNetworkNamespace } from '../../network/index.js';
-import { rfc3339Nano, routePreference, routeTypeName, routeV1, toV1, v1Kind } from './to-v1.js';
+import { v1Kind } from './nifs.js';
+import { routePreference, routeTypeName, routeV1 } from './routes.js';
+import { rfc3339Nano, toV1 } from './to-v1.js';
 import { capbndV1 } from './tenants.js';
 import type { NetnsV1, NetworkInterfaceV1 } from './types.js';
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildScenario, SCENARIO } from '../../discovery/scenario.js';
+import { buildScenario, SCENARIO } from '../../../test/helpers/scenario.js';
 import {
   ENGINE_TYPES,
   GROUP_TYPES,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
+import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import type { DiscoveryResultV1 } from '../../api/v1/types.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import { formatProblem, makeDumpCommand, packageVersion, resolveNetnsSpec } from './dump.js';

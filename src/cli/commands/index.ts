@@ -7,17 +7,21 @@
 import type { CliCommand } from '../command.js';
 import { containersCommand } from './containers.js';
 import { dumpCommand } from './dump.js';
+import { forwardsCommand } from './forwards.js';
 import { healthcheckCommand } from './healthcheck.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
+import { serveCommand } from './serve.js';
 
 /** All subcommands in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
+  serveCommand,
   dumpCommand,
   nifsCommand,
   namespacesCommand,
   portsCommand,
+  forwardsCommand,
   containersCommand,
   healthcheckCommand,
 ];

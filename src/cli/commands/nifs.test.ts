@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
+import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import { makeNifsCommand, nifsJson, painter, renderNifs, sortNifs } from './nifs.js';
 import { captureIo } from '../../../test/helpers/cli-io.js';
 

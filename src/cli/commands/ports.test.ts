@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { SCENARIO, buildScenario } from '../../discovery/scenario.js';
+import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import type { Process } from '../../model/namespace.js';
 import type { Port } from '../../model/port.js';
 import type { Tenant } from '../../model/tenant.js';

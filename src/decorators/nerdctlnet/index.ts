@@ -13,7 +13,7 @@ import { readdirSync } from 'node:fs';
 import { ProjectError } from '../../errors.js';
 import { ENGINE_TYPES } from '../../model/container.js';
 import type { Problem } from '../../model/problem.js';
-import { resolveInRoot } from '../../namespaces/index.js';
+import { hostPathInRoot } from '../../namespaces/index.js';
 import { readFileInRoot, type FileInRoot } from '../../native/index.js';
 import { decorateEngines, engineSubject, type NifDecoration } from '../common.js';
 import type { Decorator, DecoratorContext } from '../decorator.js';
@@ -41,7 +41,7 @@ export interface NerdctlFiles {
 export const NATIVE_FILES: NerdctlFiles = {
   listDir(root, path) {
     try {
-      return readdirSync(resolveInRoot(root, path));
+      return readdirSync(hostPathInRoot(root, path));
     } catch (e: unknown) {
       if (
         typeof e === 'object' &&

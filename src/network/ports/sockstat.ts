@@ -15,6 +15,7 @@
  * that opened it, so the fds keep reading that netns' counters).
  */
 import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+import { sysErrorCode } from '../../errors.js';
 import type { NsRef } from '../../native/index.js';
 
 /** Socket counts of one netns. */
@@ -113,12 +114,6 @@ export type OpenFilesInNetns = (
   paths: readonly string[],
 ) => Array<Array<number | Error>>;
 
-function isEnoent(e: unknown): boolean {
-  if (typeof e !== 'object' || e === null) return false;
-  const o = e as { errno?: unknown; sysCode?: unknown; code?: unknown };
-  return o.errno === 2 || o.sysCode === 'ENOENT' || o.code === 'ENOENT';
-}
-
 /**
  * Counts of each netns in `nsRefs` (fd, path or null = current netns), read through files
  * opened inside it by `open` (the native `openFilesInNetns`). An entry is undefined — the
@@ -144,7 +139,7 @@ export function readNetnsSocketCounts(
       const s4 = readFileSync(f4, 'latin1');
       let s6: string | undefined;
       if (typeof f6 === 'number') s6 = readFileSync(f6, 'latin1');
-      else if (!isEnoent(f6)) return undefined;
+      else if (sysErrorCode(f6) !== 'ENOENT') return undefined;
       return socketCounts(s4, s6);
     } catch {
       return undefined;

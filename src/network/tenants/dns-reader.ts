@@ -24,7 +24,7 @@
  * sharing namespaces are read once per reader (create one reader per discovery run).
  */
 import { statSync } from 'node:fs';
-import { errorMessage, ProjectError, type ErrorCode } from '../../errors.js';
+import { errorMessage, ProjectError, sysErrorCode, type ErrorCode } from '../../errors.js';
 import type { Process } from '../../model/namespace.js';
 import type { Problem } from '../../model/problem.js';
 import type { DnsConfig, HostsEntry } from '../../model/tenant-details.js';
@@ -32,7 +32,6 @@ import { readFileInRoot, utsNamesIn, type FileInRoot, type UtsNames } from '../.
 import { parseHosts } from './dns/hosts.js';
 import { parseNameFile } from './dns/hostname.js';
 import { parseResolvConf } from './dns/resolv-conf.js';
-import { sysCodeOf } from './sys-code.js';
 
 /** The native operations the reader needs (injectable for unit tests). */
 export interface DnsNativeOps {
@@ -136,7 +135,7 @@ export class TenantDnsReader {
         this.#files.set(filesKey, files);
       }
     } catch (e: unknown) {
-      const sys = sysCodeOf(e);
+      const sys = sysErrorCode(e);
       if (sys !== 'ENOENT' && sys !== 'ESRCH') {
         this.#problem(
           'GW_ERR_NS_ACCESS',
@@ -170,7 +169,7 @@ export class TenantDnsReader {
   }
 
   #problem(code: ErrorCode, message: string, subject: string, e?: unknown): void {
-    const cause = e === undefined ? undefined : sysCodeOf(e);
+    const cause = e === undefined ? undefined : sysErrorCode(e);
     this.problems.push(
       cause === undefined ? { code, message, subject } : { code, message, subject, cause },
     );
@@ -181,7 +180,7 @@ export class TenantDnsReader {
     try {
       return this.#native.utsNamesIn(path);
     } catch (e: unknown) {
-      if (sysCodeOf(e) === 'ENOENT' || sysCodeOf(e) === 'ESRCH') return undefined; // process gone
+      if (sysErrorCode(e) === 'ENOENT' || sysErrorCode(e) === 'ESRCH') return undefined; // process gone
       const code = e instanceof ProjectError ? e.code : 'GW_ERR_NS_SETNS_FAILED';
       this.#problem(code, `UTS names of ${subject}: ${errorMessage(e)}`, `${subject} ${path}`, e);
       return undefined;
@@ -240,7 +239,7 @@ export class TenantDnsReader {
     try {
       r = this.#native.readFileInRoot(root, rel, cap);
     } catch (e: unknown) {
-      const sys = sysCodeOf(e);
+      const sys = sysErrorCode(e);
       const syscall =
         typeof e === 'object' && e !== null && 'syscall' in e
           ? (e as { syscall: unknown }).syscall

@@ -20,7 +20,7 @@
  * table of each process is scanned (threads created without CLONE_FILES are not).
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { errorMessage } from '../../errors.js';
+import { errorMessage, sysErrorCode } from '../../errors.js';
 import type { Process } from '../../model/namespace.js';
 import type { NetworkModel } from '../../model/network.js';
 import type { PhaseResult, Problem } from '../../model/problem.js';
@@ -28,7 +28,6 @@ import { tunTapKey, type TunTapProcessors } from '../../model/tenant-details.js'
 import { pidfdGetfd, pidfdOpen, tunDeviceNetns } from '../../native/index.js';
 import { readFdinfo } from '../../procfs/fdinfo.js';
 import { isVanished, readFdLinks } from '../../procfs/index.js';
-import { sysCodeOf } from '../tenants/sys-code.js';
 
 /** Device node of the TUN/TAP clone device. */
 export const TUN_DEVICE_PATH = '/dev/net/tun';
@@ -127,7 +126,7 @@ export function findTunTapProcessors(
           pidfd ??= native.pidfdOpen(p.pid);
           ino = deviceNetnsIno(native, pidfd, t.fd);
         } catch (e: unknown) {
-          const sys = sysCodeOf(e);
+          const sys = sysErrorCode(e);
           if (sys === 'ESRCH' || sys === 'ENOENT') break; // process gone
           if (sys === 'EBADF') continue; // fd closed since it was listed
           why = e;
@@ -169,7 +168,7 @@ function attachedTunFds(
         code: 'GW_ERR_NETWORK_TUNTAP',
         message: `fdinfo of tun fd ${l.fd}: ${errorMessage(e)}`,
         subject,
-        ...(sysCodeOf(e) === undefined ? {} : { cause: sysCodeOf(e) }),
+        ...(sysErrorCode(e) === undefined ? {} : { cause: sysErrorCode(e) }),
       });
     }
   }
@@ -204,7 +203,7 @@ function guessNetns(
   if (candidates.length === 1) return candidates[0];
   const own = p.namespaces.net?.id.ino;
   const pick = own !== undefined && candidates.includes(own) ? own : undefined;
-  const cause = sysCodeOf(why);
+  const cause = sysErrorCode(why);
   problems.push({
     code: 'GW_ERR_NETWORK_TUNTAP',
     message:

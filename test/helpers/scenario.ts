@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * @module discovery/scenario
+ * @module test/helpers/scenario
  *
  * A fixed, hand-built discovery result that exercises every v1 field: a host netns with lo,
  * a physical NIC, a bridge with a veth port whose peer lives in a container netns, a VXLAN and
@@ -12,22 +12,22 @@
  * TAP processor. Pure data, no I/O: used by the v1 snapshot test, the reference-checker tests
  * and the CLI rendering tests.
  */
-import type { DiscoveryResult } from '../model/discovery.js';
-import type { Namespace, NamespaceModel, NsType, Process } from '../model/namespace.js';
-import { NS_TYPES, newNamespace } from '../model/namespace.js';
+import type { DiscoveryResult } from '../../src/model/discovery.js';
+import type { Namespace, NamespaceModel, NsType, Process } from '../../src/model/namespace.js';
+import { NS_TYPES, newNamespace } from '../../src/model/namespace.js';
 import {
   newNif,
   type NetworkNamespace,
   type Nif,
   type NifAddress,
   type Route,
-} from '../model/network.js';
-import type { Port } from '../model/port.js';
-import { tunTapKey, type DnsConfig } from '../model/tenant-details.js';
-import type { Tenant, TenantModel } from '../model/tenant.js';
-import type { InetDiagMessage } from '../netlink/sockdiag/index.js';
-import { newNetworkNamespace } from '../network/index.js';
-import { buildPorts, parseServices } from '../network/ports/index.js';
+} from '../../src/model/network.js';
+import type { Port } from '../../src/model/port.js';
+import { tunTapKey, type DnsConfig } from '../../src/model/tenant-details.js';
+import type { Tenant, TenantModel } from '../../src/model/tenant.js';
+import type { InetDiagMessage } from '../../src/netlink/sockdiag/index.js';
+import { newNetworkNamespace } from '../../src/network/index.js';
+import { buildPorts, parseServices } from '../../src/network/ports/index.js';
 
 const DEV = 4;
 

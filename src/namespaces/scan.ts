@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /**
- * @module namespaces/context
+ * @module namespaces/scan
  *
- * Mutable state of one discovery run: the process table, the namespace map and the problem
- * list, with the "get or create" primitive every source uses.
+ * Mutable state of one namespace scan (one `discoverNamespaces()` call): the process table,
+ * the namespace map and the problem list, with the "get or create" primitive every source
+ * uses. Not to be confused with `discovery`'s `DiscoveryContext`, the long-lived state (engine
+ * tracker) shared by the discoveries of one owner.
  */
 import { statSync } from 'node:fs';
 import type {
@@ -16,8 +18,8 @@ import type {
 import { newNamespace, nsKey } from '../model/namespace.js';
 import type { Problem } from '../model/problem.js';
 
-/** State shared by the discovery steps of one run. */
-export class DiscoveryContext {
+/** State shared by the steps of one namespace scan; nothing outlives the scan. */
+export class NamespaceScan {
   readonly procRoot: string;
   readonly processes = new Map<number, Process>();
   readonly namespaces = new Map<string, Namespace>();
@@ -37,7 +39,7 @@ export class DiscoveryContext {
     try {
       dev = statSync(`${procRoot}/self/ns/net`).dev;
     } catch {
-      dev = 0;
+      dev = 0; // documented above: fake procfs trees have no nsfs
     }
     this.nsfsDev = dev;
   }

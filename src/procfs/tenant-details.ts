@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * @module network/tenants/details
+ * @module procfs/tenant-details
  *
  * Per-process facts of a `proc` tenant (v1 §2.5, reference §3.10): bounding capabilities
  * (`CapBnd` of /proc/PID/status), CPU affinity (`Cpus_allowed_list`), scheduling (policy,
@@ -19,57 +19,21 @@
  * `/sys/fs/cgroup/unified` on hybrid hosts), so hybrid and pure-v2 hosts both work, and
  * /proc/PID/cgroup paths (relative to the reader's cgroup namespace) map onto them.
  */
-import { readFileSync } from 'node:fs';
-import type { Process } from '../../model/namespace.js';
-export { schedulingOf } from '../../model/tenant-details.js';
-import { toProblem, type Problem } from '../../model/problem.js';
-import type { TenantProcessDetails } from '../../model/tenant.js';
+import type { Process } from '../model/namespace.js';
+import { toProblem, type Problem } from '../model/problem.js';
+import type { TenantProcessDetails } from '../model/tenant.js';
 import {
   cgroupDir,
   findCgroupMounts,
   readCgroup,
   type CgroupEntry,
   type CgroupMounts,
-} from '../../procfs/cgroup.js';
-import { isVanished, parseMountinfo, readStatus } from '../../procfs/index.js';
-
-/** Inclusive CPU ranges `[from, to]`. */
-export type CpuRanges = Array<[number, number]>;
-
-/**
- * Parses a kernel CPU list (`0-3,8,10-11`, cpuset(7) "list format", also with `:stride`
- * suffixes `0-8:2/4` as bitmap_parselist accepts) into sorted, merged inclusive ranges.
- * Returns undefined for malformed text; `''` yields `[]`.
- */
-export function parseCpuRanges(text: string): CpuRanges | undefined {
-  const t = text.trim();
-  if (t === '') return [];
-  const cpus: CpuRanges = [];
-  for (const part of t.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+)\/(\d+))?)?$/.exec(part);
-    if (m === null) return undefined;
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) return undefined;
-    if (m[3] !== undefined && m[4] !== undefined) {
-      // used/group stride: in every group of `grp` CPUs starting at a, the first `used`
-      const used = Number(m[3]);
-      const grp = Number(m[4]);
-      if (used < 1 || grp < 1 || used > grp) return undefined;
-      for (let s = a; s <= b; s += grp) cpus.push([s, Math.min(s + used - 1, b)]);
-    } else {
-      cpus.push([a, b]);
-    }
-  }
-  cpus.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const out: CpuRanges = [];
-  for (const r of cpus) {
-    const last = out[out.length - 1];
-    if (last !== undefined && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-    else out.push([r[0], r[1]]);
-  }
-  return out;
-}
+} from './cgroup.js';
+import { parseCpuRanges, type CpuRanges } from './cpu-list.js';
+import { isVanished } from './errors.js';
+import { parseMountinfo } from './mountinfo.js';
+import { readStatus } from './status.js';
+import { readOptionalText } from './text.js';
 
 /**
  * Whether a process with cgroup membership `entries` is frozen. `read` returns a file's text
@@ -98,14 +62,6 @@ export function isFrozen(
     }
   }
   return false;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Options of {@link TenantDetailsReader}. */
@@ -162,7 +118,7 @@ export class TenantDetailsReader {
       paused = isFrozen(
         readCgroup(p.pid, this.#procRoot),
         this.#cgroupMounts(),
-        readText,
+        readOptionalText,
         this.#prefix,
       );
     } catch (e: unknown) {
@@ -173,7 +129,7 @@ export class TenantDetailsReader {
 
   #cgroupMounts(): CgroupMounts {
     if (this.#mounts === undefined) {
-      const text = readText(`${this.#procRoot}/self/mountinfo`);
+      const text = readOptionalText(`${this.#procRoot}/self/mountinfo`);
       let mounts: CgroupMounts = { freezer: undefined, unified: undefined };
       if (text !== undefined) {
         try {

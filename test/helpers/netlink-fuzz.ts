@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: MIT
 /**
- * @module netlink/fuzz
+ * @module test/helpers/netlink-fuzz
  *
  * A small, deterministic fuzzer for the decoders (pure; used by the unit suite and by
  * `scripts/fuzz-netlink.mjs` for longer runs). It feeds random and mutated netlink replies
  * through framing, reply splitting and every rtnetlink decoder, and reports any failure that
  * is not a {@link DecodeError} or {@link NetlinkError}: TypeError, RangeError, anything else.
  */
-import { DecodeError, NetlinkError } from '../errors.js';
-import { writeU16, writeU32 } from './core/bytes.js';
-import { NLMSG_DONE, NLMSG_ERROR } from './core/constants.js';
-import { decodeReply, type RequestSpec } from './core/request.js';
-import type { NetlinkMessage } from './core/types.js';
-import { decodeAddress } from './rtnetlink/addr.js';
-import * as C from './rtnetlink/constants.js';
-import { decodeLink } from './rtnetlink/link.js';
-import { decodeNsid } from './rtnetlink/nsid.js';
-import { decodeRoute } from './rtnetlink/route.js';
-import { decodeRule } from './rtnetlink/rule.js';
+import { DecodeError, NetlinkError } from '../../src/errors.js';
+import { writeU16, writeU32 } from '../../src/netlink/core/bytes.js';
+import { NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/core/constants.js';
+import { decodeReply, type RequestSpec } from '../../src/netlink/core/request.js';
+import type { NetlinkMessage } from '../../src/netlink/core/types.js';
+import { decodeAddress } from '../../src/netlink/rtnetlink/addr.js';
+import * as C from '../../src/netlink/rtnetlink/constants.js';
+import { decodeLink } from '../../src/netlink/rtnetlink/link.js';
+import { decodeNsid } from '../../src/netlink/rtnetlink/nsid.js';
+import { decodeRoute } from '../../src/netlink/rtnetlink/route.js';
+import { decodeRule } from '../../src/netlink/rtnetlink/rule.js';
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {

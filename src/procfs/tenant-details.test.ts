@@ -3,11 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Process } from '../../model/namespace.js';
-import { schedulingOf } from '../../model/tenant-details.js';
-import { findCgroupMounts, parseCgroup } from '../../procfs/cgroup.js';
-import { parseMountinfo } from '../../procfs/mountinfo.js';
-import { isFrozen, parseCpuRanges, TenantDetailsReader } from './details.js';
+import type { Process } from '../model/namespace.js';
+import { schedulingOf } from '../model/tenant-details.js';
+import { findCgroupMounts, parseCgroup } from './cgroup.js';
+import { parseCpuRanges } from './cpu-list.js';
+import { parseMountinfo } from './mountinfo.js';
+import { isFrozen, TenantDetailsReader } from './tenant-details.js';
 
 function proc(pid: number, over: Partial<Process> = {}): Process {
   return {

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module server/discovery-service
+ *
+ * The HTTP thread's handle on the discovery worker: starts the worker thread, coalesces
+ * concurrent requests into ONE in-flight discovery (single flight), reuses a result younger
+ * than `maxAgeMs`, bounds every discovery by a deadline (a stuck worker is terminated and a
+ * fresh one started on the next request), and passes the worker's change-feed diffs and
+ * container-change notices on.
+ *
+ * A waiter that goes away (client disconnected: its `AbortSignal` fires) stops waiting at
+ * once; the discovery it joined runs to its end in the worker only because other waiters, the
+ * cache and the change feed use its result — no per-request work is queued or left behind.
+ */
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../errors.js';
+import type { DiscoverySummary, FromWorker, WatcherInfo, WorkerConfig } from './worker-protocol.js';
+import type { FeedChangeV1 } from '../api/v1/index.js';
+
+/**
+ * How the worker is started: a file URL/path of the worker module (normal and bundled
+ * installs), or `{ source }`, JavaScript source evaluated with `new Worker(source, { eval:
+ * true })` — for a single-file executable (Node SEA) whose bundle carries the worker as a
+ * string.
+ */
+export type WorkerEntry = URL | string | { readonly source: string };
+
+/**
+ * THE one place that decides where the worker module is: `GHOSTWIRE_DISCOVERY_WORKER` (a file
+ * path) if set, else `discovery-worker.js` next to this module. Both `dist/server/` (tsc) and
+ * `dist/bundle/cli/` (esbuild, where it is an extra entry point named `discovery-worker.js`)
+ * keep the two side by side.
+ */
+export function discoveryWorkerEntry(env: NodeJS.ProcessEnv = process.env): WorkerEntry {
+  const override = env['GHOSTWIRE_DISCOVERY_WORKER'];
+  if (override !== undefined && override !== '') return override;
+  return new URL('./discovery-worker.js', import.meta.url);
+}
+
+/**
+ * The worker closes fds the addon opened (netlink sockets, nsfs fds) with `fs.closeSync`; Node's
+ * default fd tracking for workers would warn on every one of them.
+ */
+const WORKER_OPTIONS = { trackUnmanagedFds: false, name: 'ghostwire-discovery' } as const;
+
+/** One finished discovery as the HTTP side holds it. */
+export interface Snapshot {
+  readonly json: string;
+  readonly mobyshark: string;
+  readonly summary: DiscoverySummary;
+  /** `Date.now()` when the result arrived. */
+  readonly finishedAt: number;
+  /** Wall time from request to result, ms. */
+  readonly durationMs: number;
+  readonly problems: readonly string[];
+}
+
+/** Options of {@link DiscoveryService}. */
+export interface DiscoveryServiceOptions {
+  readonly entry: WorkerEntry;
+  readonly config: WorkerConfig;
+  /** Results younger than this are reused (0: every request gets a fresh discovery). */
+  readonly maxAgeMs: number;
+  /** A discovery taking longer fails its waiters and the worker is replaced. */
+  readonly timeoutMs: number;
+  readonly onSnapshot?: (s: Snapshot, changes: FeedChangeV1[], diffed: boolean) => void;
+  readonly onContainersChanged?: () => void;
+  readonly onWatchers?: (w: WatcherInfo[]) => void;
+  readonly onWorkerError?: (e: unknown) => void;
+}
+
+interface Flight {
+  readonly id: number;
+  readonly startedAt: number;
+  readonly promise: Promise<Snapshot>;
+  resolve(s: Snapshot): void;
+  reject(e: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Discovery off the HTTP thread, single flight. */
+export class DiscoveryService {
+  readonly #opts: DiscoveryServiceOptions;
+  #worker: Worker | undefined;
+  #flight: Flight | undefined;
+  #last: Snapshot | undefined;
+  #nextId = 1;
+  #closed = false;
+  #discoveries = 0;
+
+  constructor(opts: DiscoveryServiceOptions) {
+    this.#opts = opts;
+  }
+
+  /** The last finished discovery, if any. */
+  get last(): Snapshot | undefined {
+    return this.#last;
+  }
+
+  /** True while a discovery runs. */
+  get busy(): boolean {
+    return this.#flight !== undefined;
+  }
+
+  /** Number of discoveries finished. */
+  get discoveries(): number {
+    return this.#discoveries;
+  }
+
+  /** Starts the worker (idempotent). */
+  start(): void {
+    if (this.#closed || this.#worker !== undefined) return;
+    const e = this.#opts.entry;
+    const w =
+      typeof e === 'object' && !(e instanceof URL)
+        ? new Worker(e.source, { eval: true, workerData: this.#opts.config, ...WORKER_OPTIONS })
+        : new Worker(e, { workerData: this.#opts.config, ...WORKER_OPTIONS });
+    w.on('message', (m: FromWorker) => this.#onMessage(w, m));
+    w.on('error', (err) => {
+      this.#opts.onWorkerError?.(err);
+      this.#lost(w, err);
+    });
+    w.on('exit', (code) => this.#lost(w, new Error(`discovery worker exited with code ${code}`)));
+    this.#worker = w;
+  }
+
+  /**
+   * A discovery result: the cached one if younger than `maxAgeMs` (per call override
+   * allowed), else the in-flight one, else a new one. `signal` lets a waiter stop waiting.
+   */
+  get(opts: { maxAgeMs?: number; signal?: AbortSignal } = {}): Promise<Snapshot> {
+    const maxAge = opts.maxAgeMs ?? this.#opts.maxAgeMs;
+    const last = this.#last;
+    if (last !== undefined && maxAge > 0 && Date.now() - last.finishedAt <= maxAge)
+      return Promise.resolve(last);
+    const flight = this.#flight ?? this.#startFlight();
+    const signal = opts.signal;
+    if (signal === undefined) return flight.promise;
+    if (signal.aborted) return Promise.reject(abortError());
+    return new Promise<Snapshot>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (s) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(s);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Stops the worker (closing its engine watchers); pending waiters fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const w = this.#worker;
+    this.#worker = undefined;
+    this.#failFlight(
+      new ApiError('GW_ERR_HTTP_UNAVAILABLE', 'the service is shutting down', { statusCode: 503 }),
+    );
+    if (w === undefined) return;
+    const exited = new Promise<void>((r) => w.once('exit', () => r()));
+    w.postMessage({ type: 'close' });
+    const t = setTimeout(() => void w.terminate(), 2_000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  #startFlight(): Flight {
+    if (this.#closed) {
+      const p = Promise.reject(
+        new ApiError('GW_ERR_HTTP_UNAVAILABLE', 'the service is shutting down', {
+          statusCode: 503,
+        }),
+      );
+      p.catch(() => undefined);
+      return {
+        id: 0,
+        startedAt: Date.now(),
+        promise: p,
+        resolve() {},
+        reject() {},
+        timer: setTimeout(() => undefined, 0),
+      };
+    }
+    this.start();
+    const id = this.#nextId++;
+    let resolve!: (s: Snapshot) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<Snapshot>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => undefined); // waiters handle it; an unobserved failure is no crash
+    const timer = setTimeout(() => {
+      const w = this.#worker;
+      this.#failFlight(
+        new ApiError(
+          'GW_ERR_SERVER_DISCOVERY_TIMEOUT',
+          `discovery did not finish within ${this.#opts.timeoutMs} ms`,
+          { statusCode: 503 },
+        ),
+      );
+      // a stuck worker is replaced: the next request starts a fresh one
+      if (w !== undefined) {
+        this.#worker = undefined;
+        void w.terminate();
+      }
+    }, this.#opts.timeoutMs);
+    timer.unref();
+    const flight: Flight = { id, startedAt: Date.now(), promise, resolve, reject, timer };
+    this.#flight = flight;
+    this.#worker?.postMessage({ type: 'discover', id, ieappicons: false });
+    return flight;
+  }
+
+  #failFlight(e: unknown): void {
+    const f = this.#flight;
+    if (f === undefined) return;
+    this.#flight = undefined;
+    clearTimeout(f.timer);
+    f.reject(e);
+  }
+
+  #onMessage(w: Worker, m: FromWorker): void {
+    if (w !== this.#worker) return;
+    switch (m.type) {
+      case 'result': {
+        const f = this.#flight;
+        const now = Date.now();
+        const snap: Snapshot = {
+          json: m.json,
+          mobyshark: m.mobyshark,
+          summary: m.summary,
+          finishedAt: now,
+          durationMs:
+            f !== undefined && f.id === m.id ? now - f.startedAt : m.summary.timings.totalMs,
+          problems: m.problems,
+        };
+        this.#last = snap;
+        this.#discoveries++;
+        this.#opts.onWatchers?.(m.watchers);
+        this.#opts.onSnapshot?.(snap, m.changes, m.diffed);
+        if (f !== undefined && f.id === m.id) {
+          this.#flight = undefined;
+          clearTimeout(f.timer);
+          f.resolve(snap);
+        }
+        break;
+      }
+      case 'error': {
+        const f = this.#flight;
+        if (f !== undefined && f.id === m.id) {
+          // "cannot run at all" (no procfs, addon missing): the cause's code is in the message
+          this.#failFlight(
+            new ApiError('GW_ERR_SERVER_DISCOVERY', `discovery failed: ${m.code}: ${m.message}`, {
+              statusCode: 500,
+              details: { cause: m.code },
+            }),
+          );
+        }
+        break;
+      }
+      case 'containers-changed':
+        this.#opts.onWatchers?.(m.watchers);
+        this.#opts.onContainersChanged?.();
+        break;
+      case 'ready':
+        break;
+    }
+  }
+
+  #lost(w: Worker, err: unknown): void {
+    if (w !== this.#worker) return;
+    this.#worker = undefined;
+    this.#failFlight(
+      new ApiError('GW_ERR_SERVER_WORKER', `discovery worker failed: ${String(err)}`, {
+        statusCode: 500,
+        cause: err,
+      }),
+    );
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('client went away'), { code: 'ABORT_ERR', name: 'AbortError' });
+}

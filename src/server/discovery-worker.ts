@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module server/discovery-worker
+ *
+ * Entry module of the discovery worker thread. The worker OWNS the service's
+ * {@link DiscoveryContext} (and with it the engine tracker and its background watchers), runs
+ * every discovery, maps it to the v1 `/json` and `/mobyshark` documents, serialises them, and
+ * diffs it against its previous discovery for the change feed. The HTTP thread only ever sees
+ * strings and small summaries, so parsing, mapping and `JSON.stringify` of a 500-netns
+ * document never block it.
+ *
+ * Started by `DiscoveryService` (discovery-service.ts) with `workerData` = {@link WorkerConfig};
+ * see {@link discoveryWorkerEntry} there for how the file is found (and the SEA/bundle option).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toTargetsV1, toV1 } from '../api/v1/index.js';
+import { DiscoveryContext, discover } from '../discovery/index.js';
+import { errorCode, errorMessage } from '../errors.js';
+import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
+import {
+  summarize,
+  type FromWorker,
+  type ToWorker,
+  type WatcherInfo,
+  type WorkerConfig,
+} from './worker-protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('discovery-worker must run in a worker thread');
+const config = workerData as WorkerConfig;
+
+const post = (m: FromWorker): void => port.postMessage(m);
+
+let changeTimer: NodeJS.Timeout | undefined;
+const context = new DiscoveryContext({
+  engineWaitMs: config.engineWaitMs,
+  watch: true,
+  onContainersChange: () => {
+    // coalesce bursts (a compose up starts several containers within milliseconds)
+    if (changeTimer !== undefined) return;
+    changeTimer = setTimeout(() => {
+      changeTimer = undefined;
+      post({ type: 'containers-changed', watchers: watcherInfo() });
+    }, 25);
+  },
+});
+
+function watcherInfo(): WatcherInfo[] {
+  return (context.tracker?.watchers() ?? []).map((w) => ({
+    engine: w.adapter.type,
+    endpoint: w.adapter.endpoint,
+    state: w.state,
+  }));
+}
+
+let previous: FeedState | undefined;
+/** Discoveries run one at a time; the HTTP side already coalesces concurrent requests. */
+let chain: Promise<void> = Promise.resolve();
+
+async function runOne(id: number): Promise<void> {
+  try {
+    const result = await discover({
+      context,
+      ...(config.procRoot === undefined ? {} : { procRoot: config.procRoot }),
+    });
+    const doc = toV1(result, { creatorVersion: config.creatorVersion });
+    const targets = toTargetsV1(result, { creatorVersion: config.creatorVersion });
+    const state = feedStateOf(doc, result);
+    const changes = previous === undefined ? [] : diffFeedStates(previous, state);
+    const diffed = previous !== undefined;
+    previous = state;
+    post({
+      type: 'result',
+      id,
+      json: `${JSON.stringify(doc)}\n`,
+      mobyshark: `${JSON.stringify(targets)}\n`,
+      summary: summarize(result, doc),
+      changes,
+      diffed,
+      watchers: watcherInfo(),
+      problems: result.problems.map(
+        (p) =>
+          `${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}`,
+      ),
+    });
+  } catch (e: unknown) {
+    post({
+      type: 'error',
+      id,
+      code: errorCode(e) ?? 'GW_ERR_SERVER_DISCOVERY',
+      message: errorMessage(e),
+    });
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'discover') {
+    chain = chain.then(() => runOne(m.id));
+  } else {
+    if (changeTimer !== undefined) clearTimeout(changeTimer);
+    context.close();
+    port.close();
+  }
+});
+post({ type: 'ready' });

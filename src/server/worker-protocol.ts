@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module server/worker-protocol
+ *
+ * Messages between the HTTP thread and the discovery worker (`discovery-worker.ts`), and the
+ * pure summary the worker computes for `/metrics`. Only plain, structured-clone-able data
+ * crosses: the v1 documents travel as ready-serialised JSON strings so the HTTP thread never
+ * walks the object graph.
+ */
+import type { DiscoveryResultV1, FeedChangeV1 } from '../api/v1/index.js';
+import type { DiscoveryResult, DiscoveryTimings } from '../model/discovery.js';
+
+/** Options the worker's discovery context is created with. */
+export interface WorkerConfig {
+  readonly engineWaitMs: number;
+  readonly creatorVersion: string;
+  readonly procRoot?: string;
+}
+
+/** HTTP thread → worker. */
+export type ToWorker =
+  | { readonly type: 'discover'; readonly id: number; readonly ieappicons: boolean }
+  | { readonly type: 'close' };
+
+/** Counts of one discovery, for `/metrics`. */
+export interface DiscoverySummary {
+  readonly netns: number;
+  /** Interfaces by kernel kind (`veth`, `bridge`, … ; `''` for kind-less devices). */
+  readonly nifsByKind: Record<string, number>;
+  /** `<engine type>\u0000<status>` → count. */
+  readonly containers: Record<string, number>;
+  readonly ports: number;
+  readonly forwards: number;
+  readonly problemsByCode: Record<string, number>;
+  readonly timings: DiscoveryTimings;
+}
+
+/** State of one engine watcher. */
+export interface WatcherInfo {
+  readonly engine: string;
+  readonly endpoint: string;
+  readonly state: string;
+}
+
+/** Worker → HTTP thread. */
+export type FromWorker =
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      /** The v1 `/json` document, serialised. */
+      readonly json: string;
+      /** The `/mobyshark` document, serialised. */
+      readonly mobyshark: string;
+      readonly summary: DiscoverySummary;
+      /** Changes against the previous discovery of this worker (empty for the first). */
+      readonly changes: FeedChangeV1[];
+      /** False for the very first discovery (its changes are not a diff). */
+      readonly diffed: boolean;
+      readonly watchers: WatcherInfo[];
+      /** Problems of this discovery as one line each (`code subject: message`), for the log. */
+      readonly problems: string[];
+    }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly code: string;
+      readonly message: string;
+    }
+  | { readonly type: 'containers-changed'; readonly watchers: WatcherInfo[] }
+  | { readonly type: 'ready' };
+
+/** Summarises a discovery for `/metrics` (pure). */
+export function summarize(result: DiscoveryResult, doc: DiscoveryResultV1): DiscoverySummary {
+  const nifsByKind: Record<string, number> = {};
+  for (const nn of result.network.netns.values())
+    for (const nif of nn.nifs.values()) nifsByKind[nif.kind] = (nifsByKind[nif.kind] ?? 0) + 1;
+  let ports = 0;
+  for (const list of result.ports.values()) ports += list.length;
+  let forwards = 0;
+  for (const n of doc['network-namespaces'])
+    forwards += n['forwarded-ports'].ipv4.length + n['forwarded-ports'].ipv6.length;
+  const containers: Record<string, number> = {};
+  for (const c of result.containers.containers) {
+    const k = `${c.type}\u0000${c.status}`;
+    containers[k] = (containers[k] ?? 0) + 1;
+  }
+  const problemsByCode: Record<string, number> = {};
+  for (const p of result.problems) problemsByCode[p.code] = (problemsByCode[p.code] ?? 0) + 1;
+  return {
+    netns: new Set([
+      ...result.namespaces.byType.net.map((n) => n.id.ino),
+      ...result.network.netns.keys(),
+    ]).size,
+    nifsByKind,
+    containers,
+    ports,
+    forwards,
+    problemsByCode,
+    timings: result.timings,
+  };
+}
