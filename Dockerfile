@@ -28,4 +28,4 @@ USER 65534:65534
 EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/ghostwire", "healthcheck"]
 ENTRYPOINT ["/ghostwire"]
-CMD ["serve"]
+CMD ["serve", "--http", "[::]:5000"]

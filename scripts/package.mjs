@@ -22,7 +22,8 @@
  *    stub), then a copy of the running `node` binary (debug info stripped when `strip`
  *    exists) gets the blob injected with postject, and is renamed into place.
  *
- * Options: `--out <file>` (default dist/ghostwire), `--no-strip`.
+ * Options: `--out <file>` (default dist/ghostwire), `--web <dir>` (the web UI's built files,
+ * default web/dist), `--no-strip`.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -44,12 +45,13 @@ import vm from 'node:vm';
 import { buildInfo, buildInfoDefine, versionLine } from './build-info.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SEA_DIR = join(ROOT, 'dist', 'sea');
+
 const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
+const WORKER_ENTRY = join(ROOT, 'dist', 'server', 'discovery-worker.js');
 /** File name V8 and stack traces show for the CLI bundle inside the executable. */
 const CLI_FILENAME = 'ghostwire:sea/cli.cjs';
 const ADDON = join(ROOT, 'build', 'Release', 'ghostwire_native.node');
-const WEB_DIST = join(ROOT, 'web', 'dist');
+const WEB_DIST_DEFAULT = join(ROOT, 'web', 'dist');
 /** postject's sentinel: the fuse string Node's SEA code looks for (Node docs, "Single executable applications"). */
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -57,6 +59,10 @@ const args = process.argv.slice(2);
 const outIdx = args.indexOf('--out');
 const OUT = resolve(outIdx >= 0 ? args[outIdx + 1] : join(ROOT, 'dist', 'ghostwire'));
 const STRIP = !args.includes('--no-strip');
+/** Intermediate files: dist/sea for the default output, `<out>.build/` for another. */
+const SEA_DIR = outIdx >= 0 ? `${OUT}.build` : join(ROOT, 'dist', 'sea');
+const webIdx = args.indexOf('--web');
+const WEB_DIST = webIdx >= 0 ? resolve(args[webIdx + 1]) : WEB_DIST_DEFAULT;
 
 function fail(msg) {
   process.stderr.write(`package: ${msg}\n`);
@@ -88,14 +94,26 @@ mkdirSync(SEA_DIR, { recursive: true });
 const esbuild = await import('esbuild');
 const info = buildInfo(ROOT);
 const cliCjs = join(SEA_DIR, 'cli.cjs');
-const built = await esbuild.build({
-  stdin: {
-    contents: `require(${JSON.stringify(ENTRY)}).main(process.argv);\n`,
-    resolveDir: ROOT,
-    sourcefile: 'sea-cli.cjs',
-    loader: 'js',
+/**
+ * ws `require()`s the optional native modules bufferutil and utf-8-validate inside try/catch;
+ * in a SEA such a require of a non-builtin prints a warning. Bundle a stand-in that throws
+ * MODULE_NOT_FOUND instead, which ws handles as "not installed".
+ */
+const ABSENT_OPTIONALS = {
+  name: 'absent-optionals',
+  setup(b) {
+    b.onResolve({ filter: /^(bufferutil|utf-8-validate)$/ }, (a) => ({
+      path: a.path,
+      namespace: 'gw-absent',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'gw-absent' }, (a) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`${a.path} is not bundled`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
   },
-  write: false,
+};
+const BUNDLE_OPTIONS = {
+  plugins: [ABSENT_OPTIONALS],
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -104,11 +122,33 @@ const built = await esbuild.build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  // __filename is the executable inside the SEA
-  banner: { js: 'var __gw_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  // the executable's file URL (also inside an eval'd worker, which has no real __filename)
+  banner: {
+    js: 'var __gw_import_meta_url = require("node:url").pathToFileURL(process.execPath).href;',
+  },
+};
+const built = await esbuild.build({
+  ...BUNDLE_OPTIONS,
+  stdin: {
+    contents: `require(${JSON.stringify(ENTRY)}).main(process.argv);\n`,
+    resolveDir: ROOT,
+    sourcefile: 'sea-cli.cjs',
+    loader: 'js',
+  },
+  write: false,
   define: { ...buildInfoDefine(info), 'import.meta.url': '__gw_import_meta_url' },
 });
 const cliSource = `(function (require, module, exports, __filename, __dirname) {\n${built.outputFiles[0].text}\n})`;
+// the service's discovery worker: a second CommonJS bundle, run with new Worker(source, { eval: true })
+const workerCjs = join(SEA_DIR, 'discovery-worker.cjs');
+if (existsSync(WORKER_ENTRY)) {
+  await esbuild.build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [WORKER_ENTRY],
+    outfile: workerCjs,
+    define: { ...buildInfoDefine(info), 'import.meta.url': '__gw_import_meta_url' },
+  });
+}
 writeFileSync(cliCjs, cliSource);
 // V8's code cache for it, made by this very node binary (the one copied below)
 const cliCache = join(SEA_DIR, 'cli.cache');
@@ -150,6 +190,7 @@ const assets = {
   'sea/cli.cjs': cliCjs,
   'sea/cli.cache': cliCache,
 };
+if (existsSync(workerCjs)) assets['sea/discovery-worker.cjs'] = workerCjs;
 if (existsSync(WEB_DIST)) {
   for (const f of filesBelow(WEB_DIST)) {
     assets[`web/dist/${relative(WEB_DIST, f).split(sep).join('/')}`] = f;

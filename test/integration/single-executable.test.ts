@@ -9,6 +9,9 @@
  *   lists this suite's namespace with its interfaces, addresses, routes, port and DNS — the
  *   embedded addon then lives in `$GHOSTWIRE_RUNTIME_DIR`; with no exec-capable directory at
  *   all it fails with GW_ERR_NATIVE_LOAD naming every place tried;
+ * - `serve` in that minimal root, from an executable packaged with a small web UI
+ *   (`scripts/package.mjs --web`): `/healthz`, `/json` and `/mobyshark` (with this suite's netns)
+ *   answer, as do the UI's `index.html` (rewritten) and its assets, from the embedded files;
  * - least privilege (docs/deploy.md#capabilities): as uid 65534 holding only the documented
  *   capabilities (ambient, `setpriv`), `dump` shows this suite's netns and tenant exactly as
  *   root's dump does and records no access problem root does not have; without each of those
@@ -19,11 +22,12 @@
  * veth pair with an address and a route, a TCP listener on :8080 it holds. Needs root; as
  * another user the suite skips.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetDiscoveryResultV1 } from '../../src/api/v1/index.js';
 import type { ContainerV1, DiscoveryResultV1, NetnsV1 } from '../../src/api/v1/types.js';
 import { isNativeAvailable } from '../../src/native/index.js';
 import { IS_ROOT, spawnTree, uniqueName, type TestProcess } from '../helpers/namespaces.js';
@@ -37,6 +41,20 @@ import {
 } from '../helpers/single-executable.js';
 
 const run = promisify(execFile);
+const REPO = new URL('../..', import.meta.url).pathname;
+
+/** A tiny built web UI: index.html with the placeholders server/ui.ts rewrites, two assets. */
+function writeWebFixture(dir: string, token: string): void {
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><base href="/"><script>window.dynvars = {}</script>` +
+      `<script type="module" src="./assets/app-${token}.js"></script>` +
+      `<link rel="stylesheet" href="./assets/app-${token}.css"></head><body>${token}</body></html>\n`,
+  );
+  writeFileSync(join(dir, 'assets', `app-${token}.js`), `console.log('${token}');\n`);
+  writeFileSync(join(dir, 'assets', `app-${token}.css`), `body { color: #123; } /* ${token} */\n`);
+}
 
 /** The capabilities `dump` needs (docs/deploy.md#capabilities). */
 export const DUMP_CAPS = ['sys_admin', 'sys_ptrace', 'dac_override', 'net_admin'] as const;
@@ -243,6 +261,73 @@ describe.skipIf(SKIP !== '')(`single executable${SKIP}`, () => {
     expect(failed?.stderr).toMatch(/\/tmp \(tmpfile\): .*failed to map segment/);
     expect(failed?.stderr).toContain('GHOSTWIRE_RUNTIME_DIR');
   });
+
+  it('serves /json, /mobyshark, the UI and its assets from the minimal root', async () => {
+    const token = uniqueName();
+    const web = join(dir.path, 'web');
+    writeWebFixture(web, token);
+    const withUi = join(dir.path, 'with-ui');
+    mkdirSync(withUi);
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'scripts', 'package.mjs'), '--web', web, '--out', join(withUi, 'ghostwire')],
+      { cwd: REPO, stdio: 'pipe' },
+    );
+    const root = tempDir('root-ui');
+    cleanups.push(() => root.cleanup());
+    minimalRoot(join(withUi, 'ghostwire'), root.path);
+    const child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        'sh',
+        '-c',
+        [
+          `mount -t proc proc ${root.path}/proc`,
+          `mount -t tmpfs -o noexec,mode=1777 gwt-tmp ${root.path}/tmp`,
+          `mount -t tmpfs -o mode=0700 gwt-run ${root.path}/run`,
+          `exec env GHOSTWIRE_RUNTIME_DIR=/run chroot ${root.path} /ghostwire serve --http 127.0.0.1:0`,
+        ].join(' && '),
+      ],
+      { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const exited = new Promise((r) => child.once('close', r));
+    cleanups.push(async () => {
+      child.kill('SIGTERM');
+      await exited;
+    });
+    const base = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+      child.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
+        if (m?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const doc = (await (await fetch(`${base}/json`)).json()) as DiscoveryResultV1;
+    expect(doc['network-namespaces'].some((n) => n.netnsid === netnsIno)).toBe(true);
+    const targets = (await (await fetch(`${base}/mobyshark`)).json()) as TargetDiscoveryResultV1;
+    expect(targets.containers.some((t) => t.netns === netnsIno)).toBe(true);
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    const html = await index.text();
+    expect(html).toContain(token);
+    expect(html).toMatch(/window\.dynvars = \{"/); // rewritten by the server
+    for (const ext of ['js', 'css']) {
+      const r = await fetch(`${base}/assets/app-${token}.${ext}`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toContain(token);
+    }
+  }, 180_000);
 
   it('as uid 65534 with only the documented capabilities, sees what root sees', async () => {
     const d = await runDump(asNobody(DUMP_CAPS, [alone, 'dump']));
