@@ -140,6 +140,7 @@ describe('deploy/kubernetes/ghostwire.yaml', () => {
     expect(c?.securityContext?.allowPrivilegeEscalation).toBeUndefined(); // false would block file caps
     expect(c?.securityContext?.capabilities?.drop).toEqual(['ALL']);
     expect(withCap(c?.securityContext?.capabilities?.add ?? [])).toEqual(sorted(CAPS));
+    expect(c?.args).toEqual(['serve', '--http', '[::]:5000']); // not loopback: probes reach the pod IP
     expect(c?.livenessProbe?.httpGet?.path).toBe('/healthz');
     expect(c?.readinessProbe?.httpGet?.path).toBe('/readyz');
     expect(c?.resources?.requests).toBeDefined();
