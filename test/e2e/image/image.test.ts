@@ -10,12 +10,18 @@
  *   healthcheck`; without the capabilities the kernel refuses to start it (file capabilities);
  * - `dump` lists this suite's bind-mounted netns and its busybox container (by name, with
  *   the container's netns) and records no access problem;
+ * - deploy/compose.yaml's `ghostwire` service, run by this machine's docker-compose (v1.29,
+ *   which predates the spec keys `name` and `cgroup`: a copy without those two, with a `gwt-`
+ *   network name and a random host port) becomes healthy and serves `/json`;
  * - `serve` (the image's CMD): the container becomes healthy (its HEALTHCHECK), and `/json`,
  *   `/mobyshark`, the UI's `index.html` and its assets answer (the placeholder page when the
  *   executable was packaged without web/dist).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResultV1 } from '../../../src/api/v1/types.js';
 import { IS_ROOT, makeNetns, type TestNetns } from '../../helpers/namespaces.js';
@@ -186,4 +192,59 @@ describe.skipIf(SKIP !== '')(`runtime image under Docker${SKIP}`, () => {
     },
     180_000,
   );
+
+  it('runs as deploy/compose.yaml says: healthy, serves /json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), `${tag}-compose-`));
+    const project = tag.replace(/-/g, '');
+    const file = join(dir, 'compose.yaml');
+    const doc = parse(readFileSync(`${REPO}/deploy/compose.yaml`, 'utf8')) as {
+      name?: string;
+      services: Record<string, Record<string, unknown>>;
+      networks: Record<string, { name: string }>;
+    };
+    delete doc.name;
+    const gw = doc.services['ghostwire'] ?? {};
+    delete gw['cgroup'];
+    gw['ports'] = ['127.0.0.1::5000'];
+    gw['healthcheck'] = { interval: '2s' }; // the image's test command, checked more often
+    const net = doc.networks['ghost-in-da-box'];
+    if (net !== undefined) net.name = `${tag}-box`;
+    writeFileSync(file, stringify(doc));
+    const compose = (...a: string[]): string | undefined =>
+      tryRun('docker-compose', ['-p', project, '-f', file, ...a], 120_000);
+    try {
+      expect(
+        tryRun(
+          'env',
+          [
+            `GHOSTWIRE_IMAGE=${image}`,
+            'docker-compose',
+            '-p',
+            project,
+            '-f',
+            file,
+            'up',
+            '-d',
+            'ghostwire',
+          ],
+          120_000,
+        ),
+      ).toBeDefined();
+      const id = compose('ps', '-q', 'ghostwire') ?? '';
+      await until(
+        () => docker('inspect', '-f', '{{.State.Health.Status}}', id) === 'healthy',
+        90_000,
+      );
+      const port = /:(\d+)$/.exec(docker('port', id, '5000/tcp').split('\n')[0] ?? '')?.[1];
+      const json = (await (
+        await fetch(`http://127.0.0.1:${port}/json`)
+      ).json()) as DiscoveryResultV1;
+      expect(json['network-namespaces'].flatMap((x) => x.containers).map((c) => c.name)).toContain(
+        ctr,
+      );
+    } finally {
+      compose('down', '-t', '0');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
