@@ -36,6 +36,8 @@ if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   [[ -x /usr/bin/python3 ]] || need_pkgs+=(python3-minimal)
   want make make
   want g++ g++
+  want setcap libcap2-bin               # scripts/image.sh: file capabilities in the image
+  want systemd-analyze systemd          # scripts/deploy.test.ts: systemd-analyze verify
   if ((${#need_pkgs[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
       log "installing Debian packages: ${need_pkgs[*]}"
