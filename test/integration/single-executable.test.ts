@@ -19,7 +19,8 @@
  *
  * Scenario (all `gwt-<rand>`, removed in afterAll): a process of uid 12345 in its own
  * net+mount+UTS namespaces with its own /etc (resolv.conf, hosts, hostname), a dummy
- * veth pair with an address and a route, a TCP listener on :8080 it holds. Needs root; as
+ * veth pair with an address and a route, a TCP listener on :8080 it holds, an nftables DNAT
+ * rule :8888 → :8080. Needs root; as
  * another user the suite skips.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -162,6 +163,9 @@ describe.skipIf(SKIP !== '')(`single executable${SKIP}`, () => {
       'ip link set lo up',
       `ip link add ${dummy} type veth peer name ${dummy}p && ip link set ${dummy}p up && ip addr add 10.79.1.1/24 dev ${dummy} && ip link set ${dummy} up`,
       `ip route add 10.79.200.0/24 via 10.79.1.254`,
+      // a forwarded port (DNAT) in nftables: 10.79.1.1:8888 -> 10.79.1.1:8080
+      "nft add table ip gwt_sea && nft add chain ip gwt_sea pre '{ type nat hook prerouting priority -100; }'",
+      'nft add rule ip gwt_sea pre ip daddr 10.79.1.1 tcp dport 8888 dnat to 10.79.1.1:8080',
       `exec setpriv --reuid=12345 --regid=12345 --clear-groups ${PYTHON} -c "${LISTENER_PY}"`,
     ].join(' && ');
     tenant = await spawnTree(
@@ -219,6 +223,8 @@ describe.skipIf(SKIP !== '')(`single executable${SKIP}`, () => {
       (p) => p['local-port'] === 8080 && p.state === 'listening',
     );
     expect(l?.owners.map((o) => o.pid)).toEqual([tenant.target]);
+    const fwd = n?.['forwarded-ports'].ipv4.find((f) => f.port === 8888);
+    expect(fwd).toMatchObject({ protocol: 'tcp', 'forward-ip': '10.79.1.1', 'forward-port': 8080 });
     expect(tenantOf(rootDump)?.dns).toMatchObject({
       nameservers: ['10.79.1.53'],
       'uts-hostname': host,
@@ -347,7 +353,7 @@ describe.skipIf(SKIP !== '')(`single executable${SKIP}`, () => {
     ['sys_admin', /GW_ERR_NETWORK_NETNS_UNREACHABLE: netns:\[\d+\]: .*setns.*EPERM/],
     ['sys_ptrace', /GW_ERR_NS_ACCESS: pid \d+: namespaces of pid \d+ .*not readable.*EACCES/],
     ['dac_override', /GW_ERR_NS_ACCESS: pid \d+: open fds of pid \d+ .*not readable \(EACCES\)/],
-    ['net_admin', /GW_ERR_NS_FD_SOCKET: pid \d+: .*EPERM/],
+    ['net_admin', /GW_ERR_PORTFWD_DUMP: netns:\[\d+\]: nftables .*EPERM/],
   ])('without %s it records what it could not see', async (drop, problem) => {
     const d = await runDump(
       asNobody(
