@@ -17,6 +17,9 @@ const LAYERS = [
   ['decorators'],
   ['discovery'],
   ['api'],
+  // analysis reads v1 documents (diff) and names objects by v1 id: it sits above api
+  ['analysis', 'store'],
+  ['wiring'],
   ['server'],
   ['cli'],
 ];

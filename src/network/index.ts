@@ -45,3 +45,9 @@ export { NsidResolver, type CrossLink, type NifFingerprint, type NsidPair } from
 export { resolveRelations } from './relations.js';
 export { resolveSriov, sriovInfo, type SriovInfo } from './sriov.js';
 export { netnsSubject, nifSubject } from './subject.js';
+export {
+  readNetnsFacts,
+  filterChainsOf,
+  filterRuleOf,
+  type NetnsFactsOptions,
+} from './netns-facts.js';

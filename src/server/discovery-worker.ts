@@ -13,12 +13,17 @@
  * see {@link discoveryWorkerEntry} there for how the file is found (and the SEA/bundle option).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { lint, why } from '../analysis/index.js';
 import { toTargetsV1, toV1 } from '../api/v1/index.js';
+import type { DiscoveryResult } from '../model/discovery.js';
+import type { NetnsFactsModel } from '../model/netns-facts.js';
+import { readNetnsFacts } from '../network/index.js';
 import { DiscoveryContext, discover } from '../discovery/index.js';
 import { errorCode, errorMessage } from '../errors.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
 import {
   summarize,
+  type AnalysisRequest,
   type FromWorker,
   type ToWorker,
   type WatcherInfo,
@@ -69,6 +74,7 @@ async function runOne(id: number): Promise<void> {
     const changes = previous === undefined ? [] : diffFeedStates(previous, state);
     const diffed = previous !== undefined;
     previous = state;
+    latest = { result, facts: undefined };
     post({
       type: 'result',
       id,
@@ -93,9 +99,60 @@ async function runOne(id: number): Promise<void> {
   }
 }
 
+/** The latest discovery with its netns facts (read on the first analysis that needs them). */
+let latest: { result: DiscoveryResult; facts: Promise<NetnsFactsModel> | undefined } | undefined;
+
+async function analyse(id: number, req: AnalysisRequest): Promise<void> {
+  const l = latest;
+  if (l === undefined) {
+    post({
+      type: 'analysis-error',
+      id,
+      statusCode: 503,
+      code: 'GW_ERR_HTTP_UNAVAILABLE',
+      message: 'no discovery yet',
+    });
+    return;
+  }
+  try {
+    l.facts ??= readNetnsFacts(l.result.namespaces, l.result.network).then((f) => f.facts);
+    const facts = await l.facts;
+    if (req.kind === 'lint') {
+      post({
+        type: 'analysis',
+        id,
+        json: `${JSON.stringify({ findings: lint({ result: l.result, facts }) })}\n`,
+      });
+      return;
+    }
+    const r = why(l.result, facts, req);
+    if (!r.ok) {
+      post({
+        type: 'analysis-error',
+        id,
+        statusCode: 400,
+        code: 'GW_ERR_HTTP_BAD_REQUEST',
+        message: r.message,
+      });
+      return;
+    }
+    post({ type: 'analysis', id, json: `${JSON.stringify(r.answer)}\n` });
+  } catch (e: unknown) {
+    post({
+      type: 'analysis-error',
+      id,
+      statusCode: 500,
+      code: errorCode(e) ?? 'GW_ERR_SERVER_DISCOVERY',
+      message: errorMessage(e),
+    });
+  }
+}
+
 port.on('message', (m: ToWorker) => {
   if (m.type === 'discover') {
     chain = chain.then(() => runOne(m.id));
+  } else if (m.type === 'analyse') {
+    chain = chain.then(() => analyse(m.id, m.request));
   } else {
     if (changeTimer !== undefined) clearTimeout(changeTimer);
     context.close();

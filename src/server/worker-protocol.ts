@@ -20,7 +20,19 @@ export interface WorkerConfig {
 /** HTTP thread → worker. */
 export type ToWorker =
   | { readonly type: 'discover'; readonly id: number; readonly ieappicons: boolean }
+  | { readonly type: 'analyse'; readonly id: number; readonly request: AnalysisRequest }
   | { readonly type: 'close' };
+
+/** An analysis over the worker's latest discovery (`GET /api/why`, `GET /api/lint`). */
+export type AnalysisRequest =
+  | {
+      readonly kind: 'why';
+      readonly from: string;
+      readonly to: string;
+      readonly port?: number;
+      readonly protocol?: 'tcp' | 'udp';
+    }
+  | { readonly kind: 'lint' };
 
 /** Counts of one discovery, for `/metrics`. */
 export interface DiscoverySummary {
@@ -63,6 +75,14 @@ export type FromWorker =
   | {
       readonly type: 'error';
       readonly id: number;
+      readonly code: string;
+      readonly message: string;
+    }
+  | { readonly type: 'analysis'; readonly id: number; readonly json: string }
+  | {
+      readonly type: 'analysis-error';
+      readonly id: number;
+      readonly statusCode: number;
       readonly code: string;
       readonly message: string;
     }

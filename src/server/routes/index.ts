@@ -6,9 +6,11 @@
  * family by importing its plugin here (one line); nothing registers itself by import.
  */
 import type { RoutePlugin } from '../context.js';
+import { analysisRoutes } from './analysis.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { mobydigRoutes } from './mobydig.js';
 import { openapiRoutes } from './openapi.js';
 import { v1Routes } from './v1.js';
 
@@ -19,4 +21,6 @@ export const ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   openapiRoutes,
   eventRoutes,
+  mobydigRoutes,
+  analysisRoutes,
 ];
