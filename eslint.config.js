@@ -19,6 +19,7 @@ const LAYERS = [
   ['api'],
   // analysis reads v1 documents (diff) and names objects by v1 id: it sits above api
   ['analysis', 'store'],
+  ['wiring'],
   ['server'],
   ['cli'],
 ];

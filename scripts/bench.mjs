@@ -8,7 +8,8 @@
  *   - cold: the whole `bin/ghostwire dump` process (median of --runs),
  *   - warm: in-process `discover()` after one warm-up run (median), and discover()+toV1+JSON,
  *     with the phase shares (namespaces; the network phase's own steps; network ∥ containers
- *     as the orchestrator runs them side by side; ports),
+ *     as the orchestrator runs them side by side; ports; forwards — the forwarding scenario:
+ *     every 10th bench netns has an nf_tables nat table with 20 DNAT rules, see docs/performance.md),
  *   - the `ip -j link/addr/route` per-namespace shell loop on the same host (on a sample of
  *     namespaces when N is large, extrapolated to all bench netns — printed as such),
  * prints medians and ratios as a markdown table, and removes everything it created (also on
@@ -130,7 +131,19 @@ async function timeWarm(runs) {
     const netOwn = [];
     const portsPhase = [];
     const containersPhase = [];
+    const forwardsPhase = [];
+    // A/B, interleaved run by run: the same warm discovery without the forwards phase
+    const noFwd = [];
+    const withoutForwards =
+      discovery.runDiscovery !== undefined && discovery.DEFAULT_PHASES?.forwards !== undefined
+        ? { ...discovery.DEFAULT_PHASES, forwards: undefined }
+        : undefined;
     for (let r = 0; r < runs; r++) {
+      if (withoutForwards !== undefined) {
+        const a = performance.now();
+        await discovery.runDiscovery(withoutForwards, {});
+        noFwd.push(performance.now() - a);
+      }
       const t0 = performance.now();
       const result = await discover();
       const t1 = performance.now();
@@ -146,8 +159,32 @@ async function timeWarm(runs) {
       netOwn.push(Object.values(steps).reduce((a, b) => a + b, 0));
       portsPhase.push(result.timings.portsMs ?? NaN);
       containersPhase.push(result.timings.containersMs ?? NaN);
+      forwardsPhase.push(result.timings.forwardsMs ?? NaN);
     }
-    return { disc, full, nsPhase, netPhase, netOwn, portsPhase, containersPhase };
+    // what the forwards phase asked the kernel for (one more run, counted)
+    let fwdStats;
+    try {
+      const pf = await import(join(ROOT, 'dist', 'network', 'portfwd', 'index.js'));
+      const result = await discover();
+      fwdStats = pf.emptyForwardStats();
+      await pf.discoverForwards(result.namespaces, result.network, result.ports, {
+        stats: fwdStats,
+      });
+    } catch {
+      fwdStats = undefined; // a tree without the forwards phase
+    }
+    return {
+      disc,
+      full,
+      nsPhase,
+      netPhase,
+      netOwn,
+      portsPhase,
+      containersPhase,
+      forwardsPhase,
+      noFwd,
+      fwdStats,
+    };
   } finally {
     // Engine watchers of the default discovery context would keep this process alive.
     await discovery.closeDefaultDiscoveryContext?.();
@@ -206,7 +243,10 @@ async function main() {
       process.stderr.write(`bench: N=${n}: building ${prefix}-… `);
       const tb = performance.now();
       const plan = await host.build(n);
-      process.stderr.write(`done in ${((performance.now() - tb) / 1000).toFixed(1)} s\n`);
+      const natNetns = await host.addNat(plan);
+      process.stderr.write(
+        `done in ${((performance.now() - tb) / 1000).toFixed(1)} s (${natNetns} netns with 20 DNAT rules)\n`,
+      );
       const check = checkDump(benchInodes(plan, host));
       process.stderr.write(
         `bench: N=${n}: dump --check ok, ${check.total} netns on the host, ${check.ours}/${check.expected} of this bench found, ${check.nifs} nifs\n`,
@@ -228,6 +268,9 @@ async function main() {
         netOwn: median(warm.netOwn),
         ports: median(warm.portsPhase),
         containers: median(warm.containersPhase),
+        forwards: median(warm.forwardsPhase),
+        noFwd: warm.noFwd.length === 0 ? NaN : median(warm.noFwd),
+        fwdStats: warm.fwdStats,
         loop,
       });
     } finally {
@@ -248,6 +291,20 @@ async function main() {
     const loopText = `${ms(r.loop.estimate)}${r.loop.extrapolated ? ` (est. from ${r.loop.sampled})` : ''}`;
     out.push(
       `| ${r.n} | ${r.total} | ${r.nifs} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.nsPhase)} | ${ms(r.netOwn)} | ${ms(r.netPhase)} | ${ms(r.ports)} | ${ms(r.warmV1)} | ${loopText} | ${ratio(r.loop.estimate, r.warm)} | ${ratio(r.loop.estimate, r.cold)} |`,
+    );
+  }
+  out.push('');
+  out.push(
+    '| N (bench netns) | forwards phase | warm without forwards | warm with forwards | added | netns read | table queries | chain queries | rule+set queries | forwards |',
+  );
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const st = r.fwdStats;
+    const added = Number.isFinite(r.noFwd)
+      ? `${((100 * (r.warm - r.noFwd)) / r.noFwd).toFixed(1)} %`
+      : 'n/a';
+    out.push(
+      `| ${r.n} | ${ms(r.forwards)} | ${ms(r.noFwd)} | ${ms(r.warm)} | ${added} | ${st?.netns ?? 'n/a'} | ${st?.tableQueries ?? 'n/a'} | ${st?.chainQueries ?? 'n/a'} | ${st?.ruleAndSetQueries ?? 'n/a'} | ${st?.forwards ?? 'n/a'} |`,
     );
   }
   const r100 = rows.find((r) => r.n === 100);

@@ -30,12 +30,17 @@ want() { # want <command> <debian package>
 if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   want ip iproute2
   want nft nftables
+  want iptables-legacy iptables
   want unshare util-linux
   want setpriv util-linux
+  want nsenter util-linux
+  # /mobydig pings from inside a container's netns: iputils ping, or busybox's applet
+  command -v ping >/dev/null 2>&1 || command -v busybox >/dev/null 2>&1 || need_pkgs+=(iputils-ping)
   want ps procps
   [[ -x /usr/bin/python3 ]] || need_pkgs+=(python3-minimal)
   want make make
   want g++ g++
+  want chromium chromium # web UI browser tests (driven by playwright-core)
   if ((${#need_pkgs[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
       log "installing Debian packages: ${need_pkgs[*]}"
@@ -58,6 +63,9 @@ log "format (prettier --check)"
 npx prettier --check . || status=1
 log "typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
+log "web UI: lint, typecheck, unit tests (jsdom)"
+(cd web && npx eslint . && npx tsc -p tsconfig.json --noEmit) || status=1
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORT_DIR/web.json") || status=1
 
 run_vitest() { # run_vitest <report-name> <args...>
   local name=$1; shift

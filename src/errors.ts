@@ -170,6 +170,14 @@ export const ERROR_CODES = {
     'GW_ERR_ENGINE_UNCONFIRMED',
     'A process looked like an engine but no listening socket of it answered the engine API.',
   ),
+  GW_ERR_ENGINE_INACCESSIBLE: def(
+    'GW_ERR_ENGINE_INACCESSIBLE',
+    'A process that looks like a container engine cannot be inspected (no permission): its containers are missing.',
+  ),
+  GW_ERR_ENGINE_MALFORMED: def(
+    'GW_ERR_ENGINE_MALFORMED',
+    'A container engine sent messages (events, status details) that did not decode; they were dropped.',
+  ),
   GW_ERR_ENGINE_SYNC_TIMEOUT: def(
     'GW_ERR_ENGINE_SYNC_TIMEOUT',
     'A newly found engine had not listed its containers within the discovery wait.',
@@ -436,6 +444,7 @@ export function errorMessage(e: unknown): string {
   try {
     return JSON.stringify(e);
   } catch {
+    // circular or BigInt-holding values do not stringify: fall back to String()
     return String(e);
   }
 }

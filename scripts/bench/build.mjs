@@ -96,6 +96,26 @@ export class BenchHost {
     return plan;
   }
 
+  /**
+   * The forwarding scenario: every `every`-th netns of the plan gets an nf_tables `ip nat` table
+   * with a prerouting nat chain of `rules` DNAT rules (the others have no NAT tables).
+   */
+  async addNat(plan, every = 10, rules = 20) {
+    const picked = plan.netns.filter((_x, i) => i % every === 0);
+    await pool(picked, 6, (ns) => {
+      const lines = [
+        'table ip nat {',
+        '  chain prerouting {',
+        '    type nat hook prerouting priority dstnat; policy accept;',
+      ];
+      for (let k = 0; k < rules; k++)
+        lines.push(`    tcp dport ${8000 + k} dnat to 10.250.${k}.2:80`);
+      lines.push('  }', '}');
+      return run('nsenter', [`--net=/run/netns/${ns}`, 'nft', '-f', '-'], batch(lines));
+    });
+    return picked.length;
+  }
+
   #startSleeper(argv) {
     const [cmd, ...args] = argv;
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });

@@ -53,6 +53,7 @@ export function engineNetns(
   try {
     return ctx.network.netns.get(statSync(`${ctx.procRoot}/${engine.pid}/ns/net`).ino);
   } catch {
+    // engine process gone: no netns to decorate
     return undefined;
   }
 }

@@ -40,6 +40,7 @@ export function readHostInfo(opts: HostInfoOptions = {}): HostInfo {
   try {
     hostname = (opts.hostname ?? osHostname)();
   } catch {
+    // no UTS host name available: v1 `hostname` is empty, as the Go engine leaves it
     hostname = '';
   }
   return {

@@ -73,7 +73,7 @@ export function discoverTunTapProcessors(
         {
           code: 'GW_ERR_NETWORK_TUNTAP',
           message: `TAP/TUN processors not discovered: ${errorMessage(e)}`,
-          subject: 'tuntap',
+          subject: 'phase:tuntap',
         },
       ],
     };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { existingPathInRoot } from '../namespaces/root-path.js';
+import type { Problem } from '../model/problem.js';
 import { findCandidates, orderSockets, parseUnixListeners } from './detect.js';
 
 const HEADER = 'Num       RefCount Protocol Flags    Type St Inode Path\n';
@@ -91,5 +92,27 @@ describe('existingPathInRoot and findCandidates on a fake procfs', () => {
       { pid: 13, starttime: 5, comm: 'containerd', sockets: [`${proc}/13/root/run/sub/x.sock`] },
     ]);
     expect(findCandidates(procs, proc, (pid) => pid === 10).map((c) => c.pid)).toEqual([13]);
+  });
+
+  it('records an engine-named process it cannot inspect, not one that is gone', () => {
+    const proc = join(dir, 'proc-inaccessible');
+    // pid 20: `exe` is a regular file, so readlink fails with EINVAL (as EACCES does for a
+    // non-root user); pid 21 has no directory at all (gone: ENOENT, nothing to report)
+    mkdirSync(join(proc, '20'), { recursive: true });
+    writeFileSync(join(proc, '20', 'exe'), '');
+    const procs = [
+      { pid: 20, ppid: 1, comm: 'dockerd', starttime: 5, nspid: [20] },
+      { pid: 21, ppid: 1, comm: 'containerd', starttime: 5, nspid: [21] },
+    ];
+    const problems: Problem[] = [];
+    expect(findCandidates(procs, proc, () => false, problems)).toEqual([]);
+    expect(problems).toEqual([
+      {
+        code: 'GW_ERR_ENGINE_INACCESSIBLE',
+        message: expect.stringMatching(/^dockerd \(pid 20\) looks like a container engine/),
+        subject: 'pid 20',
+        cause: 'EINVAL',
+      },
+    ]);
   });
 });

@@ -19,7 +19,9 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { existingPathInRoot } from '../namespaces/index.js';
-import { readFdLinks } from '../procfs/index.js';
+import { errorMessage, sysErrorCode } from '../errors.js';
+import type { Problem } from '../model/problem.js';
+import { isVanished, readFdLinks } from '../procfs/index.js';
 
 /** Engine kinds recognised by process name (`comm`, at most 15 characters). */
 export const ENGINE_COMMS = ['dockerd', 'containerd', 'podman', 'crio'] as const;
@@ -69,37 +71,39 @@ export function parseUnixListeners(text: string): Map<number, string> {
   return out;
 }
 
-/** Basename of `/proc/PID/exe` without a ` (deleted)` suffix; `undefined` when unreadable. */
-export function exeBasename(pid: number, procRoot = '/proc'): string | undefined {
-  let target: string;
+/** What inspecting an engine-looking process gave: a value, or the error that stopped it. */
+type Inspected<T> = { readonly value: T } | { readonly error: unknown };
+
+function exeOf(pid: number, procRoot: string): Inspected<string> {
   try {
-    target = readlinkSync(`${procRoot}/${pid}/exe`);
-  } catch {
-    return undefined;
+    let target = readlinkSync(`${procRoot}/${pid}/exe`);
+    if (target.endsWith(' (deleted)')) target = target.slice(0, -10);
+    return { value: target.slice(target.lastIndexOf('/') + 1) };
+  } catch (e: unknown) {
+    return { error: e };
   }
-  if (target.endsWith(' (deleted)')) target = target.slice(0, -10);
-  return target.slice(target.lastIndexOf('/') + 1);
 }
 
-/**
- * Host-usable paths of the listening unix sockets of process `pid`: `/proc/PID/root/<path>`
- * with the path resolved inside that root, sorted. Sockets whose path no longer resolves, and
- * paths longer than `sun_path` allows, are left out.
- */
-export function listeningSocketPaths(pid: number, procRoot = '/proc'): string[] {
+/** Basename of `/proc/PID/exe` without a ` (deleted)` suffix; `undefined` when unreadable. */
+export function exeBasename(pid: number, procRoot = '/proc'): string | undefined {
+  const r = exeOf(pid, procRoot);
+  return 'value' in r ? r.value : undefined;
+}
+
+function socketPathsOf(pid: number, procRoot: string): Inspected<string[]> {
   let table: string;
-  try {
-    table = readFileSync(`${procRoot}/${pid}/net/unix`, 'latin1');
-  } catch {
-    return [];
-  }
-  const listeners = parseUnixListeners(table);
-  if (listeners.size === 0) return [];
   let fds;
   try {
+    table = readFileSync(`${procRoot}/${pid}/net/unix`, 'latin1');
+  } catch (e: unknown) {
+    return { error: e };
+  }
+  const listeners = parseUnixListeners(table);
+  if (listeners.size === 0) return { value: [] };
+  try {
     fds = readFdLinks(pid, procRoot);
-  } catch {
-    return [];
+  } catch (e: unknown) {
+    return { error: e };
   }
   const root = `${procRoot}/${pid}/root`;
   const out = new Set<string>();
@@ -113,7 +117,17 @@ export function listeningSocketPaths(pid: number, procRoot = '/proc'): string[] 
     if (Buffer.byteLength(full) > UNIX_PATH_MAX) continue;
     out.add(full);
   }
-  return [...out].sort();
+  return { value: [...out].sort() };
+}
+
+/**
+ * Host-usable paths of the listening unix sockets of process `pid`: `/proc/PID/root/<path>`
+ * with the path resolved inside that root, sorted. Sockets whose path no longer resolves, and
+ * paths longer than `sun_path` allows, are left out; `[]` when the process cannot be inspected.
+ */
+export function listeningSocketPaths(pid: number, procRoot = '/proc'): string[] {
+  const r = socketPathsOf(pid, procRoot);
+  return 'value' in r ? r.value : [];
 }
 
 /** A process that looks like an engine: right `comm`, right executable, listening sockets. */
@@ -154,13 +168,36 @@ export function findCandidates(
   processes: Iterable<EngineProcess>,
   procRoot = '/proc',
   skip: (pid: number, starttime: number) => boolean = () => false,
+  problems?: Problem[],
 ): EngineCandidate[] {
   const out: EngineCandidate[] = [];
+  // An engine-named process we may not inspect (not root: its exe, fds or sockets are
+  // EACCES) is an engine this user cannot see: say so instead of leaving a silent hole.
+  const inaccessible = (p: EngineProcess, e: unknown): void => {
+    if (problems === undefined || isVanished(e)) return;
+    const cause = sysErrorCode(e);
+    problems.push({
+      code: 'GW_ERR_ENGINE_INACCESSIBLE',
+      message: `${p.comm} (pid ${p.pid}) looks like a container engine but cannot be inspected: ${errorMessage(e)}`,
+      subject: `pid ${p.pid}`,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  };
   for (const p of processes) {
     if (!COMM_SET.has(p.comm) || skip(p.pid, p.starttime)) continue;
     const comm = p.comm as EngineComm;
-    if (exeBasename(p.pid, procRoot) !== comm) continue;
-    const sockets = orderSockets(comm, listeningSocketPaths(p.pid, procRoot));
+    const exe = exeOf(p.pid, procRoot);
+    if ('error' in exe) {
+      inaccessible(p, exe.error);
+      continue;
+    }
+    if (exe.value !== comm) continue;
+    const paths = socketPathsOf(p.pid, procRoot);
+    if ('error' in paths) {
+      inaccessible(p, paths.error);
+      continue;
+    }
+    const sockets = orderSockets(comm, paths.value);
     if (sockets.length === 0) continue;
     out.push({ pid: p.pid, starttime: p.starttime, comm, sockets });
   }

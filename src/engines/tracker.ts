@@ -19,6 +19,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
+import { isVanished } from '../procfs/index.js';
 import type { ContainerModel } from '../model/container.js';
 import type { PhaseResult, Problem } from '../model/problem.js';
 import { findCandidates, type EngineProcess } from './detect.js';
@@ -49,6 +50,8 @@ export interface EngineTrackerOptions {
 interface Watched {
   readonly engine: Omit<ProbedEngine, 'adapter'>;
   readonly watcher: EngineWatcher;
+  /** Malformed engine messages already reported (see `EngineAdapter.malformedMessages`). */
+  reportedMalformed: number;
 }
 
 /** Engines of one engine process (containerd may serve two: native and CRI). */
@@ -66,7 +69,7 @@ export function starttimeOf(pid: number, procRoot = '/proc'): number | undefined
     const v = Number(rest[19]);
     return Number.isFinite(v) ? v : undefined;
   } catch {
-    return undefined;
+    return undefined; // the documented answer: gone (or never there)
   }
 }
 
@@ -107,8 +110,11 @@ export class EngineTracker {
     if (this.#closed) return { value: this.snapshot(processes), problems };
     this.#prune(processes);
     const deadline = Date.now() + (this.#opts.waitMs ?? 2_000);
-    const candidates = findCandidates(processes.values(), this.#procRoot, (pid, st) =>
-      this.#entries.has(`${pid}:${st}`),
+    const candidates = findCandidates(
+      processes.values(),
+      this.#procRoot,
+      (pid, st) => this.#entries.has(`${pid}:${st}`),
+      problems,
     );
     const jobs = candidates.map((c) => {
       const key = `${c.pid}:${c.starttime}`;
@@ -141,13 +147,30 @@ export class EngineTracker {
             subject: `pid ${e.pid}`,
           });
         }
+        const malformed = w.watcher.adapter.malformedMessages?.() ?? 0;
+        if (malformed > w.reportedMalformed) {
+          problems.push({
+            code: 'GW_ERR_ENGINE_MALFORMED',
+            message: `${w.engine.type} engine (pid ${e.pid}) at ${w.engine.apiPath} sent ${malformed - w.reportedMalformed} malformed message(s) since the last discovery; dropped`,
+            subject: `pid ${e.pid}`,
+          });
+          w.reportedMalformed = malformed;
+        }
       }
     }
-    return { value: this.snapshot(processes), problems };
+    return { value: this.#snapshot(processes, problems), problems };
   }
 
   /** The container model from memory (no engine is asked). */
   snapshot(processes: ReadonlyMap<number, EngineProcess>): ContainerModel {
+    return this.#snapshot(processes, undefined);
+  }
+
+  /**
+   * {@link snapshot}; a PID namespace that cannot be compared (its link unreadable: not root)
+   * is recorded once per process in `problems`.
+   */
+  #snapshot(processes: ReadonlyMap<number, EngineProcess>, problems?: Problem[]): ContainerModel {
     const snaps: EngineSnapshot[] = [];
     for (const e of this.#entries.values()) {
       for (const w of e.watched) {
@@ -155,7 +178,18 @@ export class EngineTracker {
         snaps.push({ engine: w.engine, containers: w.watcher.containers() });
       }
     }
-    return buildContainerModel(snaps, processes, (a, b) => this.#samePidns(a, b));
+    const unreadable = new Set<number>();
+    const model = buildContainerModel(snaps, processes, (a, b) =>
+      this.#samePidns(a, b, unreadable),
+    );
+    for (const pid of unreadable) {
+      problems?.push({
+        code: 'GW_ERR_ENGINE_INACCESSIBLE',
+        message: `PID namespace of pid ${pid} not readable: its containers' PIDs may be untranslated`,
+        subject: `pid ${pid}`,
+      });
+    }
+    return model;
   }
 
   /** Closes all watchers and forgets all engines. Idempotent. */
@@ -197,7 +231,7 @@ export class EngineTracker {
         ...(this.#opts.onChange === undefined ? {} : { onChange: this.#opts.onChange }),
         ...(this.#opts.watch === undefined ? {} : { watch: this.#opts.watch }),
       });
-      return { engine, watcher };
+      return { engine, watcher, reportedMalformed: 0 };
     });
     this.#entries.set(key, { pid, starttime, watched });
     const problems = [...result.problems];
@@ -229,14 +263,18 @@ export class EngineTracker {
     }
   }
 
-  #samePidns(a: number, b: number): boolean {
-    try {
-      return (
-        readlinkSync(`${this.#procRoot}/${a}/ns/pid`) ===
-        readlinkSync(`${this.#procRoot}/${b}/ns/pid`)
-      );
-    } catch {
-      return false;
-    }
+  /** Whether `a` and `b` share a PID namespace; false (and `a`/`b` noted) when unreadable. */
+  #samePidns(a: number, b: number, unreadable: Set<number>): boolean {
+    const link = (pid: number): string | undefined => {
+      try {
+        return readlinkSync(`${this.#procRoot}/${pid}/ns/pid`);
+      } catch (e: unknown) {
+        if (!isVanished(e)) unreadable.add(pid);
+        return undefined;
+      }
+    };
+    const la = link(a);
+    const lb = link(b);
+    return la !== undefined && la === lb;
   }
 }

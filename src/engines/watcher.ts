@@ -66,6 +66,11 @@ export interface EngineAdapter {
   inspect(id: string): Promise<TrackedContainer | undefined>;
   /** Releases the adapter's connections. */
   close(): void;
+  /**
+   * Engine messages (events, status details) that could not be decoded and were dropped, since
+   * the adapter was made; the tracker reports increases as `GW_ERR_ENGINE_MALFORMED` problems.
+   */
+  malformedMessages?(): number;
 }
 
 /** Watcher options. */

@@ -13,7 +13,11 @@ export interface Problem {
   readonly code: ErrorCode;
   /** Human-readable message (no stack trace). */
   readonly message: string;
-  /** What failed, e.g. `netns:[4026532456]`, `pid 4711`, `/run/netns/foo`. */
+  /**
+   * What failed, in the one format of docs/errors.md ("Problem subjects"): `pid 4711 (nginx)`,
+   * `netns:[4026532456]`, `netns:[…] nif 3 (eth0)`, `mnt:[…]`, `container <id>`,
+   * `phase:network`, `decorator:<name>`, a path, or one of those followed by a path.
+   */
   readonly subject: string;
   /** Underlying system error code if any (`EACCES`, `ENOENT`, …). */
   readonly cause?: string;

@@ -10,10 +10,10 @@
 import type { Container } from './container.js';
 import type { Namespace, Process } from './namespace.js';
 
-/** Tenant types as the v1 wire spells them (`type`), with their display text (`type-text`). */
-export const TENANT_TYPES = { proc: 'Process', bindmount: 'Bind-mounted' } as const;
+/** Tenant types (the v1 wire's `type`; its display text `type-text` is api/v1's). */
+export const TENANT_TYPES = ['proc', 'bindmount'] as const;
 /** One tenant type. */
-export type TenantType = keyof typeof TENANT_TYPES;
+export type TenantType = (typeof TENANT_TYPES)[number];
 
 /** Scheduling and confinement facts of a process tenant, read from procfs. */
 export interface TenantProcessDetails {

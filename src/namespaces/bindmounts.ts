@@ -185,6 +185,7 @@ function safeOwnMntIno(ctx: NamespaceScan): number | undefined {
   try {
     return parseNsLink(readlinkSync(`${ctx.procRoot}/self/ns/mnt`))?.ino;
   } catch {
+    // unknown own mount namespace: every mount namespace is then scanned
     return undefined;
   }
 }

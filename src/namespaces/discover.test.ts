@@ -15,14 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Namespace, NamespaceModel } from '../model/namespace.js';
-import {
-  createPidTranslator,
-  discoverNamespaces,
-  howFound,
-  netnsDisplayName,
-  refLabel,
-  type NsSyscalls,
-} from './index.js';
+import { discoverNamespaces } from './discover.js';
+import { howFound, netnsDisplayName, refLabel } from './display.js';
+import { createPidTranslator } from './pidmap.js';
+import type { NsSyscalls } from './syscalls.js';
 import { hostPathInRoot } from './root-path.js';
 
 const ROOT = fileURLToPath(new URL('../../test/fixtures/proc/basic', import.meta.url));

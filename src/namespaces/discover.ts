@@ -70,7 +70,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): Namesp
   const stats: DiscoveryStats = {
     processes: 0,
     namespaces: 0,
-    fd: { fds: 0, sockets: 0, unaccounted: 0, probes: 0, pathStats: 0 },
+    fd: { fds: 0, sockets: 0, unaccounted: 0, probes: 0, pathStats: 0, socketTableErrors: 0 },
     bindMounts: { mountNamespaces: 0, helpers: 0, nsfsMounts: 0 },
     timings,
   };
@@ -112,7 +112,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): Namesp
         code: 'GW_ERR_NATIVE_LOAD',
         message:
           'native addon not available: no hierarchy, owners or socket netns (run npm run build:native)',
-        subject: 'namespaces',
+        subject: 'phase:namespaces',
       });
     }
   }
@@ -156,6 +156,7 @@ function buildModel(ctx: NamespaceScan): NamespaceModel {
     try {
       link = parseNsLink(readlinkSync(`${ctx.procRoot}/self/ns/${t}`));
     } catch {
+      // type not supported by this kernel (e.g. no time namespaces): no own namespace of it
       link = undefined;
     }
     const mine = link === undefined ? undefined : ctx.get({ dev: ctx.nsfsDev, ino: link.ino });

@@ -34,6 +34,8 @@ export interface FdScanStats {
   probes: number;
   /** fds with a path target stat()ed to detect nsfs fds opened through bind mounts. */
   pathStats: number;
+  /** Netns socket tables that could not be read (EACCES, …); their sockets were probed. */
+  socketTableErrors: number;
 }
 
 /**
@@ -156,13 +158,18 @@ export function probeSocketNetns(
   // then, only for sockets still unaccounted, the tables of the other netns with processes.
   const tables = new Map<Namespace, Set<number> | undefined>();
   const tableOf = (ns: Namespace): Set<number> | undefined => {
-    if (!tables.has(ns))
-      tables.set(
-        ns,
-        ns.ealdorman === undefined
-          ? undefined
-          : readNetnsSocketInodes(ns.ealdorman.pid, ctx.procRoot),
-      );
+    if (!tables.has(ns)) {
+      let t: Set<number> | undefined;
+      if (ns.ealdorman !== undefined) {
+        try {
+          t = readNetnsSocketInodes(ns.ealdorman.pid, ctx.procRoot);
+        } catch (e: unknown) {
+          // Not fatal: its sockets are probed one by one instead (counted for diagnostics).
+          if (!isVanished(e)) stats.socketTableErrors++;
+        }
+      }
+      tables.set(ns, t);
+    }
     return tables.get(ns);
   };
   let rest = sockets.filter((s) => {
@@ -188,7 +195,7 @@ export function probeSocketNetns(
     ctx.problem({
       code: 'GW_ERR_NS_FD_SOCKET',
       message: `${todo.length - maxProbes} of ${todo.length} sockets of unknown network namespace not probed (limit ${maxProbes})`,
-      subject: 'socket netns probe',
+      subject: 'phase:namespaces',
     });
   }
   const byPid = new Map<number, SocketFd[]>();

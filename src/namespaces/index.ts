@@ -13,16 +13,8 @@ export {
   type DiscoveryStats,
   type NamespacePhaseResult,
 } from './discover.js';
-export { openNamespace, openRef, spawnMountHelper, viewByRef, type MountNsView } from './open.js';
+export { openNamespace } from './open.js';
 export { existingPathInRoot, hostPathInRoot } from './root-path.js';
 export { createPidTranslator, type PidTranslator } from './pidmap.js';
-export {
-  netnsDisplayName,
-  nsLabel,
-  processLabel,
-  refLabel,
-  sourceLabel,
-  howFound,
-} from './display.js';
-export { NATIVE_SYSCALLS, nsTypeOfCloneFlag, type NsSyscalls } from './syscalls.js';
-export { TYPE_ORDER } from './proc-ns.js';
+export { processLabel, refLabel, howFound } from './display.js';
+export type { NsSyscalls } from './syscalls.js';

@@ -99,6 +99,7 @@ function listDir(dir: string): Map<string, boolean> | undefined {
     for (const e of readdirSync(dir, { withFileTypes: true })) m.set(e.name, e.isSymbolicLink());
     return m;
   } catch {
+    // unlistable directory: the caller falls back to the full symlink walk
     return undefined;
   }
 }
@@ -187,6 +188,7 @@ function safeReadlink(p: string): string | undefined {
   try {
     return readlinkSync(p);
   } catch {
+    // gone or not a symlink: the caller treats undefined as "not there"
     return undefined;
   }
 }

@@ -40,6 +40,7 @@ export function readProcessTable(ctx: NamespaceScan, tasks: boolean): void {
     try {
       nspid = readStatus(pid, root).nspid;
     } catch {
+      // vanished or unreadable status: no NSpid, the PID stays untranslated
       nspid = [];
     }
     let tids: readonly number[] = [];
@@ -47,6 +48,7 @@ export function readProcessTable(ctx: NamespaceScan, tasks: boolean): void {
       try {
         tids = listTasks(pid, root);
       } catch {
+        // vanished meanwhile: the process-level namespaces stand
         tids = [];
       }
     }

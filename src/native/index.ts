@@ -15,14 +15,7 @@
 import { getNativeBinding } from './load.js';
 
 export * from './constants.js';
-export {
-  candidatePaths,
-  findPackageRoot,
-  loadNativeBinding,
-  NATIVE_BINDING_ENV,
-  type LoadAttempt,
-  type LoadOptions,
-} from './load.js';
+export { findPackageRoot } from './load.js';
 export type { NsRef } from './validate.js';
 export { openFilesInNetns, readFileInRoot, type FileInRoot } from './files.js';
 export {
@@ -39,7 +32,7 @@ export {
   utsNamesIn,
   type UtsNames,
 } from './nsfs.js';
-export { gettid, pidfdGetfd, pidfdOpen } from './process.js';
+export { pidfdGetfd, pidfdOpen } from './process.js';
 export { getsockoptBuffer } from './sockopt.js';
 export {
   ethtoolIoctl,

@@ -32,15 +32,15 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { NativeError } from '../errors.js';
+import { candidatePaths } from './load.js';
+import { gettid } from './process.js';
 import {
   AF_INET,
   AF_NETLINK,
   CLONE_NEWNET,
   CLONE_NEWUSER,
   CLONE_NEWUTS,
-  candidatePaths,
   ethtoolIoctl,
-  gettid,
   isNativeAvailable,
   netlinkTransact,
   NETLINK_ROUTE,

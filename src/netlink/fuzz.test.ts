@@ -4,9 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { fuzzOne, prng, runFuzz } from '../../test/helpers/netlink-fuzz.js';
 
 const DIR = new URL('../../test/fixtures/netlink/rtnetlink/', import.meta.url);
-const corpus = readdirSync(DIR)
-  .filter((f) => f.endsWith('.bin'))
-  .map((f) => readFileSync(new URL(f, DIR)));
+const NFT_DIR = new URL('../../test/fixtures/netlink/nftables/', import.meta.url);
+const corpus = [
+  ...readdirSync(DIR)
+    .filter((f) => f.endsWith('.bin'))
+    .map((f) => readFileSync(new URL(f, DIR))),
+  // recorded nf_tables replies (scripts/record-nat-fixtures.mjs)
+  ...readdirSync(NFT_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) =>
+      (
+        JSON.parse(readFileSync(new URL(f, NFT_DIR), 'utf8')) as {
+          exchanges: Array<{ reply: string }>;
+        }
+      ).exchanges.map((x) => Buffer.from(x.reply, 'base64')),
+    ),
+];
 
 describe('decoder fuzzing (bounded, fixed seed)', () => {
   it('is deterministic', () => {

@@ -9,7 +9,9 @@
  * functions: tcp/udp/raw (`tcp4_seq_show`, `udp4_format_sock`, `raw_sock_seq_show`) 9,
  * unix (`unix_seq_show`) 6, packet (`packet_seq_show`) 8, netlink (`netlink_seq_show`) 9.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { sysErrorCode } from '../errors.js';
+import { readError } from './errors.js';
 
 /** Table name → inode column index. */
 export const SOCKET_TABLES: Readonly<Record<string, number>> = {
@@ -50,8 +52,10 @@ export const CHEAP_SOCKET_TABLES: readonly string[] = Object.keys(SOCKET_TABLES)
 
 /**
  * All socket inodes of the network namespace that `pid` is in, from the given tables (default
- * {@link CHEAP_SOCKET_TABLES}) that are readable (missing tables — protocol not built — are
- * skipped). Returns `undefined` when no table could be read at all.
+ * {@link CHEAP_SOCKET_TABLES}). A missing table (ENOENT: protocol not built into this kernel)
+ * is skipped; returns `undefined` when none of the tables exists.
+ * @throws ProcfsError GW_ERR_PROCFS_READ for any other failure (process gone: see
+ *   `isVanished`; EACCES), like every procfs reader.
  */
 export function readNetnsSocketInodes(
   pid: number,
@@ -64,10 +68,13 @@ export function readNetnsSocketInodes(
     const column = SOCKET_TABLES[table];
     if (column === undefined) continue;
     let text: string;
+    const path = `${procRoot}/${pid}/net/${table}`;
     try {
-      text = readFileSync(`${procRoot}/${pid}/net/${table}`, 'latin1');
-    } catch {
-      continue;
+      text = readFileSync(path, 'latin1');
+    } catch (e: unknown) {
+      // ENOENT of one table is "protocol not built"; of the process directory it is "gone"
+      if (sysErrorCode(e) === 'ENOENT' && existsSync(`${procRoot}/${pid}/net`)) continue;
+      throw readError(path, e);
     }
     any = true;
     parseSocketInodes(text, column, into);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** Unit tests of the procfs parsers and readers against strings and the fake tree `basic`. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ProcfsError, sysErrorCode } from '../errors.js';
@@ -19,6 +22,7 @@ import {
   readCmdline,
   readFdLinks,
   readMountinfo,
+  readNetnsSocketInodes,
   readNsLink,
   readStat,
   readStatus,
@@ -217,5 +221,39 @@ describe('readers on the fake tree', () => {
     expect(readStatus(process.pid).nspid[0]).toBe(process.pid);
     expect(readNsLink(process.pid, 'net').type).toBe('net');
     expect(readMountinfo(process.pid).length).toBeGreaterThan(0);
+  });
+});
+
+describe('readNetnsSocketInodes (readers throw)', () => {
+  const tcpLine = (ino: number): string =>
+    `   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${ino} 1 0000000000000000 100 0 0 10 0\n`;
+  const HEADER_TCP =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+
+  it('skips missing tables, throws for unreadable ones and for a vanished process', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gw-netsock-'));
+    try {
+      mkdirSync(join(root, '7', 'net'), { recursive: true });
+      writeFileSync(join(root, '7', 'net', 'udp'), HEADER_TCP + tcpLine(4242));
+      // only udp exists: the other tables are "protocol not built"
+      expect([...(readNetnsSocketInodes(7, root) ?? [])]).toEqual([4242]);
+      mkdirSync(join(root, '7', 'net', 'raw')); // a directory: EISDIR, a real failure
+      let err: unknown;
+      try {
+        readNetnsSocketInodes(7, root);
+      } catch (e: unknown) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ProcfsError);
+      expect(sysErrorCode(err)).toBe('EISDIR');
+      expect(() => readNetnsSocketInodes(8, root)).toThrow(ProcfsError);
+      try {
+        readNetnsSocketInodes(8, root);
+      } catch (e: unknown) {
+        expect(isVanished(e)).toBe(true);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -58,11 +58,13 @@ work; build the UI with <code>npm --prefix web run build</code> or start the ser
 
 /** Default UI directory: `web/dist` of the package, if it exists. */
 export function defaultUiDir(): string | undefined {
-  // this module is src/server/ui.ts, dist/server/ui.js or dist/bundle/cli/<chunk>.js: all
-  // two levels below the package root
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  const dir = join(root, 'web', 'dist');
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+  // this module is src/server/ui.ts or dist/server/ui.js (two levels below the package root)
+  // or bundled into dist/bundle/cli/<chunk>.js (three levels): try both
+  for (const up of ['../../', '../../../']) {
+    const dir = join(fileURLToPath(new URL(up, import.meta.url)), 'web', 'dist');
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
 }
 
 const SAFE_PATH = /^[A-Za-z0-9/_.~%@:+,;=!$'()*-]*$/;

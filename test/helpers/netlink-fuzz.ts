@@ -4,7 +4,7 @@
  *
  * A small, deterministic fuzzer for the decoders (pure; used by the unit suite and by
  * `scripts/fuzz-netlink.mjs` for longer runs). It feeds random and mutated netlink replies
- * through framing, reply splitting and every rtnetlink decoder, and reports any failure that
+ * through framing, reply splitting and every rtnetlink and nf_tables decoder, and reports any failure that
  * is not a {@link DecodeError} or {@link NetlinkError}: TypeError, RangeError, anything else.
  */
 import { DecodeError, NetlinkError } from '../../src/errors.js';
@@ -18,6 +18,15 @@ import { decodeLink } from '../../src/netlink/rtnetlink/link.js';
 import { decodeNsid } from '../../src/netlink/rtnetlink/nsid.js';
 import { decodeRoute } from '../../src/netlink/rtnetlink/route.js';
 import { decodeRule } from '../../src/netlink/rtnetlink/rule.js';
+import * as NFT from '../../src/netlink/nftables/constants.js';
+import {
+  decodeChain,
+  decodeRule as decodeNftRule,
+  decodeSet,
+  decodeSetElements,
+  decodeTable,
+  nftType,
+} from '../../src/netlink/nftables/messages.js';
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -37,6 +46,11 @@ const DECODERS: ReadonlyArray<(m: NetlinkMessage) => unknown> = [
   decodeRoute,
   decodeRule,
   decodeNsid,
+  decodeTable,
+  decodeChain,
+  decodeNftRule,
+  decodeSet,
+  decodeSetElements,
 ];
 const TYPES = [
   C.RTM_NEWLINK,
@@ -44,6 +58,11 @@ const TYPES = [
   C.RTM_NEWROUTE,
   C.RTM_NEWRULE,
   C.RTM_NEWNSID,
+  nftType(NFT.NFT_MSG_NEWTABLE),
+  nftType(NFT.NFT_MSG_NEWCHAIN),
+  nftType(NFT.NFT_MSG_NEWRULE),
+  nftType(NFT.NFT_MSG_NEWSET),
+  nftType(NFT.NFT_MSG_NEWSETELEM),
   NLMSG_ERROR,
   NLMSG_DONE,
   1,

@@ -9,7 +9,7 @@
  * Last-Event-ID, the websocket feed, and graceful shutdown with a request in flight.
  * As non-root everything but the veth case runs (the documents then carry access problems).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type {
@@ -19,7 +19,7 @@ import type {
 } from '../../src/api/v1/index.js';
 import { IS_ROOT, uniqueName } from '../helpers/namespaces.js';
 import { schemaErrors } from '../helpers/openapi.js';
-import { SERVE_BUILT, openSse, startServe, type Served } from '../helpers/serve.js';
+import { CLI, SERVE_BUILT, openSse, startServe, type Served } from '../helpers/serve.js';
 
 const TOKEN = `gwt-${Math.random().toString(36).slice(2)}`;
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -230,6 +230,17 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
         ws.once('error', rej);
       });
       cleanups.push(() => ws.close());
+      // `ghostwire watch` as a terminal client of the same feed
+      const watch = spawn(
+        process.execPath,
+        [CLI, 'watch', '--url', url(''), '--token', TOKEN, '--filter', 'nif'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let watched = '';
+      watch.stdout.on('data', (b: Buffer) => (watched += b.toString()));
+      cleanups.push(() => watch.kill('SIGTERM'));
       // a first reconcile establishes the baseline (the service has had discoveries already)
       await new Promise((r) => setTimeout(r, 1_000));
       const name = uniqueName('gwt');
@@ -257,6 +268,9 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
           timeout: 5_000,
         })
         .toBe(true);
+      await expect
+        .poll(() => watched, { timeout: 5_000 })
+        .toMatch(new RegExp(`nif-added +${name} \\(veth`));
       // resume: everything after the event before ours is replayed, ours included
       const resumed = await openSse(url('api/events'), {
         ...AUTH,

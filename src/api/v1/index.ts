@@ -19,6 +19,17 @@ export {
 } from './to-v1.js';
 export { netnsIdOf, nifIdOf, pidnsIdOf, tenantIdOf } from './ids.js';
 export { nifRef, nifV1, v1Kind } from './nifs.js';
+export {
+  netnsModelJson,
+  nifJson,
+  routeJson,
+  type NetnsJson,
+  type NetnsModelJson,
+  type NextHopJson,
+  type NifJson,
+  type RouteJson,
+  type TenantJson,
+} from './netns-json.js';
 export { ROUTE_TYPE_NAMES, routePreference, routeTypeName, routeV1 } from './routes.js';
 export { checkV1References, type V1ReferenceIssue } from './check-references.js';
 export {
@@ -47,6 +58,7 @@ export {
   dnsV1,
   processorsV1,
   schedulingV1,
+  TENANT_TYPE_TEXT_V1,
   tenantDnsV1,
   tunTapProcessorsV1,
   unknownDnsV1,

@@ -27,9 +27,16 @@ import {
   type Tenant,
   type TenantModel,
   type TenantProcessDetails,
+  type TenantType,
 } from '../../model/tenant.js';
 import { tenantIdOf } from './ids.js';
 import type { BindmountDnsV1, ContainerV1, DnsV1, OwnerV1 } from './types.js';
+
+/** v1 `type-text` of each tenant type. */
+export const TENANT_TYPE_TEXT_V1: Readonly<Record<TenantType, string>> = {
+  proc: 'Process',
+  bindmount: 'Bind-mounted',
+};
 
 /** The DNS object of a tenant (§2.5.1); lists are `null` when the mount namespace was out of reach. */
 export function dnsV1(dns: DnsConfig): DnsV1 {

@@ -26,6 +26,7 @@ import {
   confinementV1,
   containerIdrefResolver,
   schedulingV1,
+  TENANT_TYPE_TEXT_V1,
   tenantDnsV1,
   tunTapProcessorsV1,
 } from './tenants.js';
@@ -89,7 +90,7 @@ function containerV1(
       'pidns-idref': '',
       status: '',
       type: 'bindmount',
-      'type-text': 'Bind-mounted',
+      'type-text': TENANT_TYPE_TEXT_V1.bindmount,
     };
   }
   const p = t.process;
@@ -107,7 +108,7 @@ function containerV1(
     'pidns-idref': pidnsInDoc.has(pidns) ? pidnsIdOf(pidns) : '',
     ...confinementV1(t.details),
     type: 'proc',
-    'type-text': 'Process',
+    'type-text': TENANT_TYPE_TEXT_V1.proc,
     ...schedulingV1(t.details, schedulingOf(p)),
   };
   return out;

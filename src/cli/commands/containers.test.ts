@@ -11,11 +11,12 @@ import {
   type Engine,
 } from '../../model/container.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
+import type { Forward } from '../../model/forward.js';
 import { buildProgram } from '../main.js';
 import {
   containersInfo,
   makeContainersCommand,
-  parsePublishedPorts,
+  publishedPortsFromForwards,
   portText,
   renderContainers,
   runContainers,
@@ -77,28 +78,72 @@ function scenario(): DiscoveryResult {
 
 const io = (): CapturedIo => captureIo();
 
-describe('parsePublishedPorts', () => {
-  it('reads bindings, skips exposed-only and malformed ports', () => {
-    expect(
-      parsePublishedPorts({
-        '80/tcp': [
-          { HostIp: '0.0.0.0', HostPort: '8080' },
-          { HostIp: '::', HostPort: '8080' },
+describe('published ports from forwards', () => {
+  it('lists forwards of other netns resolved into the container netns, not kube-proxy or in-netns ones', () => {
+    const s = scenario();
+    const hostNs = s.namespaces.initial.net;
+    const webNs = s.namespaces.processes.get(2345)?.namespaces.net;
+    if (hostNs === undefined || webNs === undefined) throw new Error('scenario changed');
+    const fwd = (over: Partial<Forward>): Forward => ({
+      netns: hostNs,
+      backend: 'docker',
+      origin: { kind: 'nftables', family: 'ip', table: 'nat', chain: 'DOCKER', handle: 1n },
+      protocol: 'tcp',
+      family: 4,
+      ip: '0.0.0.0',
+      portMin: 8080,
+      portMax: 8080,
+      serviceName: '',
+      targetIp: '172.17.0.2',
+      targetPortMin: 80,
+      targetPortMax: 80,
+      targetServiceName: '',
+      resolution: { resolved: true, netns: webNs, nifs: [], ports: [], servers: [], path: [] },
+      ...over,
+    });
+    const forwards = new Map([
+      [
+        hostNs.id.ino,
+        [
+          fwd({}),
+          fwd({
+            protocol: 'udp',
+            ip: '127.0.0.1',
+            portMin: 5353,
+            portMax: 5354,
+            targetPortMin: 53,
+            targetPortMax: 54,
+          }),
+          fwd({ backend: 'kube-proxy', portMin: 30080, portMax: 30080 }),
+          fwd({
+            portMin: 9999,
+            portMax: 9999,
+            resolution: { resolved: false, reason: 'no-route', detail: '' },
+          }),
         ],
-        '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
-        '443/tcp': null,
-        '9000': [{ HostPort: '9000' }],
-        'bad/tcp': [{ HostIp: '', HostPort: '1' }],
-        '81/tcp': [{ HostIp: '', HostPort: 'x' }, null, 'y'],
-      }),
-    ).toEqual([
-      { hostIp: '127.0.0.1', hostPort: 5353, containerPort: 53, protocol: 'udp' },
-      { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
-      { hostIp: '::', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
-      { hostIp: '', hostPort: 9000, containerPort: 9000, protocol: 'tcp' },
+      ],
+      [
+        webNs.id.ino,
+        [
+          fwd({
+            netns: webNs,
+            ip: '127.0.0.11',
+            portMin: 53,
+            portMax: 53,
+            targetPortMin: 41000,
+            targetPortMax: 41000,
+          }),
+        ],
+      ],
     ]);
-    expect(parsePublishedPorts(null)).toEqual([]);
-    expect(parsePublishedPorts('x')).toEqual([]);
+    const r: DiscoveryResult = { ...s, forwards };
+    const ports = publishedPortsFromForwards(r, r.containers.containers);
+    expect(ports.get('id-web')).toEqual([
+      { hostIp: '127.0.0.1', hostPort: 5353, containerPort: 53, protocol: 'udp' },
+      { hostIp: '127.0.0.1', hostPort: 5354, containerPort: 54, protocol: 'udp' },
+      { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+    ]);
+    expect(ports.has('id-hostnet')).toBe(false);
   });
 
   it('formats ports like docker ps', () => {

@@ -6,27 +6,21 @@
  * prefix) and their containers, each with its network namespace, its IP addresses (from the
  * network model of that netns), status, groups (pod, compose project) and published ports.
  *
- * Published ports come from the engines themselves (Docker and podman `NetworkSettings.Ports` of
- * each container's inspect answer), asked once per container after the discovery; containerd
- * and CRI have no such notion and show none. Containers sharing another container's netns
- * (`--network container:x`, pod members) show the ports the engine lists for them, which are
- * usually on the netns owner (the pod's infra container).
+ * Published ports come from the discovered forwards (docs/forwarding.md), not from the engines:
+ * every forward of another netns whose target resolved into the container's netns (Docker's
+ * NAT rules in any encoding, iptables-legacy, native nft `dnat`, docker-proxy processes) is a
+ * published port of each container of that netns — also for containerd/CRI/podman containers
+ * and hand-made DNATs. kube-proxy service forwards are not published ports and are left out;
+ * so are forwards inside the container's own netns (Docker's embedded-DNS redirections).
  */
 import type { Command } from 'commander';
 import { containerTypeV1 } from '../../api/v1/containers.js';
-import { errorMessage } from '../../errors.js';
-import {
-  ENGINE_TYPES,
-  GROUP_TYPES,
-  type Container,
-  type ContainerGroup,
-  type Engine,
-} from '../../model/container.js';
+import { GROUP_TYPES, type Container, type ContainerGroup } from '../../model/container.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
+import type { Forward } from '../../model/forward.js';
 import type { Problem } from '../../model/problem.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, writeProblems, type DiscoverFn } from './dump.js';
-import { renderTable } from './ports.js';
+import { defaultDiscover, renderTable, writeProblems, type DiscoverFn } from '../shared.js';
 
 /** One published port: `hostIp:hostPort` → `containerPort/protocol`. */
 export interface PublishedPort {
@@ -43,98 +37,73 @@ export interface PublishedPorts {
   readonly problems: Problem[];
 }
 
-/** Asks the engines for the published ports of their containers (injectable for tests). */
-export type PublishedPortsFn = (containers: readonly Container[]) => Promise<PublishedPorts>;
+/** Finds the published ports of the containers of a discovery (injectable for tests). */
+export type PublishedPortsFn = (
+  containers: readonly Container[],
+  result: DiscoveryResult,
+) => Promise<PublishedPorts>;
+
+/** Most ports one forward with a port range is listed with (the rest is left out). */
+export const MAX_PORTS_PER_RANGE = 64;
 
 /**
- * Parses a Docker/podman `NetworkSettings.Ports` value (`{"80/tcp": [{"HostIp": "0.0.0.0",
- * "HostPort": "8080"}], "443/tcp": null}`) into published ports; exposed-only ports (`null` or
- * empty bindings) and malformed entries are skipped. Sorted by container port, protocol, host
- * port, host IP. Pure.
+ * Published ports per container from the forwards of a discovery (see module doc). Sorted by
+ * container port, protocol, host port, host IP. Pure.
  */
-export function parsePublishedPorts(ports: unknown): PublishedPort[] {
-  const out: PublishedPort[] = [];
-  if (ports === null || typeof ports !== 'object') return out;
-  for (const [key, bindings] of Object.entries(ports as Record<string, unknown>)) {
-    const m = /^(\d+)(?:\/(\w+))?$/.exec(key);
-    if (m === null || !Array.isArray(bindings)) continue;
-    const containerPort = Number(m[1]);
-    const protocol = m[2] ?? 'tcp';
-    for (const b of bindings as unknown[]) {
-      if (b === null || typeof b !== 'object') continue;
-      const { HostIp: hostIp, HostPort: hostPort } = b as { HostIp?: unknown; HostPort?: unknown };
-      const port = Number(hostPort);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
-      out.push({
-        hostIp: typeof hostIp === 'string' ? hostIp : '',
-        hostPort: port,
-        containerPort,
-        protocol,
-      });
+export function publishedPortsFromForwards(
+  result: DiscoveryResult,
+  containers: readonly Container[],
+): Map<string, PublishedPort[]> {
+  const byNetns = new Map<number, PublishedPort[]>();
+  for (const [ino, list] of result.forwards ?? new Map<number, readonly Forward[]>()) {
+    for (const f of list) {
+      const r = f.resolution;
+      if (r === undefined || !r.resolved || f.backend === 'kube-proxy') continue;
+      const target = r.netns.id.ino;
+      if (target === ino) continue;
+      let out = byNetns.get(target);
+      if (out === undefined) byNetns.set(target, (out = []));
+      const n = Math.min(f.portMax - f.portMin + 1, MAX_PORTS_PER_RANGE);
+      for (let k = 0; k < n; k++) {
+        const p: PublishedPort = {
+          hostIp: f.ip,
+          hostPort: f.portMin + k,
+          containerPort: Math.min(f.targetPortMin + k, f.targetPortMax),
+          protocol: f.protocol,
+        };
+        if (
+          !out.some(
+            (q) =>
+              q.hostIp === p.hostIp &&
+              q.hostPort === p.hostPort &&
+              q.containerPort === p.containerPort &&
+              q.protocol === p.protocol,
+          )
+        )
+          out.push(p);
+      }
     }
   }
-  return out.sort(
-    (a, b) =>
-      a.containerPort - b.containerPort ||
-      a.protocol.localeCompare(b.protocol) ||
-      a.hostPort - b.hostPort ||
-      (a.hostIp < b.hostIp ? -1 : a.hostIp > b.hostIp ? 1 : 0),
-  );
+  const sorted = (l: readonly PublishedPort[]): PublishedPort[] =>
+    [...l].sort(
+      (a, b) =>
+        a.containerPort - b.containerPort ||
+        a.protocol.localeCompare(b.protocol) ||
+        a.hostPort - b.hostPort ||
+        (a.hostIp < b.hostIp ? -1 : a.hostIp > b.hostIp ? 1 : 0),
+    );
+  const out = new Map<string, PublishedPort[]>();
+  for (const c of containers) {
+    const ino = result.namespaces.processes.get(c.pid)?.namespaces.net?.id.ino;
+    const l = ino === undefined ? undefined : byNetns.get(ino);
+    if (l !== undefined) out.set(c.id, sorted(l));
+  }
+  return out;
 }
 
-const PORT_ENGINES: ReadonlySet<string> = new Set([ENGINE_TYPES.docker, ENGINE_TYPES.podman]);
-
-/**
- * Default {@link PublishedPortsFn}: one Docker-API client per Docker/podman engine (through its
- * `/proc/PID/root/…` socket path), one inspect per container, all in parallel; every client is
- * closed before returning. A failing engine or container is a problem, not an exception.
- */
-export const defaultPublishedPorts: PublishedPortsFn = async (containers) => {
-  const byContainer = new Map<string, PublishedPort[]>();
-  const problems: Problem[] = [];
-  const byEngine = new Map<Engine, Container[]>();
-  for (const c of containers) {
-    if (!PORT_ENGINES.has(c.engine.type) || !c.engine.apiPath.startsWith('unix://')) continue;
-    byEngine.set(c.engine, [...(byEngine.get(c.engine) ?? []), c]);
-  }
-  if (byEngine.size === 0) return { byContainer, problems };
-  const { DockerClient } = await import('../../engines/index.js');
-  await Promise.all(
-    [...byEngine].map(async ([engine, list]) => {
-      const client = new DockerClient(engine.apiPath.slice('unix://'.length), {
-        engine: engine.type,
-        timeoutMs: 3_000,
-      });
-      try {
-        await client.negotiate();
-        await Promise.all(
-          list.map(async (c) => {
-            try {
-              const info = await client.inspect(c.id);
-              const settings = info?.NetworkSettings as { Ports?: unknown } | null | undefined;
-              byContainer.set(c.id, parsePublishedPorts(settings?.Ports));
-            } catch (e: unknown) {
-              problems.push({
-                code: 'GW_ERR_ENGINE_API',
-                message: `published ports of ${c.name}: ${errorMessage(e)}`,
-                subject: `container ${c.id}`,
-              });
-            }
-          }),
-        );
-      } catch (e: unknown) {
-        problems.push({
-          code: 'GW_ERR_ENGINE_UNREACHABLE',
-          message: `published ports: ${errorMessage(e)}`,
-          subject: `pid ${engine.pid}`,
-        });
-      } finally {
-        client.close();
-      }
-    }),
-  );
-  return { byContainer, problems };
-};
+/** Default {@link PublishedPortsFn}: the ports from the forwards of the same discovery. */
+export const defaultPublishedPorts: PublishedPortsFn = (containers, result) =>
+  Promise.resolve({ byContainer: publishedPortsFromForwards(result, containers), problems: [] });
 
 /** One IP address of a container's netns: interface, address, prefix length. */
 export interface ContainerAddress {
@@ -291,7 +260,7 @@ export async function runContainers(
   portsFn: PublishedPortsFn,
 ): Promise<void> {
   const result = await discoverFn();
-  const ports = await portsFn(result.containers.containers);
+  const ports = await portsFn(result.containers.containers, result);
   const engines = containersInfo(result, ports.byContainer);
   io.stdout.write(
     opts.json === true ? `${JSON.stringify({ engines }, null, 2)}\n` : renderContainers(engines),
@@ -318,7 +287,8 @@ export function makeContainersCommand(
           '\nEngines (dockerd, containerd and its CRI, podman) are found by their processes, also inside\n' +
             'containers; new engines get about 2 s to list their containers. ADDRESSES are those of the\n' +
             "container's network namespace (without loopback and link-local ones); GROUP is a pod or a\n" +
-            'compose project; PUBLISHED lists host ports as the engine reports them (Docker, podman).\n' +
+            'compose project; PUBLISHED lists the host ports forwarded into the container (from the NAT\n' +
+            'rules and docker-proxy processes found by `ghostwire forwards`).\n' +
             'Problems go to stderr; the exit code stays 0. Needs root for a complete view.\n',
         )
         .action(async (opts: ContainersOptions) => {

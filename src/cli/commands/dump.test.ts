@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import type { DiscoveryResultV1 } from '../../api/v1/types.js';
 import type { DiscoveryResult } from '../../model/discovery.js';
-import { formatProblem, makeDumpCommand, packageVersion, resolveNetnsSpec } from './dump.js';
+import { formatProblem, packageVersion, resolveNetnsSpec } from '../shared.js';
+import { makeDumpCommand } from './dump.js';
 import { captureIo } from '../../../test/helpers/cli-io.js';
 
 async function run(args: string[], result: DiscoveryResult = buildScenario()) {

@@ -13,8 +13,13 @@ import type { Command } from 'commander';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Forward } from '../../model/forward.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from './dump.js';
-import { renderTable } from './ports.js';
+import {
+  defaultDiscover,
+  renderTable,
+  resolveNetnsSpec,
+  writeProblems,
+  type DiscoverFn,
+} from '../shared.js';
 
 /** Options of `forwards`. */
 export interface ForwardsOptions {

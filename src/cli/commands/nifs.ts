@@ -7,16 +7,17 @@
  * by one line per relation (bridge, ports, veth peer and its netns, lower device, MACVLANs,
  * VLAN/IPVLAN uppers, VXLAN underlay/overlays, SR-IOV PF/VFs, the processes holding a TAP/TUN).
  * Colour only when `io.color`.
- * `--json` prints the model instead: namespaces, nifs, routes and rules with IDs in place of
- * object references.
+ * `--json` prints the model view instead (namespaces, nifs, routes and rules with IDs in place
+ * of object references), mapped by the api layer (`api/v1/netns-json.ts`).
  */
 import type { Command } from 'commander';
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Namespace } from '../../model/namespace.js';
-import type { NetworkNamespace, Nif, NifAddress, Route } from '../../model/network.js';
+import type { NetworkNamespace, Nif, NifAddress } from '../../model/network.js';
 import { tunTapKey } from '../../model/tenant-details.js';
+import { netnsModelJson, type NetnsModelJson } from '../../api/v1/index.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from './dump.js';
+import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from '../shared.js';
 
 /** ANSI SGR styles used by the listing. */
 const SGR = {
@@ -225,88 +226,15 @@ export function renderNifs(
 
 // --- JSON model output -------------------------------------------------------------------
 
-function nifId(n: Nif | undefined): string | undefined {
-  return n === undefined ? undefined : `nif-${n.netns.ns.id.ino}-${n.index}`;
-}
-
-function routeJson(r: Route): Record<string, unknown> {
-  return {
-    ...r,
-    oif: nifId(r.oif),
-    multipath: r.multipath.map((h) => ({ ...h, oif: nifId(h.oif) })),
-  };
-}
-
-/** The model as JSON-safe data with IDs instead of object references (exported for tests). */
-export function nifsJson(result: DiscoveryResult, netns?: ReadonlySet<number>): unknown {
-  const out: unknown[] = [];
-  for (const ns of netnsOrder(result)) {
-    if (netns !== undefined && !netns.has(ns.id.ino)) continue;
-    const nn = result.network.netns.get(ns.id.ino);
-    out.push({
-      id: `netns-${ns.id.ino}`,
-      ino: ns.id.ino,
-      ref: ns.ref,
-      tenants: (result.tenants.get(ns.id.ino) ?? []).map((t) =>
-        t.type === 'proc'
-          ? { type: t.type, name: t.name, pid: t.process.pid }
-          : { type: t.type, name: t.name, refs: t.refs },
-      ),
-      nsids:
-        nn === undefined
-          ? {}
-          : Object.fromEntries(
-              [...nn.nsids].map(([id, other]) => [String(id), `netns-${other.ns.id.ino}`]),
-            ),
-      nifs:
-        nn === undefined
-          ? []
-          : [...nn.nifs.values()]
-              .sort((a, b) => a.index - b.index)
-              .map((n) => ({
-                id: nifId(n),
-                index: n.index,
-                name: n.name,
-                alias: n.alias,
-                kind: n.kind,
-                slaveKind: n.slaveKind,
-                linkType: n.linkType,
-                mac: n.mac,
-                mtu: n.mtu,
-                operState: n.operState,
-                flags: n.flags,
-                up: n.up,
-                promisc: n.promisc,
-                loopback: n.loopback,
-                physical: n.physical,
-                kindData: n.kindData,
-                driverInfo: n.driverInfo,
-                sriovRole: n.sriovRole,
-                raw: n.raw,
-                addresses: n.addresses,
-                labels: n.labels,
-                master: nifId(n.master),
-                ports: n.ports.map(nifId),
-                peer: nifId(n.peer),
-                lower: nifId(n.lower),
-                uppers: n.uppers.map(nifId),
-                underlay: nifId(n.underlay),
-                overlays: n.overlays.map(nifId),
-                pf: nifId(n.pf),
-                vfs: n.vfs.map(nifId),
-                ...(n.kind === 'tun'
-                  ? {
-                      processors: (
-                        result.tunTapProcessors.get(tunTapKey(ns.id.ino, n.name)) ?? []
-                      ).map((q) => q.pid),
-                    }
-                  : {}),
-              })),
-      routes: nn?.routes.map(routeJson) ?? [],
-      rules: nn?.rules ?? [],
-    });
-  }
-  return { netns: out, problems: result.problems };
+/**
+ * The model view as the api layer maps it (`netnsModelJson`: IDs instead of object
+ * references), in this listing's netns order (exported for tests).
+ */
+export function nifsJson(result: DiscoveryResult, netns?: ReadonlySet<number>): NetnsModelJson {
+  return netnsModelJson(
+    result,
+    netnsOrder(result).filter((ns) => netns === undefined || netns.has(ns.id.ino)),
+  );
 }
 
 /** Options of the `nifs` command. */

@@ -4,7 +4,8 @@ import { SCENARIO, buildScenario } from '../../../test/helpers/scenario.js';
 import type { Process } from '../../model/namespace.js';
 import type { Port } from '../../model/port.js';
 import type { Tenant } from '../../model/tenant.js';
-import { portRows, portsJson, renderTable, runPorts, selectPorts } from './ports.js';
+import { renderTable } from '../shared.js';
+import { portRows, portsJson, runPorts, selectPorts } from './ports.js';
 import { captureIo, type CapturedIo } from '../../../test/helpers/cli-io.js';
 
 const proc = (pid: number, comm: string): Process =>

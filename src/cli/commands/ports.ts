@@ -11,7 +11,13 @@ import { tenantIdOf, transportPortsV1, type TransportPortV1 } from '../../api/v1
 import type { DiscoveryResult } from '../../model/discovery.js';
 import type { Port, PortOwner } from '../../model/port.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, resolveNetnsSpec, writeProblems, type DiscoverFn } from './dump.js';
+import {
+  defaultDiscover,
+  renderTable,
+  resolveNetnsSpec,
+  writeProblems,
+  type DiscoverFn,
+} from '../shared.js';
 
 /** Options of `ports`. */
 export interface PortsOptions {
@@ -78,17 +84,6 @@ export function portRows(
     }
   }
   return rows;
-}
-
-/** Renders rows as aligned columns. */
-export function renderTable(rows: readonly string[][]): string {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return (
-    rows
-      .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  '))
-      .join('\n') + '\n'
-  );
 }
 
 /** One netns of the JSON form: the v1 `transport-ports` plus the names of the tenants its owners refer to. */

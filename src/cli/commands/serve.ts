@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { ProjectError, errorMessage } from '../../errors.js';
 import type { ServeOptions } from '../../server/index.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { packageVersion } from './dump.js';
+import { packageVersion } from '../shared.js';
 
 /** Raw flags as commander hands them over. */
 export interface ServeFlags {

@@ -173,4 +173,8 @@ export class ContainerdAdapter implements EngineAdapter {
   close(): void {
     this.client.close();
   }
+
+  malformedMessages(): number {
+    return this.client.malformedMessages;
+  }
 }

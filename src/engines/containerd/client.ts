@@ -30,6 +30,8 @@ export interface ContainerdEnvelope {
   readonly namespace: string;
   readonly topic: string;
   readonly event: Record<string, unknown> | undefined;
+  /** True when the payload of a known topic did not decode (the event is then undefined). */
+  readonly malformed?: boolean;
 }
 
 /** Payload message per topic (containerd `api/events`). */
@@ -60,7 +62,8 @@ export function decodeEnvelope(raw: {
         defaults: true,
       });
     } catch {
-      event = undefined;
+      // flagged: the client counts it (malformedMessages) and the tracker reports it
+      return { namespace: raw.namespace, topic: raw.topic, event: undefined, malformed: true };
     }
   }
   return { namespace: raw.namespace, topic: raw.topic, event };
@@ -76,6 +79,12 @@ export interface ContainerdClientOptions {
 export class ContainerdClient {
   readonly endpoint: string;
   readonly #conn: GrpcConnection;
+  #malformedMessages = 0;
+
+  /** Events of known topics whose payload did not decode and were dropped. */
+  get malformedMessages(): number {
+    return this.#malformedMessages;
+  }
 
   constructor(socketPath: string, options: ContainerdClientOptions = {}) {
     this.#conn = new GrpcConnection(socketPath, 'containerd', options.timeoutMs ?? 10_000);
@@ -179,7 +188,11 @@ export class ContainerdClient {
       T('containerd.services.events.v1.SubscribeRequest'),
       T('containerd.types.Envelope'),
       { filters: [...filters] },
-      (raw) => onEnvelope(decodeEnvelope(raw)),
+      (raw) => {
+        const e = decodeEnvelope(raw);
+        if (e.malformed === true) this.#malformedMessages++;
+        onEnvelope(e);
+      },
       onEnd,
     );
   }

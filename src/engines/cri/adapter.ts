@@ -204,4 +204,8 @@ export class CriAdapter implements EngineAdapter {
   close(): void {
     this.client.close();
   }
+
+  malformedMessages(): number {
+    return this.client.malformedMessages;
+  }
 }

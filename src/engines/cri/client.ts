@@ -54,16 +54,20 @@ export interface CriFilter {
   readonly state?: number;
 }
 
-/** PID from a verbose status `info["info"]` JSON text; 0 when absent or malformed. */
-export function pidFromVerboseInfo(info: Readonly<Record<string, string>>): number {
+/**
+ * PID from a verbose status `info["info"]` JSON text; 0 when absent (the runtime reports none),
+ * `undefined` when the text is not JSON (the caller counts it as a malformed message).
+ */
+export function pidFromVerboseInfo(info: Readonly<Record<string, string>>): number | undefined {
   const text = info['info'];
   if (text === undefined) return 0;
+  let v: { pid?: unknown };
   try {
-    const v = JSON.parse(text) as { pid?: unknown };
-    return typeof v.pid === 'number' && Number.isSafeInteger(v.pid) && v.pid > 0 ? v.pid : 0;
+    v = JSON.parse(text) as { pid?: unknown };
   } catch {
-    return 0;
+    return undefined; // malformed: see the doc comment
   }
+  return typeof v.pid === 'number' && Number.isSafeInteger(v.pid) && v.pid > 0 ? v.pid : 0;
 }
 
 function filterOf(f: CriFilter): Record<string, unknown> {
@@ -77,6 +81,19 @@ function filterOf(f: CriFilter): Record<string, unknown> {
 export class CriClient {
   readonly endpoint: string;
   readonly #conn: GrpcConnection;
+  #malformedMessages = 0;
+
+  /** Verbose status answers whose `info` was not JSON (their PID counted as 0, not reported). */
+  get malformedMessages(): number {
+    return this.#malformedMessages;
+  }
+
+  #pid(info: Readonly<Record<string, string>>): number {
+    const pid = pidFromVerboseInfo(info);
+    if (pid !== undefined) return pid;
+    this.#malformedMessages++;
+    return 0;
+  }
 
   constructor(socketPath: string, options: { timeoutMs?: number } = {}) {
     this.#conn = new GrpcConnection(socketPath, 'cri', options.timeoutMs ?? 10_000);
@@ -132,7 +149,7 @@ export class CriClient {
       T('ContainerStatusResponse'),
       { container_id: id, verbose: true },
     );
-    return pidFromVerboseInfo(r.info);
+    return this.#pid(r.info);
   }
 
   /** PID of a sandbox's (pause) process from verbose PodSandboxStatus (0 if not reported). */
@@ -143,7 +160,7 @@ export class CriClient {
       T('PodSandboxStatusResponse'),
       { pod_sandbox_id: id, verbose: true },
     );
-    return pidFromVerboseInfo(r.info);
+    return this.#pid(r.info);
   }
 
   /** GetContainerEvents server stream. */

@@ -99,6 +99,10 @@ export class DockerAdapter implements EngineAdapter {
     this.client.close();
   }
 
+  malformedMessages(): number {
+    return this.client.malformedMessages;
+  }
+
   /** podman: container ID → pod name (empty map for Docker). */
   async #pods(): Promise<Map<string, string>> {
     const m = new Map<string, string>();

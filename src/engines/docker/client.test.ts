@@ -111,6 +111,10 @@ class FakeDocker {
     });
     for (const s of this.#streams) s.write(`${line}\n`);
   }
+  /** Writes a raw line to every event stream (malformed input). */
+  emitRaw(line: string): void {
+    for (const s of this.#streams) s.write(`${line}\n`);
+  }
   get streamCount(): number {
     return this.#streams.size;
   }
@@ -281,6 +285,23 @@ describe('watcher over the docker adapter', () => {
     await f.dispose();
     fake = undefined;
     expect(await until(() => noNewHandles(before))).toBe(true);
+  });
+
+  it('counts malformed event lines instead of dropping them silently', async () => {
+    fake = new FakeDocker();
+    fake.containers.set('a', { id: 'a', name: 'alpha', pid: 100, paused: false, labels: {} });
+    await fake.listen();
+    const w = await start();
+    expect(await w.waitSynced(5_000)).toBe(true);
+    expect(w.adapter.malformedMessages?.()).toBe(0);
+    // complete top-level objects (the stream splitter counts braces) that are not JSON
+    fake.emitRaw('{"Type": container}');
+    fake.emitRaw("{'Action': 'start'}");
+    fake.containers.set('b', { id: 'b', name: 'beta', pid: 101, paused: false, labels: {} });
+    fake.emit('start', 'b'); // a good event after the bad ones still applies
+    expect(await until(() => w.containers().some((c) => c.id === 'b'))).toBe(true);
+    expect(w.adapter.malformedMessages?.()).toBe(2);
+    w.close();
   });
 
   it('reconnects with backoff and resynchronises after an engine restart', async () => {

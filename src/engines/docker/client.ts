@@ -165,6 +165,12 @@ export class DockerClient {
   #negotiated: Negotiated | undefined;
   #streams = new Set<DockerEventStream>();
   #closed = false;
+  #malformedMessages = 0;
+
+  /** Event stream lines that were not JSON and were dropped (since the client was made). */
+  get malformedMessages(): number {
+    return this.#malformedMessages;
+  }
 
   constructor(socketPath: string, options: DockerClientOptions = {}) {
     this.socketPath = socketPath;
@@ -309,6 +315,8 @@ export class DockerClient {
             try {
               ev = JSON.parse(text) as DockerEvent;
             } catch {
+              // counted (malformedMessages), reported per discovery by the engine tracker
+              this.#malformedMessages++;
               continue;
             }
             onEvent(ev);

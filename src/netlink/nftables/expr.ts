@@ -8,6 +8,7 @@
  * xtables-compat match/target (payloads via `xt-info.ts`); every other expression is kept as
  * `raw` with its attributes. Integers are big-endian (nf_tables uses NLA_BE32 throughout).
  */
+import { ProjectError } from '../../errors.js';
 import { AttrCursor } from '../core/attr.js';
 import { malformed } from '../core/decode-error.js';
 import * as C from './constants.js';
@@ -366,6 +367,7 @@ export function decodeExpressions(
     }
     return { expressions: out };
   } catch (e: unknown) {
+    if (!(e instanceof ProjectError)) throw e; // a decoder bug must surface, not hide in a rule
     return { expressions: out, error: e };
   }
 }

@@ -55,9 +55,10 @@ export type XtMatchInfo =
   | { readonly kind: 'comment'; readonly comment: string }
   | {
       readonly kind: 'multiport';
+      /** XT_MULTIPORT_SOURCE (0), _DESTINATION (1), _EITHER (2). */
       readonly flags: number;
-      readonly ports: readonly number[];
-      readonly ranges: boolean;
+      /** Ports and (rev 1 `a:b`) inclusive ranges. */
+      readonly ranges: ReadonlyArray<readonly [number, number]>;
       readonly invert: boolean;
     };
 

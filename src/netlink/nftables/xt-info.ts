@@ -53,17 +53,15 @@ export function decodeXtMatch(
     case 'multiport': {
       if (rev < 1 || info.length < XT_MULTIPORT_SIZE) return undefined;
       const count = Math.min(info[1] ?? 0, 15);
-      const ports: number[] = [];
-      for (let i = 0; i < count; i++) ports.push(readU16(info, 2 + 2 * i));
-      let ranges = false;
-      for (let i = 0; i < count; i++) if ((info[32 + i] ?? 0) !== 0) ranges = true;
-      return {
-        kind: 'multiport',
-        flags: info[0] ?? 0,
-        ports,
-        ranges,
-        invert: (info[47] ?? 0) !== 0,
-      };
+      const ranges: Array<[number, number]> = [];
+      for (let i = 0; i < count; i++) {
+        const lo = readU16(info, 2 + 2 * i);
+        if ((info[32 + i] ?? 0) !== 0 && i + 1 < count) {
+          ranges.push([lo, readU16(info, 2 + 2 * (i + 1))]);
+          i++;
+        } else ranges.push([lo, lo]);
+      }
+      return { kind: 'multiport', flags: info[0] ?? 0, ranges, invert: (info[47] ?? 0) !== 0 };
     }
     default:
       return undefined;

@@ -223,36 +223,45 @@ export async function discoverForwards(
       { ownFd: opts.legacy !== false, what: 'netfilter' },
       problems,
     );
-    // iptables-legacy needs the nsfs fds (raw sockets inside the netns): before closing them
-    if (opts.legacy !== false) {
-      const legacy = readLegacyNatTables(
-        live.map((s) => ({ ns: s.ns, nsFd: s.nsFd })),
-        opts.procRoot ?? '/proc',
-        opts.legacy,
-      );
-      for (const f of legacy.failures)
-        problems.push(
-          problem(
-            'GW_ERR_PORTFWD_DUMP',
-            f.ns,
-            `iptables-legacy: ${errorMessage(f.error)}`,
-            f.error,
-          ),
-        );
-      for (const [ino, ts] of legacy.tables) {
-        stats.legacyTables += ts.length;
-        tables.set(ino, [...ts]);
-      }
-    }
-    for (const s of slots) {
-      if (s.nsFd !== undefined) closeSync(s.nsFd);
-      s.nsFd = undefined;
-    }
+    // The nf_tables rounds run on native threads; meanwhile the JS thread checks for
+    // iptables-legacy tables (it needs the nsfs fds for raw sockets inside the netns).
     const byKey = new Map(live.map((s) => [s.ns.id.ino, s]));
-    const dump = await dumpNatTables(
+    const dumping = dumpNatTables(
       live.map((s) => ({ key: s.ns.id.ino, fd: s.sock as number })),
       batch,
     );
+    let legacyError: unknown;
+    try {
+      if (opts.legacy !== false) {
+        const legacy = readLegacyNatTables(
+          live.map((s) => ({ ns: s.ns, nsFd: s.nsFd })),
+          opts.procRoot ?? '/proc',
+          opts.legacy,
+        );
+        for (const f of legacy.failures)
+          problems.push(
+            problem(
+              'GW_ERR_PORTFWD_DUMP',
+              f.ns,
+              `iptables-legacy: ${errorMessage(f.error)}`,
+              f.error,
+            ),
+          );
+        for (const [ino, ts] of legacy.tables) {
+          stats.legacyTables += ts.length;
+          tables.set(ino, [...ts]);
+        }
+      }
+    } catch (e: unknown) {
+      legacyError = e; // thrown only after the dumps using the sockets are done
+    } finally {
+      for (const s of slots) {
+        if (s.nsFd !== undefined) closeSync(s.nsFd);
+        s.nsFd = undefined;
+      }
+    }
+    const dump = await dumping;
+    if (legacyError !== undefined) throw legacyError;
     stats.tableQueries += dump.requests.tables;
     stats.chainQueries += dump.requests.chains;
     stats.ruleAndSetQueries += dump.requests.rulesAndSets;

@@ -436,6 +436,11 @@ export function interpretRule(
               c = { ...c, dport: [d.dport[0], d.dport[1]] };
             const r = constrain(s, c);
             if (r !== undefined) next.push(r);
+          } else if (d?.kind === 'multiport' && d.flags === 1 && !d.invert) {
+            for (const [lo, hi] of d.ranges) {
+              const r = constrain(s, { dport: [lo, hi] });
+              if (r !== undefined) next.push(r);
+            }
           } else next.push(s);
           break;
         }

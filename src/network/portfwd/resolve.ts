@@ -31,7 +31,57 @@ function bytesOf(ip: string): Buffer | undefined {
 
 /** True when `ip` lies in `net`/`len` (same family). Pure. */
 export function inPrefix(ip: Buffer, net: string, len: number): boolean {
-  const n = bytesOf(net);
+  return inPrefixBytes(ip, bytesOf(net), len);
+}
+
+function sameIp(a: Buffer, text: string): boolean {
+  const b = bytesOf(text);
+  return b !== undefined && b.equals(a);
+}
+
+/**
+ * Lookup caches of one resolution run: parsed addresses per netns and parsed route/rule
+ * prefixes, so resolving many forwards does not re-parse every address of a big netns (a hub
+ * with hundreds of nifs) for each of them. Valid while the network model does not change.
+ */
+export class ResolveCache {
+  readonly #owners = new WeakMap<NetworkNamespace, Map<string, Nif[]>>();
+  readonly #prefix = new Map<string, Buffer | undefined>();
+
+  /** Nifs of `nns` with `ip` configured. */
+  owners(nns: NetworkNamespace, ip: Buffer): Nif[] {
+    let m = this.#owners.get(nns);
+    if (m === undefined) {
+      m = new Map();
+      for (const nif of nns.nifs.values())
+        for (const a of nif.addresses) {
+          const b = bytesOf(a.address);
+          if (b === undefined) continue;
+          const k = b.toString('hex');
+          const l = m.get(k);
+          if (l === undefined) m.set(k, [nif]);
+          else if (!l.includes(nif)) l.push(nif);
+        }
+      this.#owners.set(nns, m);
+    }
+    return m.get(ip.toString('hex')) ?? [];
+  }
+
+  /** Parsed bytes of a prefix/address text (cached). */
+  bytes(text: string): Buffer | undefined {
+    if (this.#prefix.has(text)) return this.#prefix.get(text);
+    const b = bytesOf(text);
+    this.#prefix.set(text, b);
+    return b;
+  }
+}
+
+/** Nifs of `nns` with `ip` configured. */
+export function owners(nns: NetworkNamespace, ip: Buffer): Nif[] {
+  return new ResolveCache().owners(nns, ip);
+}
+
+function inPrefixBytes(ip: Buffer, n: Buffer | undefined, len: number): boolean {
   if (n === undefined || n.length !== ip.length) return false;
   const full = len >> 3;
   for (let i = 0; i < full; i++) if (ip[i] !== n[i]) return false;
@@ -41,22 +91,14 @@ export function inPrefix(ip: Buffer, net: string, len: number): boolean {
   return ((ip[full] ?? 0) & mask) === ((n[full] ?? 0) & mask);
 }
 
-function sameIp(a: Buffer, text: string): boolean {
-  const b = bytesOf(text);
-  return b !== undefined && b.equals(a);
-}
-
-/** Nifs of `nns` with `ip` configured. */
-export function owners(nns: NetworkNamespace, ip: Buffer): Nif[] {
-  const out: Nif[] = [];
-  for (const nif of nns.nifs.values())
-    if (nif.addresses.some((a) => sameIp(ip, a.address))) out.push(nif);
-  return out;
-}
-
 const DEFAULT_TABLES = [255, 254, 253];
 
-function tablesFor(nns: NetworkNamespace, ip: Buffer, family: 4 | 6): number[] | 'blocked' {
+function tablesFor(
+  nns: NetworkNamespace,
+  ip: Buffer,
+  family: 4 | 6,
+  cache: ResolveCache,
+): number[] | 'blocked' {
   const rules = nns.rules
     .filter((r) => r.family === family)
     .sort((a, b) => a.priority - b.priority);
@@ -65,7 +107,8 @@ function tablesFor(nns: NetworkNamespace, ip: Buffer, family: 4 | 6): number[] |
   for (const r of rules) {
     if (r.srcLen > 0 || r.iifName !== undefined || r.oifName !== undefined) continue;
     if (r.fwmark !== undefined && r.fwmark !== 0) continue;
-    const dstOk = r.dst === undefined || r.dstLen === 0 || inPrefix(ip, r.dst, r.dstLen);
+    const dstOk =
+      r.dst === undefined || r.dstLen === 0 || inPrefixBytes(ip, cache.bytes(r.dst), r.dstLen);
     if (dstOk === r.invert) continue;
     if (r.action === RT.FR_ACT_TO_TBL) out.push(r.table);
     else if (
@@ -84,13 +127,14 @@ export function bestRoute(
   ip: Buffer,
   family: 4 | 6,
   table: number,
+  cache: ResolveCache = new ResolveCache(),
 ): Route | undefined {
   let best: Route | undefined;
   for (const r of nns.routes) {
     if (r.family !== family || r.table !== table) continue;
     if (r.type === RT.RTN_BROADCAST || r.type === RT.RTN_MULTICAST || r.type === RT.RTN_ANYCAST)
       continue;
-    if (!inPrefix(ip, r.destination, r.destinationPrefixLen)) continue;
+    if (!inPrefixBytes(ip, cache.bytes(r.destination), r.destinationPrefixLen)) continue;
     if (
       best === undefined ||
       r.destinationPrefixLen > best.destinationPrefixLen ||
@@ -121,7 +165,11 @@ function netnsName(ns: Namespace): string {
 /**
  * Where `ip` lives, seen from `start` (see module doc). `visited` guards against cycles.
  */
-export function whereIs(start: NetworkNamespace, ipText: string): Where {
+export function whereIs(
+  start: NetworkNamespace,
+  ipText: string,
+  cache: ResolveCache = new ResolveCache(),
+): Where {
   const ip = bytesOf(ipText);
   if (ip === undefined)
     return { found: false, reason: 'no-route', detail: `not an IP address: ${ipText}` };
@@ -138,12 +186,12 @@ export function whereIs(start: NetworkNamespace, ipText: string): Where {
         detail: `${netnsName(nns.ns)} entered twice for ${ipText}`,
       };
     visited.add(key);
-    const own = owners(nns, ip);
+    const own = cache.owners(nns, ip);
     if (own.length > 0) {
       path.push({ netns: nns.ns, via: undefined });
       return { found: true, nns, nifs: own, path };
     }
-    const tables = tablesFor(nns, target, family);
+    const tables = tablesFor(nns, target, family, cache);
     if (tables === 'blocked')
       return {
         found: false,
@@ -152,7 +200,7 @@ export function whereIs(start: NetworkNamespace, ipText: string): Where {
       };
     let route: Route | undefined;
     for (const t of tables) {
-      const r = bestRoute(nns, target, family, t);
+      const r = bestRoute(nns, target, family, t, cache);
       if (r === undefined) continue;
       if (r.type === RT.RTN_THROW) continue;
       route = r;
@@ -200,7 +248,7 @@ export function whereIs(start: NetworkNamespace, ipText: string): Where {
     }
     if (hop.kind === 'bridge') {
       const ports = hop.ports.filter((p) => p.kind === 'veth' && p.peer !== undefined);
-      const direct = ports.find((p) => owners((p.peer as Nif).netns, ip).length > 0);
+      const direct = ports.find((p) => cache.owners((p.peer as Nif).netns, ip).length > 0);
       if (direct !== undefined) {
         path[path.length - 1] = { netns: nns.ns, via: direct };
         return step((direct.peer as Nif).netns, target, depth + 1);
@@ -209,7 +257,7 @@ export function whereIs(start: NetworkNamespace, ipText: string): Where {
       const viaGw =
         gw === undefined
           ? undefined
-          : ports.find((p) => owners((p.peer as Nif).netns, gw).length > 0);
+          : ports.find((p) => cache.owners((p.peer as Nif).netns, gw).length > 0);
       if (viaGw !== undefined) {
         path[path.length - 1] = { netns: nns.ns, via: viaGw };
         return step((viaGw.peer as Nif).netns, target, depth + 1);
@@ -252,6 +300,7 @@ export function resolveForwards(
   network: NetworkModel,
   ports: ReadonlyMap<number, readonly Port[]>,
 ): void {
+  const cache = new ResolveCache();
   for (const f of forwards) {
     const start = network.netns.get(f.netns.id.ino);
     if (start === undefined) {
@@ -262,7 +311,7 @@ export function resolveForwards(
       };
       continue;
     }
-    const w = whereIs(start, f.targetIp);
+    const w = whereIs(start, f.targetIp, cache);
     if (!w.found) {
       f.resolution = { resolved: false, reason: w.reason, detail: w.detail };
       continue;

@@ -93,11 +93,13 @@ export function readSocketCounts(
     try {
       s6 = readFileSync(`${procRoot}/${pid}/net/sockstat6`, 'latin1');
     } catch {
+      // no IPv6 in this kernel: IPv4 counts only
       s6 = undefined;
     }
     if (readlinkSync(`${procRoot}/${pid}/ns/net`) !== `net:[${netnsIno}]`) return undefined;
     return socketCounts(s4, s6);
   } catch {
+    // unreadable or the process moved netns: undefined = "dump everything" (documented)
     return undefined;
   }
 }
@@ -130,6 +132,7 @@ export function readNetnsSocketCounts(
   try {
     rows = open(nsRefs, NETNS_SOCKSTAT_PATHS);
   } catch {
+    // no addon or no thread: undefined = "dump everything" for every netns (documented)
     return nsRefs.map(() => undefined);
   }
   const out = nsRefs.map((_, i): SocketCounts | undefined => {
@@ -142,6 +145,7 @@ export function readNetnsSocketCounts(
       else if (sysErrorCode(f6) !== 'ENOENT') return undefined;
       return socketCounts(s4, s6);
     } catch {
+      // unreadable counters: undefined = "dump everything" for this netns (documented)
       return undefined;
     }
   });

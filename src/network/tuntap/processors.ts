@@ -142,7 +142,7 @@ export function findTunTapProcessors(
     problems.push({
       code: 'GW_ERR_NETWORK_TUNTAP',
       message: `fd table of ${unlisted.length} process(es) not readable; TAP/TUN processors among them are missing (PIDs ${unlisted.slice(0, 10).join(', ')}${unlisted.length > 10 ? ', …' : ''})`,
-      subject: 'tuntap',
+      subject: 'phase:tuntap',
     });
   }
   for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);

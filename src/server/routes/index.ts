@@ -10,6 +10,7 @@ import { analysisRoutes } from './analysis.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { mobydigRoutes } from './mobydig.js';
 import { openapiRoutes } from './openapi.js';
 import { v1Routes } from './v1.js';
 
@@ -20,5 +21,6 @@ export const ROUTES: readonly RoutePlugin[] = [
   metricsRoutes,
   openapiRoutes,
   eventRoutes,
+  mobydigRoutes,
   analysisRoutes,
 ];

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module models/capture
+ *
+ * `packetflix:` capture URLs as the Edgeshark Wireshark plugin (cshargextcap) expects them:
+ * `packetflix:` + the document's base URI with http→ws / https→wss + `capture?container=` +
+ * the URL-encoded JSON target `{netns, network-interfaces, name, type, prefix}` + `&nif=` + the
+ * interface names joined with `/` (Linux allows `,` in names).
+ */
+
+/** A capture target. */
+export interface CaptureTarget {
+  netns: number;
+  nifs: readonly string[];
+  /** First containee (init first, then lexicographic) or the pod. */
+  name: string;
+  /** Engine type (docker, containerd, …), `proc`, `bindmount` or the pod flavour. */
+  type: string;
+  /** Turtle namespace prefix of a nested engine (`""` at top level). */
+  prefix: string;
+}
+
+/** The `packetflix:` URL of a target, relative to the page's base URI. */
+export function captureUrl(baseURI: string, t: CaptureTarget): string {
+  const ws = baseURI.replace(/^http(s?):/, (_m, s: string) => `ws${s}:`);
+  const base = ws.endsWith('/') ? ws : ws.replace(/[^/]*$/, '');
+  const container = JSON.stringify({
+    netns: t.netns,
+    'network-interfaces': [...t.nifs],
+    name: t.name,
+    type: t.type,
+    prefix: t.prefix,
+  });
+  return `packetflix:${base}capture?container=${encodeURIComponent(container)}&nif=${t.nifs
+    .map((n) => encodeURIComponent(n))
+    .join('/')}`;
+}
+
+/** Interfaces that can be captured (operational): UP, UNKNOWN, DORMANT. */
+export function capturable(operstate: string): boolean {
+  return operstate === 'UP' || operstate === 'UNKNOWN' || operstate === 'DORMANT';
+}
+
+/** Why an interface cannot be captured (`''` when it can). */
+export function notCapturableReason(name: string, operstate: string): string {
+  return capturable(operstate)
+    ? ''
+    : `${name} is ${operstate.toLowerCase().replace(/_/g, ' ')}: nothing to capture`;
+}
+
+/** The capture target of a netns (v1), for the given interface names. */
+export function netnsTarget(
+  ns: {
+    netnsid: number;
+    containers: ReadonlyArray<{ name: string; type: string; prefix: string; pid: number }>;
+    'container-groups': ReadonlyArray<{ name: string; type: string }>;
+  },
+  nifs: readonly string[],
+): CaptureTarget {
+  const pod = ns['container-groups'][0];
+  if (pod !== undefined)
+    return { netns: ns.netnsid, nifs, name: pod.name, type: pod.type, prefix: '' };
+  const first = [...ns.containers].sort(
+    (a, b) => (a.pid === 1 ? -1 : 0) - (b.pid === 1 ? -1 : 0) || a.name.localeCompare(b.name),
+  )[0];
+  return {
+    netns: ns.netnsid,
+    nifs,
+    name: first?.name ?? `netns ${ns.netnsid}`,
+    type: first?.type ?? 'bindmount',
+    prefix: first?.prefix ?? '',
+  };
+}
