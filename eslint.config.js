@@ -121,10 +121,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   ...zoneConfigs(),
-  // Only src/native/load.ts may load the .node file.
+  // Only src/native/load.ts (and embedded.ts, its single-executable half) may load the .node file.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/native/load.ts'],
+    ignores: ['src/native/load.ts', 'src/native/embedded.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -6,7 +6,7 @@
 #   1. as root: install missing Debian packages the tests need (apt);
 #   2. npm ci (builds the C addon with node-gyp and the TypeScript);
 #   3. lint (incl. layer zones), formatting check (prettier) and typecheck;
-#   4. unit + native tests;
+#   4. unit + native tests, then the single executable dist/ghostwire (scripts/package.mjs);
 #   5. privileged integration tests as root, then the same suite as an ordinary user
 #      (privileged cases must degrade to recorded problems or skip with a reason);
 #   6. as root: starts real container engines (scripts/engines-up.sh), runs the end-to-end
@@ -41,6 +41,8 @@ if [[ "${GW_TEST_SKIP_INSTALL:-0}" != 1 ]]; then
   want make make
   want g++ g++
   want chromium chromium # web UI browser tests (driven by playwright-core)
+  want setcap libcap2-bin               # scripts/image.sh: file capabilities in the image
+  want systemd-analyze systemd          # scripts/deploy.test.ts: systemd-analyze verify
   if ((${#need_pkgs[@]})); then
     if [[ $(id -u) -eq 0 ]]; then
       log "installing Debian packages: ${need_pkgs[*]}"
@@ -74,6 +76,9 @@ run_vitest() { # run_vitest <report-name> <args...>
 
 log "unit + native tests"
 run_vitest unit --project unit --project native || status=1
+
+log "single executable (npm run package: dist/ghostwire, used by the integration and e2e suites)"
+node scripts/package.mjs || status=1
 
 if [[ $(id -u) -eq 0 ]]; then
   log "integration tests (root)"

@@ -36,6 +36,9 @@ describe('layer zones', () => {
     ['src/api/v1/probe.ts', '../../util/index.js'],
     ['src/discovery/probe.ts', '../../test/helpers/scenario.js'],
     ['src/cli/commands/probe.ts', '../../../test/helpers/cli-io.js'],
+    ['src/wiring/probe.ts', '../cli/main.js'],
+    ['src/wiring/probe.ts', '../server/index.js'],
+    ['src/api/v1/probe.ts', '../../wiring/index.js'],
   ])(
     '%s may not import %s',
     async (file, imp) => {
@@ -58,6 +61,8 @@ describe('layer zones', () => {
     ['src/api/v1/probe.ts', '../../model/network.js'],
     ['src/api/v1/probe.ts', '../../errors.js'],
     ['src/discovery/probe.test.ts', '../../test/helpers/scenario.js'],
+    ['src/wiring/probe.ts', '../api/v1/types.js'],
+    ['src/cli/probe.ts', '../wiring/index.js'],
   ])(
     '%s may import %s',
     async (file, imp) => {

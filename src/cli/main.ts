@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ProjectError, errorMessage } from '../errors.js';
+import { versionLine } from '../util/build-info.js';
 import type { CliIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .description(
       'Discover Linux virtual networking: namespaces, interfaces, wiring, addresses, routes.',
     )
+    .version(versionLine(), '-V, --version', 'print the version and the git commit of this build')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -31,7 +33,8 @@ export function buildProgram(io: CliIo): Command {
       parseWaitMs,
       defaultEngineWaitMs(),
     )
-    .hook('preAction', async () => {
+    .hook('preAction', async (_program, action) => {
+      if (action.name() === 'healthcheck') return; // runs no discovery
       const { configureDefaultDiscoveryContext } = await import('../discovery/index.js');
       // one-shot commands close the context after one discovery: list engines once, watch nothing
       configureDefaultDiscoveryContext({

@@ -5,13 +5,10 @@
  * What the CLI commands share (commands never import each other): the injectable discovery
  * function, the package version, `--netns` selection, problem printing and aligned tables.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ProjectError } from '../errors.js';
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { Problem } from '../model/problem.js';
-import { findPackageRoot } from '../native/index.js';
+import { buildInfo } from '../util/build-info.js';
 import type { CliIo } from './command.js';
 
 /** Runs a discovery (injectable for tests; the default loads the discovery layer lazily). */
@@ -23,25 +20,12 @@ export const defaultDiscover: DiscoverFn = async () => {
   return discover();
 };
 
-let cachedVersion: string | undefined;
-/** Ghostwire's version from package.json (`0.0.0` when it cannot be read). */
+/**
+ * Ghostwire's version (util/build-info: the bundlers' literal — the checkout's bundle and the
+ * single executable, where no package.json exists — else package.json).
+ */
 export function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const pkg = JSON.parse(
-        // nearest package.json above this module: the same from dist/cli and the bundle
-        readFileSync(
-          join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'package.json'),
-          'utf8',
-        ),
-      ) as { version?: unknown };
-      cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-    } catch {
-      // package.json missing in an unusual install: report version 0.0.0
-      cachedVersion = '0.0.0';
-    }
-  }
-  return cachedVersion;
+  return buildInfo().version;
 }
 
 /**

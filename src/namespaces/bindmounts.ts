@@ -112,8 +112,15 @@ export function discoverBindMounts(ctx: NamespaceScan, stats: BindMountStats): v
         }
         const { ns, created } = ctx.getOrCreate(link.type, link.ino);
         ns.sources.push({ kind: 'bindmount', mountPoint: m.mountPoint, mntns: mntns.id, path });
-        // Prefer a single host-usable path over a multi-path reference.
-        if (ns.ref.length === 0 || (ns.ref.length > 1 && ref.length === 1)) ns.ref = ref;
+        // Prefer a single host-usable path over a multi-path reference, and a bind mount over
+        // another process's open fd: the fd lives only as long as that process (a running
+        // `ghostwire serve` holds fds of every netns), the bind mount until it is unmounted.
+        if (
+          ns.ref.length === 0 ||
+          (ns.ref.length > 1 && ref.length === 1) ||
+          (ref.length === 1 && !hasProcess(ns) && !isBindMountRef(ns))
+        )
+          ns.ref = ref;
         if (created && ns.type === 'mnt') queue.push(ns);
         else if (ns.type === 'mnt' && !visited.has(`${ns.id.dev}:${ns.id.ino}`)) queue.push(ns);
       }
@@ -121,6 +128,17 @@ export function discoverBindMounts(ctx: NamespaceScan, stats: BindMountStats): v
       view.release();
     }
   }
+}
+
+/** True when a process or task of `ns` itself gave its reference (`/proc/PID/ns/…`). */
+function hasProcess(ns: Namespace): boolean {
+  return ns.sources.some((s) => s.kind === 'process' || s.kind === 'task');
+}
+
+/** True when the current reference of `ns` already is one of its bind mounts. */
+function isBindMountRef(ns: Namespace): boolean {
+  const current = ns.ref.join(' » ');
+  return ns.sources.some((s) => s.kind === 'bindmount' && s.path === current);
 }
 
 /** Separator field plus fstype of an nsfs line (paths are octal-escaped, so no other ` - nsfs `). */

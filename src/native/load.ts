@@ -12,6 +12,10 @@
  * 3. `build/Release/ghostwire_native.node`;
  * 4. `build/Debug/ghostwire_native.node`.
  *
+ * Inside the single executable (`dist/ghostwire`) the addon is an embedded asset instead and
+ * steps 2–4 are replaced by {@link loadEmbeddedAddon} (an anonymous `O_TMPFILE` file, else a
+ * private 0700 directory; see `embedded.ts`); the override still wins.
+ *
  * A candidate is accepted when it loads and reports the expected `abiVersion`. On failure one
  * {@link NativeError} `GW_ERR_NATIVE_LOAD` lists every path tried with its reason.
  */
@@ -23,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, NativeError } from '../errors.js';
 import type { NativeBinding } from './binding.js';
 import { NATIVE_ABI_VERSION } from './constants.js';
+import { embeddedAddonBytes, loadEmbeddedAddon, RUNTIME_DIR_ENV } from './embedded.js';
 
 /** Environment variable naming an explicit addon path. */
 export const NATIVE_BINDING_ENV = 'GHOSTWIRE_NATIVE_BINDING';
@@ -44,6 +49,8 @@ export interface LoadOptions {
   readonly packageRoot?: string;
   /** `process.arch` to use for the prebuild path (default: the running one). */
   readonly arch?: string;
+  /** Embedded addon bytes (default: the single executable's asset; undefined elsewhere). */
+  readonly embedded?: Buffer | undefined;
 }
 
 const require = createRequire(import.meta.url);
@@ -85,19 +92,42 @@ function isBinding(m: unknown): m is NativeBinding {
 export function loadNativeBinding(options: LoadOptions = {}): NativeBinding {
   const tried: LoadAttempt[] = [];
   const causes: unknown[] = [];
-  for (const path of candidatePaths(options)) {
-    if (!existsSync(path)) {
-      tried.push({ path, reason: 'not found' });
-      continue;
-    }
-    let mod: unknown;
-    try {
-      mod = require(path);
-    } catch (e: unknown) {
-      tried.push({ path, reason: errorMessage(e) });
-      causes.push(e);
-      continue;
-    }
+  const override = 'override' in options ? options.override : process.env[NATIVE_BINDING_ENV];
+  const embedded =
+    override !== undefined && override !== ''
+      ? undefined
+      : 'embedded' in options
+        ? options.embedded
+        : embeddedAddonBytes();
+  const loads: Array<() => { path: string; mod: unknown } | undefined> =
+    embedded !== undefined
+      ? [
+          () => {
+            const r = loadEmbeddedAddon(embedded);
+            if ('tried' in r) {
+              tried.push(...r.tried);
+              return undefined;
+            }
+            return { path: `${r.path} (embedded, ${r.how} in ${r.dir})`, mod: r.exports };
+          },
+        ]
+      : candidatePaths(options).map((path) => () => {
+          if (!existsSync(path)) {
+            tried.push({ path, reason: 'not found' });
+            return undefined;
+          }
+          try {
+            return { path, mod: require(path) as unknown };
+          } catch (e: unknown) {
+            tried.push({ path, reason: errorMessage(e) });
+            causes.push(e);
+            return undefined;
+          }
+        });
+  for (const load of loads) {
+    const loaded = load();
+    if (loaded === undefined) continue;
+    const { path, mod } = loaded;
     if (!isBinding(mod)) {
       tried.push({ path, reason: 'not a ghostwire addon (no abiVersion/openSocketIn export)' });
       continue;
@@ -114,7 +144,9 @@ export function loadNativeBinding(options: LoadOptions = {}): NativeBinding {
   const list = tried.map((t) => `  ${t.path}: ${t.reason}`).join('\n');
   throw new NativeError(
     'GW_ERR_NATIVE_LOAD',
-    `cannot load the ghostwire C addon; tried:\n${list}\nBuild it with \`npx node-gyp rebuild\` (see docs/native.md) or set ${NATIVE_BINDING_ENV}.`,
+    embedded !== undefined
+      ? `cannot load the embedded ghostwire C addon; tried:\n${list}\nPoint ${RUNTIME_DIR_ENV} at a private directory on a file system mounted without noexec (see docs/deploy.md).`
+      : `cannot load the ghostwire C addon; tried:\n${list}\nBuild it with \`npx node-gyp rebuild\` (see docs/native.md) or set ${NATIVE_BINDING_ENV}.`,
     {
       details: { tried },
       ...(causes.length === 1

@@ -21,6 +21,7 @@ import type {
   WatcherInfo,
   WorkerConfig,
 } from './worker-protocol.js';
+import { SEA_DISCOVERY_WORKER_KEY, seaAsset } from '../util/sea.js';
 import type { FeedChangeV1 } from '../api/v1/index.js';
 
 /**
@@ -33,13 +34,16 @@ export type WorkerEntry = URL | string | { readonly source: string };
 
 /**
  * THE one place that decides where the worker module is: `GHOSTWIRE_DISCOVERY_WORKER` (a file
- * path) if set, else `discovery-worker.js` next to this module. Both `dist/server/` (tsc) and
+ * path) if set; in the single executable the embedded worker bundle; else `discovery-worker.js` next to this module. Both `dist/server/` (tsc) and
  * `dist/bundle/cli/` (esbuild, where it is an extra entry point named `discovery-worker.js`)
  * keep the two side by side.
  */
 export function discoveryWorkerEntry(env: NodeJS.ProcessEnv = process.env): WorkerEntry {
   const override = env['GHOSTWIRE_DISCOVERY_WORKER'];
   if (override !== undefined && override !== '') return override;
+  // the single executable carries the worker's bundle as an asset (scripts/package.mjs)
+  const embedded = seaAsset(SEA_DISCOVERY_WORKER_KEY);
+  if (embedded !== undefined) return { source: embedded.toString('utf8') };
   return new URL('./discovery-worker.js', import.meta.url);
 }
 

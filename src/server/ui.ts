@@ -22,6 +22,7 @@ import { createReadStream, existsSync, realpathSync, statSync, type Stats } from
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seaWebDir } from '../util/sea.js';
 
 /** What the UI is told about the server (`window.dynvars`). */
 export interface DynVars {
@@ -56,8 +57,11 @@ work; build the UI with <code>npm --prefix web run build</code> or start the ser
 </html>
 `;
 
-/** Default UI directory: `web/dist` of the package, if it exists. */
+/** Default UI directory: the single executable's embedded UI, else `web/dist` of the package, if it exists. */
 export function defaultUiDir(): string | undefined {
+  // the single executable carries the UI as assets, written to a private directory once
+  const embedded = seaWebDir();
+  if (embedded !== undefined) return embedded;
   // this module is src/server/ui.ts or dist/server/ui.js (two levels below the package root)
   // or bundled into dist/bundle/cli/<chunk>.js (three levels): try both
   for (const up of ['../../', '../../../']) {

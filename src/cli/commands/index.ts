@@ -10,6 +10,7 @@ import { diffCommand } from './diff.js';
 import { dumpCommand } from './dump.js';
 import { exportCommand } from './export.js';
 import { forwardsCommand } from './forwards.js';
+import { healthcheckCommand } from './healthcheck.js';
 import { namespacesCommand } from './namespaces.js';
 import { nifsCommand } from './nifs.js';
 import { portsCommand } from './ports.js';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly CliCommand[] = [
   lintCommand,
   diffCommand,
   exportCommand,
+  healthcheckCommand,
 ];

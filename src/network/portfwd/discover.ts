@@ -10,7 +10,7 @@
  * failed read or an unusable rule is a problem; everything else found is still reported.
  * @throws only when the native addon is unusable as a whole.
  */
-import { closeSync } from 'node:fs';
+import { close, closeSync } from 'node:fs';
 import { errorCode, errorMessage, type ErrorCode } from '../../errors.js';
 import type { Forward, ForwardOrigin } from '../../model/forward.js';
 import type { Namespace, NamespaceModel } from '../../model/namespace.js';
@@ -209,6 +209,7 @@ export async function discoverForwards(
     .map((ns) => ({ ns, nsFd: undefined, sock: undefined }));
   stats.netns += slots.length;
   const tables = new Map<number, NatTable[]>();
+  let closing: Promise<void> = Promise.resolve();
   let services: ServiceDb;
   try {
     services = loadServices(opts.servicesPath);
@@ -261,6 +262,19 @@ export async function discoverForwards(
       }
     }
     const dump = await dumping;
+    // The sockets are done: close them on the libuv pool (closing hundreds of netlink sockets
+    // costs kernel time) while the rules are walked and resolved; awaited before returning.
+    closing = Promise.all(
+      slots.map((s) => {
+        const fd = s.sock;
+        s.sock = undefined;
+        return fd === undefined
+          ? Promise.resolve()
+          : new Promise<void>((res) => {
+              close(fd, () => res());
+            });
+      }),
+    ).then(() => undefined);
     if (legacyError !== undefined) throw legacyError;
     stats.tableQueries += dump.requests.tables;
     stats.chainQueries += dump.requests.chains;
@@ -289,9 +303,13 @@ export async function discoverForwards(
       if (s.sock !== undefined) closeSync(s.sock);
     }
   }
-  addDockerProxyForwards(namespaces, value, opts.only, services);
-  const all = [...value.values()].flat();
-  resolveForwards(all, network, ports);
-  stats.forwards += all.length;
+  try {
+    addDockerProxyForwards(namespaces, value, opts.only, services);
+    const all = [...value.values()].flat();
+    resolveForwards(all, network, ports);
+    stats.forwards += all.length;
+  } finally {
+    await closing;
+  }
   return { value, problems };
 }

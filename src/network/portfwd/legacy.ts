@@ -10,9 +10,10 @@
  * (`openSocketsIn`, one native call on a throw-away thread) and `IPT_SO_GET_INFO` +
  * `IPT_SO_GET_ENTRIES` (`IP6T_SO_GET_*`) are issued on it from the JS thread (x_tables
  * answers for the socket's netns). A host without the legacy modules simply has no such
- * files: no problem is recorded for that.
+ * files: no problem is recorded for that, and when the discovering process's own netns has
+ * neither file (x_tables not loaded) no netns is checked at all.
  */
-import { closeSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, readSync } from 'node:fs';
 import { NativeError } from '../../errors.js';
 import type { Namespace } from '../../model/namespace.js';
 import {
@@ -105,6 +106,10 @@ export function readLegacyNatTables(
   const tables = new Map<number, NatTable[]>();
   const failures: LegacyResult['failures'] = [];
   const get = reader ?? getsockoptBuffer;
+  // x_tables registers net/ip_tables_names in every netns once loaded: without it in our own
+  // netns no netns can have a legacy table, and the per-netns check is skipped.
+  if (reader === undefined && !NAMES.some((n) => existsSync(`${procRoot}/self/net/${n}`)))
+    return { tables, failures };
   // 1. which netns have a legacy nat table, per family
   const want: Array<{ slot: (typeof slots)[number]; v4: boolean; v6: boolean }> = [];
   const processLess: Array<(typeof slots)[number]> = [];

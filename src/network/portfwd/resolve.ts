@@ -47,6 +47,27 @@ function sameIp(a: Buffer, text: string): boolean {
 export class ResolveCache {
   readonly #owners = new WeakMap<NetworkNamespace, Map<string, Nif[]>>();
   readonly #prefix = new Map<string, Buffer | undefined>();
+  readonly #routes = new WeakMap<NetworkNamespace, Map<string, Route[]>>();
+
+  /** Routes of one (family, table), longest prefix first, then lowest metric. */
+  routes(nns: NetworkNamespace, family: 4 | 6, table: number): readonly Route[] {
+    let m = this.#routes.get(nns);
+    if (m === undefined) {
+      m = new Map();
+      for (const r of nns.routes) {
+        if (r.type === RT.RTN_BROADCAST || r.type === RT.RTN_MULTICAST || r.type === RT.RTN_ANYCAST)
+          continue;
+        const k = `${r.family}/${r.table}`;
+        const l = m.get(k);
+        if (l === undefined) m.set(k, [r]);
+        else l.push(r);
+      }
+      for (const l of m.values())
+        l.sort((a, b) => b.destinationPrefixLen - a.destinationPrefixLen || a.metric - b.metric);
+      this.#routes.set(nns, m);
+    }
+    return m.get(`${family}/${table}`) ?? [];
+  }
 
   /** Nifs of `nns` with `ip` configured. */
   owners(nns: NetworkNamespace, ip: Buffer): Nif[] {
@@ -129,20 +150,9 @@ export function bestRoute(
   table: number,
   cache: ResolveCache = new ResolveCache(),
 ): Route | undefined {
-  let best: Route | undefined;
-  for (const r of nns.routes) {
-    if (r.family !== family || r.table !== table) continue;
-    if (r.type === RT.RTN_BROADCAST || r.type === RT.RTN_MULTICAST || r.type === RT.RTN_ANYCAST)
-      continue;
-    if (!inPrefixBytes(ip, cache.bytes(r.destination), r.destinationPrefixLen)) continue;
-    if (
-      best === undefined ||
-      r.destinationPrefixLen > best.destinationPrefixLen ||
-      (r.destinationPrefixLen === best.destinationPrefixLen && r.metric < best.metric)
-    )
-      best = r;
-  }
-  return best;
+  for (const r of cache.routes(nns, family, table))
+    if (inPrefixBytes(ip, cache.bytes(r.destination), r.destinationPrefixLen)) return r;
+  return undefined;
 }
 
 type Where =

@@ -156,7 +156,7 @@ describe.skipIf(skip !== undefined)('web UI in Chromium against real discovery',
   }, 120_000);
 
   it('draws the veth the test created between its two namespaces, with a tooltip naming both ends', async () => {
-    await page.goto(server!.url);
+    await page.goto(`${server!.url}?q=${encodeURIComponent(tag)}`);
     await page.waitForSelector('section.card');
     const wire = page.locator(
       `g.wire.veth[aria-label*="${vethA} in /run/netns/${nsA!.name}"][aria-label*="${vethB} in /run/netns/${nsB!.name}"]`,
@@ -211,7 +211,7 @@ describe.skipIf(skip !== undefined)('web UI in Chromium against real discovery',
   });
 
   it('produces exact capture URLs and disables down interfaces with a reason', async () => {
-    await page.goto(server!.url);
+    await page.goto(`${server!.url}?q=${encodeURIComponent(tag)}`);
     const card = page.locator(`section.card[data-netns="${webNetns}"]`);
     await card.waitFor();
     const base = server!.url.replace(/^http/, 'ws');
@@ -224,17 +224,13 @@ describe.skipIf(skip !== undefined)('web UI in Chromium against real discovery',
       target(['eth0']),
     );
     const down = page.locator(`[data-nif="${vethDown}"] button.capture`);
-    await page.evaluate(
-      (id) => document.getElementById(id)?.scrollIntoView(),
-      `card-${dumpDoc()['network-namespaces'].find((n) => n['network-interfaces'].some((i) => i.name === vethDown))?.netnsid}`,
-    );
     await down.waitFor();
     expect(await down.isDisabled()).toBe(true);
     expect(await down.getAttribute('title')).toBe(`${vethDown} is down: nothing to capture`);
   });
 
   it('shows a container started during the test without reloading the page', async () => {
-    await page.goto(server!.url);
+    await page.goto(`${server!.url}?q=${encodeURIComponent(tag)}`);
     await page.waitForSelector('section.card');
     await page.evaluate(() => ((window as unknown as { gwMarker: number }).gwMarker = 42));
     docker('run', '-d', '--name', late, IMAGE, 'sleep', '600');

@@ -7,7 +7,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { buildWiringModel } from '@gw/wiring';
-import { useLive } from '../hooks/useLive';
+import { useLint, useLive } from '../hooks/useLive';
+import { findingsByNetns } from '../models/lint';
 import { useUrlState } from '../hooks/useUrlState';
 import { agoText } from '../models/feed';
 import { search, type SearchHit } from '../models/search';
@@ -186,9 +187,14 @@ export function App() {
     () => (live.doc !== undefined ? buildWiringModel(live.doc) : undefined),
     [live.doc],
   );
+  const findings = useLint(live.doc);
+  const lint = useMemo(
+    () => (live.doc !== undefined ? findingsByNetns(live.doc, findings) : new Map()),
+    [live.doc, findings],
+  );
   const data: AppData | undefined =
     live.doc !== undefined && model !== undefined
-      ? { doc: live.doc, model, live, dyn, url, navigate }
+      ? { doc: live.doc, model, live, dyn, url, navigate, lint }
       : undefined;
 
   // links inside the app navigate without reloading

@@ -9,6 +9,7 @@ import { createContext, useContext } from 'react';
 import type { DiscoveryResultV1 } from '@gw/api';
 import type { WiringModel } from '@gw/wiring';
 import type { LiveState } from '../models/feed';
+import type { LintFindingDto } from '../models/lint';
 import type { UrlState } from '../models/url-state';
 import type { DynVars } from './dynvars';
 
@@ -20,6 +21,8 @@ export interface AppData {
   dyn: DynVars;
   url: UrlState;
   navigate: (next: UrlState, opts?: { replace?: boolean }) => void;
+  /** Lint findings per netns id (empty without the analysis routes). */
+  lint: ReadonlyMap<string, LintFindingDto[]>;
 }
 
 /** The context (set by App once data is there). */

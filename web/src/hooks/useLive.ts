@@ -6,9 +6,10 @@
  * again (debounced) whenever the feed reports a change; without a feed it polls every 15 s.
  * All URLs are relative to `<base href>`.
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { DiscoveryResultV1 } from '@gw/api';
 import { INITIAL_LIVE, liveReducer, type FeedEvent, type LiveState } from '../models/feed';
+import type { LintFindingDto } from '../models/lint';
 
 const EVENT_TYPES = [
   'netns-added',
@@ -108,4 +109,28 @@ export function useLive(): [LiveState, () => void] {
   }, [state.connection, load]);
 
   return [state, () => void load()];
+}
+
+/**
+ * Lint findings for the current document, when the service offers `api/lint` (the analysis
+ * routes); `[]` without them. Fetched again whenever the document changes.
+ */
+export function useLint(doc: DiscoveryResultV1 | undefined): LintFindingDto[] {
+  const [findings, setFindings] = useState<LintFindingDto[]>([]);
+  useEffect(() => {
+    if (doc === undefined) return undefined;
+    let live = true;
+    fetch('api/lint', { headers: { accept: 'application/json' } })
+      .then(async (r) => (r.ok ? ((await r.json()) as { findings?: LintFindingDto[] }) : {}))
+      .then((j) => {
+        if (live) setFindings(Array.isArray(j.findings) ? j.findings : []);
+      })
+      .catch(() => {
+        if (live) setFindings([]);
+      });
+    return () => {
+      live = false;
+    };
+  }, [doc]);
+  return findings;
 }

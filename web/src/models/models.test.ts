@@ -6,6 +6,7 @@ import mock from './mock/mockdata.json';
 import { captureUrl, netnsTarget, notCapturableReason } from './capture';
 import { INITIAL_LIVE, agoText, changedNetns, liveReducer } from './feed';
 import { visibleNetns } from './filters';
+import { findingsByNetns } from './lint';
 import { parseIp, prefixContains } from './ip';
 import { search } from './search';
 import { dice, resolveSlug, slugOf, slugsOf } from './slug';
@@ -210,5 +211,36 @@ describe('filters', () => {
       visibleNetns(m, { ...DEFAULT_FILTERS, showLoOnly: true }, undefined).has('netns-7'),
     ).toBe(true);
     expect([...visibleNetns(m, DEFAULT_FILTERS, new Set(['netns-7']))]).toEqual(['netns-7']);
+  });
+});
+
+describe('lint findings', () => {
+  it('maps findings to the netns of their netns, nif and container objects, most severe first', () => {
+    const d = doc();
+    const ns = d['network-namespaces'][1]!;
+    const c = ns.containers[0]!;
+    const nif = ns['network-interfaces'][1]!;
+    const m = findingsByNetns(d, [
+      {
+        code: 'A',
+        severity: 'info',
+        objects: [{ kind: 'nif', id: nif.id, name: nif.name }],
+        message: 'a',
+      },
+      {
+        code: 'B',
+        severity: 'error',
+        objects: [{ kind: 'container', id: c.id, name: c.name }],
+        message: 'b',
+      },
+      {
+        code: 'C',
+        severity: 'warning',
+        objects: [{ kind: 'netns', id: 'netns-1', name: 'gone' }],
+        message: 'c',
+      },
+    ]);
+    expect(m.get(ns.id)?.map((f) => f.code)).toEqual(['B', 'A']);
+    expect(m.has('netns-1')).toBe(false);
   });
 });

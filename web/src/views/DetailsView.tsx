@@ -395,7 +395,7 @@ function Section({
 
 /** The details page. */
 export function DetailsView() {
-  const { doc, model, url, navigate, dyn } = useApp();
+  const { doc, model, url, navigate, dyn, lint } = useApp();
   const res = useMemo(() => resolveSlug(model, url.slug), [model, url.slug]);
   const ns = res.found ? doc['network-namespaces'].find((n) => n.id === res.netnsId) : undefined;
   useEffect(() => {
@@ -485,6 +485,17 @@ export function DetailsView() {
           </a>
         ))}
       </nav>
+      {(lint.get(ns.id)?.length ?? 0) > 0 ? (
+        <Section id="lint" title="lint findings" count={lint.get(ns.id)!.length}>
+          <ul className="plain lint-list">
+            {lint.get(ns.id)!.map((x, i) => (
+              <li key={i} className={`lint ${x.severity}`}>
+                <strong>{x.severity}</strong> <code>{x.code}</code> {x.message}
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
       <Section id="tenants" title="tenants" count={ns.containers.length}>
         {ns['container-groups'].map((g) => (
           <p key={g.id}>

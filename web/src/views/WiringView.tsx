@@ -33,6 +33,7 @@ import { matchingNetns, search } from '../models/search';
 import { slugsOf } from '../models/slug';
 import { visibleNetns, hiddenByNoise } from '../models/filters';
 import { downloadBlob, timestamp } from '../models/download';
+import type { LintFindingDto } from '../models/lint';
 
 const OVERSCAN = 600;
 
@@ -64,6 +65,7 @@ const Card = memo(function Card({
   capture,
   docNetns,
   detailsHref,
+  findings,
 }: {
   card: CardLayout;
   ns: NetnsNode;
@@ -77,6 +79,7 @@ const Card = memo(function Card({
   capture: boolean;
   docNetns: Parameters<typeof netnsTarget>[0] | undefined;
   detailsHref: string;
+  findings: readonly LintFindingDto[] | undefined;
 }) {
   const b = card.box;
   // capture the whole netns: every operational interface, lo included (as Edgeshark does)
@@ -101,6 +104,15 @@ const Card = memo(function Card({
           <TenantMarks tenants={ns.tenants} />
           <span className="muted">netns {ns.netnsid}</span>
           {changed ? <span className="tag changed-tag">changed</span> : null}
+          {findings !== undefined && findings.length > 0 ? (
+            <a
+              className={`mark lint ${findings[0]!.severity}`}
+              href={`${detailsHref}#lint`}
+              title={findings.map((x) => `${x.severity} ${x.code}: ${x.message}`).join('\n')}
+            >
+              <span aria-hidden="true">⚠</span> {findings.length} {findings[0]!.severity}
+            </a>
+          ) : null}
           {capture && docNetns !== undefined ? (
             <CaptureButton
               target={netnsTarget(docNetns, upNames)}
@@ -318,7 +330,7 @@ function Minimap({
 
 /** The wiring view. */
 export function WiringView() {
-  const { doc, model, url, navigate, live, dyn } = useApp();
+  const { doc, model, url, navigate, live, dyn, lint: lintByNetns } = useApp();
   const f = url.filters;
   const hits = useMemo(
     () => (url.q.trim() === '' ? undefined : search(doc, model, url.q)),
@@ -736,6 +748,7 @@ export function WiringView() {
                     capture={dyn.enableMonolith}
                     docNetns={docNetns.get(c.netnsId)}
                     detailsHref={`n/${encodeURIComponent(slugs.get(c.netnsId) ?? '')}`}
+                    findings={lintByNetns.get(c.netnsId)}
                   />
                 );
               })}
