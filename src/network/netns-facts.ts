@@ -420,11 +420,20 @@ export async function readNetnsFacts(
     let rows: Array<Array<number | Error>> = [];
     try {
       rows = refs.length === 0 ? [] : openFilesInNetns(refs, FACT_PATHS);
-    } catch (e: unknown) {
-      problems.push({
-        code: 'GW_ERR_NETWORK_DUMP',
-        message: `netns sysctls could not be opened: ${e instanceof Error ? e.message : String(e)}`,
-        subject: 'netns facts',
+    } catch {
+      // one bad netns must not cost the others their facts: retry one by one
+      rows = refs.map((r, i) => {
+        try {
+          return openFilesInNetns([r], FACT_PATHS)[0] ?? [];
+        } catch (e: unknown) {
+          const s = live[i];
+          problems.push({
+            code: 'GW_ERR_NETWORK_DUMP',
+            message: `netns sysctls could not be opened: ${e instanceof Error ? e.message : String(e)}`,
+            subject: s === undefined ? 'netns facts' : netnsSubject(s.ns),
+          });
+          return [];
+        }
       });
     }
     live.forEach((s, i) => {

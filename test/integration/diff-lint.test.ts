@@ -72,7 +72,7 @@ describe.skipIf(SKIP)('diff and lint on the live kernel', () => {
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     children.push(py);
-    await waitForOutput(py, /READY/, 20_000);
+    await waitForOutput(py, /READY/, 60_000);
     const after = toV1(await discover(), { creatorVersion: 'test' });
     const closed = new Promise((r) => py.once('close', r));
     killPids([py.pid ?? -1]);

@@ -121,7 +121,7 @@ describe.skipIf(SKIP)('why vs real connections', () => {
       },
     );
     children.push(child);
-    await waitForOutput(child, /READY/, 20_000);
+    await waitForOutput(child, /READY/, 60_000);
   };
   const connect = (from: string, addr: string, port: number): boolean =>
     inNs(from, PYTHON, '-c', CONNECT_PY, addr, String(port)).startsWith('OK');

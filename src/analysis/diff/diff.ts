@@ -199,16 +199,12 @@ export function diffV1(a: DiscoveryResultV1, b: DiscoveryResultV1): DiffResult {
         summary[kind].removed++;
         continue;
       }
-      const fields: Record<string, readonly [unknown, unknown]> = {};
-      let changed = false;
+      let fields: Record<string, readonly [unknown, unknown]> | undefined;
       // items of one kind carry the same field names
       for (const f in it.fields) {
-        if (!same(it.fields[f], now.fields[f])) {
-          fields[f] = [it.fields[f], now.fields[f]];
-          changed = true;
-        }
+        if (!same(it.fields[f], now.fields[f])) (fields ??= {})[f] = [it.fields[f], now.fields[f]];
       }
-      if (changed) {
+      if (fields !== undefined) {
         changes.push({ kind, change: 'changed', ...base(now), fields });
         summary[kind].changed++;
       }
