@@ -14,7 +14,7 @@ import { diffV1, renderDiff } from '../../analysis/index.js';
 import type { DiscoveryResultV1 } from '../../api/v1/index.js';
 import { ProjectError, errorMessage } from '../../errors.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, packageVersion, writeProblems, type DiscoverFn } from './dump.js';
+import { defaultDiscover, packageVersion, writeProblems, type DiscoverFn } from '../shared.js';
 
 /** Options of `diff`. */
 export interface DiffOptions {

@@ -25,7 +25,7 @@ import {
   resolveNetnsSpec,
   writeProblems,
   type DiscoverFn,
-} from './dump.js';
+} from '../shared.js';
 
 /** Export formats. */
 export const EXPORT_FORMATS = ['svg', 'dot', 'mermaid'] as const;

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { lint, lintCodes, type LintFinding } from '../../analysis/index.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, writeProblems, type DiscoverFn } from './dump.js';
+import { defaultDiscover, writeProblems, type DiscoverFn } from '../shared.js';
 import { defaultFacts, type FactsFn } from './why.js';
 
 /** Options of `lint`. */

@@ -14,7 +14,7 @@ import type { DiscoveryResult } from '../../model/discovery.js';
 import type { NetnsFactsModel } from '../../model/netns-facts.js';
 import type { Problem } from '../../model/problem.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { defaultDiscover, writeProblems, type DiscoverFn } from './dump.js';
+import { defaultDiscover, writeProblems, type DiscoverFn } from '../shared.js';
 
 /** Reads the per-netns facts for a discovery (injectable for tests). */
 export type FactsFn = (
