@@ -16,6 +16,8 @@
         'native/fileops.c',
         'native/nsfiles.c',
         'native/xtables.c',
+        'native/mntns.c',
+        'native/icmp.c',
       ],
       'defines': ['NAPI_VERSION=9', '_GNU_SOURCE'],
       'cflags': [

@@ -202,6 +202,9 @@ static const export_entry EXPORTS[] = {
     {"gettid", gw_gettid},
     {"openFilesInNetns", gw_open_files_in_netns},
     {"getsockoptBuffer", gw_getsockopt_buffer},
+    {"mountNsRoot", gw_mount_ns_root},
+    {"sendTo", gw_send_to},
+    {"recvFrom", gw_recv_from},
 };
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Bumped whenever src/native/binding.d.ts changes incompatibly. */
-#define GW_ABI_VERSION 3
+#define GW_ABI_VERSION 4
 
 /*
  * Per-environment (main thread or worker_thread) state. Reference-counted: the environment
@@ -63,5 +63,9 @@ napi_value gw_ethtool_ioctl(napi_env env, napi_callback_info info);
 napi_value gw_getsockopt_buffer(napi_env env, napi_callback_info info);
 napi_value gw_gettid(napi_env env, napi_callback_info info);
 napi_value gw_open_files_in_netns(napi_env env, napi_callback_info info);
+/* mntns.c, icmp.c (ABI 4) */
+napi_value gw_mount_ns_root(napi_env env, napi_callback_info info);
+napi_value gw_send_to(napi_env env, napi_callback_info info);
+napi_value gw_recv_from(napi_env env, napi_callback_info info);
 
 #endif

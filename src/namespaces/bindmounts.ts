@@ -6,7 +6,8 @@
  * `/run/docker/netns/…`), in every mount namespace. A work queue of mount namespaces (sorted by
  * inode, so the initial one comes first) is read through a view (§ lxkns "mountineer"):
  * the ealdorman's `/proc/PID/mountinfo` and `/proc/PID/root`, a loose thread's `/proc/TID/…`, or
- * — for process-less mount namespaces — a short-lived `nsenter` helper. Entries of fstype `nsfs`
+ * — for process-less mount namespaces — a native view (the addon enters the namespace on a
+ * throw-away thread, hands back its root fd and reads its mountinfo; no helper process). Entries of fstype `nsfs`
  * carry the namespace as `<type>:[<ino>]` in the mountinfo root field. Mount namespaces found
  * this way join the queue (transitive discovery).
  */
@@ -48,13 +49,13 @@ function viewOf(ctx: NamespaceScan, mntns: Namespace, stats: BindMountStats): Mo
     });
   if (ctx.procRoot !== '/proc') {
     throw unreachable(
-      `process-less mount namespace needs a helper process, impossible with procRoot ${ctx.procRoot}`,
+      `process-less mount namespace can only be entered natively, impossible with procRoot ${ctx.procRoot}`,
     );
   }
   if (mntns.ref.length === 0)
     throw unreachable('mount namespace without processes and without reference');
   stats.helpers += mntns.ref.length;
-  return viewByRef(mntns.ref, mntns.id.ino);
+  return viewByRef(mntns.ref, mntns.id.ino, true);
 }
 
 /** Runs the bind-mount pass over all mount namespaces (see module doc). */
@@ -81,7 +82,10 @@ export function discoverBindMounts(ctx: NamespaceScan, stats: BindMountStats): v
     try {
       let mounts: NsfsMount[];
       try {
-        mounts = readNsfsMounts(view.pid, ctx.procRoot);
+        mounts =
+          view.mountinfo !== undefined
+            ? parseNsfsMounts(view.mountinfo, `${nsLabel(mntns)} mountinfo`)
+            : readNsfsMounts(view.pid ?? 0, ctx.procRoot);
       } catch (e: unknown) {
         ctx.problem(toProblem(e, `mnt:[${mntns.id.ino}]`, 'GW_ERR_NS_BINDMOUNT'));
         continue;
@@ -170,6 +174,11 @@ export function readNsfsMounts(pid: number, procRoot: string): NsfsMount[] {
       cause: e,
     });
   }
+  return parseNsfsMounts(text, path);
+}
+
+/** The nsfs entries of mountinfo `text` (read from `path`, for messages); see {@link readNsfsMounts}. */
+export function parseNsfsMounts(text: string, path: string): NsfsMount[] {
   const out: NsfsMount[] = [];
   for (let i = text.indexOf(NSFS_MARK); i >= 0;) {
     const start = text.lastIndexOf('\n', i) + 1;

@@ -8,18 +8,19 @@
  * - a single-path reference (`/proc/PID/ns/net`, `/proc/PID/fd/N`, `/run/netns/x`,
  *   `/proc/PID/root/run/netns/x`) is opened directly;
  * - a multi-path reference (lxkns semantics: each element after the first is interpreted inside
- *   the mount namespace named by the previous one) is walked hop by hop with a short-lived
- *   helper process (`nsenter --mount=<path> sleep`, util-linux) per process-less mount
- *   namespace; its `/proc/<helper>/root` is the view into that mount namespace. Helpers are
- *   killed (by PID) before returning.
+ *   the mount namespace named by the previous one) is walked hop by hop: per process-less
+ *   mount namespace the addon enters it on a throw-away thread and hands back an fd of its
+ *   root directory (`mountNsRoot`); `/proc/self/fd/<fd>` is the view into that mount
+ *   namespace. No helper process or external program (the FROM-scratch image has none); the
+ *   fds are closed before returning.
  *
  * Paths inside a foreign root are resolved symlink by symlink relative to that root
  * (`root-path.ts`), so an absolute symlink inside a container can never point the host path at
  * a host file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, statSync } from 'node:fs';
 import { NamespaceError, errorMessage } from '../errors.js';
+import { mountNsRoot, type MountNsRoot } from '../native/index.js';
 import { hostPathInRoot } from './root-path.js';
 import type { Namespace, NsType } from '../model/namespace.js';
 
@@ -104,109 +105,78 @@ function listDir(dir: string): Map<string, boolean> | undefined {
   }
 }
 
-/** A view into a mount namespace: a PID whose `/proc/PID/{root,mountinfo}` shows it. */
+/**
+ * A view into a mount namespace: a root directory path whose lookups happen in that namespace's
+ * mount tree, and where its mount table is found.
+ */
 export interface MountNsView {
-  /** PID (or TID) whose procfs entries show the mount namespace. */
-  readonly pid: number;
-  /** `<procRoot>/<pid>/root`. */
+  /** PID (or TID) whose `/proc/PID/mountinfo` shows the mount namespace (process views). */
+  readonly pid?: number;
+  /** `<procRoot>/<pid>/root`, or `/proc/self/fd/<fd>` of a native root fd. */
   readonly root: string;
-  /** Ends the helper process, if one was started (idempotent). */
+  /** The namespace's mountinfo text, read natively (native views made with mountinfo). */
+  readonly mountinfo?: string;
+  /** Closes the native root fd, if any (idempotent). */
   release(): void;
 }
 
-/** Sleeps the calling thread (used only while waiting for a helper process to switch). */
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /**
- * Starts a helper process that joins the mount namespace at `nsPath` (any path the host can
- * open: `/run/mntns/x`, `/proc/PID/fd/N`, `/proc/<other helper>/root/…`) and sleeps; waits
- * (≤ `timeoutMs`) until `/proc/<pid>/ns/mnt` shows `mnt:[expectIno]` (or any other mount
- * namespace than ours if `expectIno` is undefined). Throws `GW_ERR_NS_MOUNTNS_UNREACHABLE`
- * when nsenter fails (no CAP_SYS_ADMIN, bad path) or times out.
+ * Enters the mount namespace at `nsPath` (any path the host can open: `/run/mntns/x`,
+ * `/proc/PID/fd/N`, `/proc/self/fd/<other view>/…`) natively: a throw-away thread of the addon
+ * does `unshare(CLONE_FS)` + `setns(CLONE_NEWNS)` and hands back an fd of that namespace's
+ * root (`native/mntns.c`); no helper process, no external program. `expectIno` (the mount
+ * namespace's inode) guards against a path that names another namespace meanwhile.
+ * `withMountinfo` also reads the namespace's mountinfo. Throws
+ * `GW_ERR_NS_MOUNTNS_UNREACHABLE` (no CAP_SYS_ADMIN/CAP_SYS_CHROOT, bad path, wrong inode).
  */
-export function spawnMountHelper(
+export function enterMountNs(
   nsPath: string,
   expectIno?: number,
-  timeoutMs = 3000,
+  withMountinfo = false,
 ): MountNsView {
-  let child: ChildProcess;
+  const unreachable = (why: string, cause?: unknown): NamespaceError =>
+    new NamespaceError(
+      'GW_ERR_NS_MOUNTNS_UNREACHABLE',
+      `cannot enter mount namespace ${nsPath}: ${why}`,
+      {
+        op: 'setns',
+        ref: nsPath,
+        ...(cause === undefined ? {} : { cause }),
+      },
+    );
+  let nsFd: number;
   try {
-    child = spawn('nsenter', [`--mount=${nsPath}`, '--', 'sleep', '300'], { stdio: 'ignore' });
+    nsFd = openSync(nsPath, 'r');
   } catch (e: unknown) {
-    throw new NamespaceError(
-      'GW_ERR_NS_MOUNTNS_UNREACHABLE',
-      `cannot start nsenter: ${errorMessage(e)}`,
-      {
-        op: 'spawn',
-        ref: nsPath,
-        cause: e,
-      },
-    );
+    throw unreachable(errorMessage(e), e);
   }
-  const pid = child.pid;
-  child.on('error', () => undefined); // ENOENT of nsenter arrives async; handled by the wait below
-  const release = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    child.unref();
-  };
-  if (pid === undefined) {
-    release();
-    throw new NamespaceError(
-      'GW_ERR_NS_MOUNTNS_UNREACHABLE',
-      'cannot start nsenter (not installed?)',
-      {
-        op: 'spawn',
-        ref: nsPath,
-      },
-    );
+  let got: MountNsRoot;
+  try {
+    const ino = fstatSync(nsFd).ino;
+    if (expectIno !== undefined && ino !== expectIno)
+      throw unreachable(`it is mnt:[${ino}], not mnt:[${expectIno}]`);
+    got = mountNsRoot(nsFd, withMountinfo);
+  } catch (e: unknown) {
+    if (e instanceof NamespaceError) throw e;
+    throw unreachable(errorMessage(e), e);
+  } finally {
+    closeSync(nsFd);
   }
-  const own = safeReadlink('/proc/self/ns/mnt');
-  const want = expectIno === undefined ? undefined : `mnt:[${expectIno}]`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = safeReadlink(`/proc/${pid}/ns/mnt`);
-    if (now === undefined || isZombie(pid)) break; // nsenter failed and exited
-    if (want === undefined ? now !== own : now === want)
-      return { pid, root: `/proc/${pid}/root`, release };
-    if (Date.now() > deadline) break;
-    sleepMs(2);
-  }
-  release();
-  throw new NamespaceError(
-    'GW_ERR_NS_MOUNTNS_UNREACHABLE',
-    `helper could not join mount namespace ${nsPath}`,
-    {
-      op: 'setns',
-      ref: nsPath,
+  let fd: number | undefined = got.rootFd;
+  return {
+    root: `/proc/self/fd/${got.rootFd}`,
+    ...(got.mountinfo === undefined ? {} : { mountinfo: got.mountinfo.toString('utf8') }),
+    release: () => {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
-  );
-}
-
-function safeReadlink(p: string): string | undefined {
-  try {
-    return readlinkSync(p);
-  } catch {
-    // gone or not a symlink: the caller treats undefined as "not there"
-    return undefined;
-  }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const s = readlinkSync(`/proc/${pid}/exe`);
-    return s.length === 0;
-  } catch {
-    // exe of a zombie is not readable (ENOENT); of a live nsenter/sleep it is.
-    return true;
-  }
+  };
 }
 
 /**
  * Opens a namespace by its reference and returns an O_RDONLY|O_CLOEXEC nsfs fd that the caller
  * must close. Single-path references are opened directly; multi-path references hop through
- * mount namespaces with helper processes (see module doc). Throws `GW_ERR_NS_OPEN_FAILED` (or
+ * mount namespaces through native root fds (see module doc). Throws `GW_ERR_NS_OPEN_FAILED` (or
  * `GW_ERR_NS_MOUNTNS_UNREACHABLE` for a hop that cannot be entered).
  */
 export function openNamespace(ns: Pick<Namespace, 'ref' | 'type' | 'id'>): number {
@@ -214,21 +184,25 @@ export function openNamespace(ns: Pick<Namespace, 'ref' | 'type' | 'id'>): numbe
 }
 
 /**
- * A view into the mount namespace named by `ref` (single or multi-path) through helper
- * processes, hop by hop; earlier hops' helpers are released on the way. The caller releases
+ * A view into the mount namespace named by `ref` (single or multi-path) through native root
+ * fds, hop by hop; earlier hops' views are released on the way. The caller releases
  * the returned view. `expectIno` (the mount namespace's inode) guards the final hop.
  */
-export function viewByRef(ref: readonly string[], expectIno?: number): MountNsView {
+export function viewByRef(
+  ref: readonly string[],
+  expectIno?: number,
+  withMountinfo = false,
+): MountNsView {
   let view: MountNsView | undefined;
   let hostPath = ref[0] as string;
   try {
     for (let i = 1; i < ref.length; i++) {
-      const next = spawnMountHelper(hostPath);
+      const next = enterMountNs(hostPath);
       view?.release();
       view = next;
       hostPath = hostPathInRoot(view.root, ref[i] as string);
     }
-    const last = spawnMountHelper(hostPath, expectIno);
+    const last = enterMountNs(hostPath, expectIno, withMountinfo);
     view?.release();
     return last;
   } catch (e: unknown) {
@@ -252,7 +226,7 @@ export function openRef(ref: readonly string[], type: NsType | 'namespace' = 'na
   try {
     let hostPath = ref[0] as string;
     for (let i = 1; i < ref.length; i++) {
-      const next = spawnMountHelper(hostPath);
+      const next = enterMountNs(hostPath);
       view?.release();
       view = next;
       hostPath = hostPathInRoot(view.root, ref[i] as string);

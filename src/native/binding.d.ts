@@ -161,4 +161,24 @@ export interface NativeBinding {
    * calls (IPT_SO_GET_INFO/ENTRIES) on a raw socket opened inside a netns (ABI 3).
    */
   getsockoptBuffer(fd: number, level: number, optname: number, buf: Buffer): number;
+
+  /**
+   * On a throw-away pthread: unshare(CLONE_FS), setns(nsFd, CLONE_NEWNS), then opens "/" as
+   * O_PATH|O_DIRECTORY|O_CLOEXEC (`rootFd`, caller closes) and, when `wantMountinfo`, reads
+   * `thread-self/mountinfo` through the caller's /proc (opened before the setns) (ABI 4).
+   */
+  mountNsRoot(nsFd: number, wantMountinfo: boolean): { rootFd: number; mountinfo?: Buffer };
+
+  /** sendto(fd, data, MSG_DONTWAIT) to the 4-byte (IPv4) or 16-byte (IPv6) `addr`; bytes sent (ABI 4). */
+  sendTo(fd: number, data: Buffer, addr: Buffer): number;
+
+  /**
+   * On a libuv pool thread: poll(fd, POLLIN, timeoutMs), then recvfrom() one datagram (≤ 64 KiB).
+   * Calls back with it and the sender's address text, or an error (ETIMEDOUT from 'poll') (ABI 4).
+   */
+  recvFrom(
+    fd: number,
+    timeoutMs: number,
+    callback: (err: NativeSystemError | null, d: { data: Buffer; from: string } | null) => void,
+  ): void;
 }

@@ -32,6 +32,8 @@ export {
   utsNamesIn,
   type UtsNames,
 } from './nsfs.js';
+export { addressBytes, recvFrom, sendTo, type Datagram } from './icmp.js';
+export { mountNsRoot, type MountNsRoot } from './mntns.js';
 export { pidfdGetfd, pidfdOpen } from './process.js';
 export { getsockoptBuffer } from './sockopt.js';
 export {

@@ -2,8 +2,8 @@
 /**
  * Namespace discovery against real kernel objects: a process-less netns (`ip netns add`), a
  * netns only bind-mounted inside another process's private mount namespace, a netns held only
- * by an open fd, a process-less mount namespace bound into a file (reached with a helper
- * process), a user namespace owning a netns, nested PID namespaces. Identities are compared with
+ * by an open fd, a process-less mount namespace bound into a file (entered natively, no
+ * helper process; discovery runs with PATH=/nonexistent), a user namespace owning a netns, nested PID namespaces. Identities are compared with
  * the kernel's own view (stat of the reference / readlink of /proc/PID/ns/*). As non-root, the
  * privileged cases skip and the unprivileged ones assert recorded problems.
  */
@@ -60,9 +60,27 @@ function find(model: NamespaceModel, type: NsType, ino: number): Namespace | und
   return [...model.namespaces.values()].find((n) => n.type === type && n.id.ino === ino);
 }
 
+/**
+ * Runs `fn` with `PATH=/nonexistent`: discovery and opening references need no external
+ * program (no `nsenter`; the FROM-scratch image has none). Fixture setup keeps the real PATH.
+ */
+function withoutPath<T>(fn: () => T): T {
+  const saved = process.env['PATH'];
+  process.env['PATH'] = '/nonexistent';
+  try {
+    return fn();
+  } finally {
+    process.env['PATH'] = saved;
+  }
+}
+
+function discoverWithoutPath(): ReturnType<typeof discoverNamespaces> {
+  return withoutPath(() => discoverNamespaces());
+}
+
 /** Opens the namespace by its ref and checks (dev, ino) against the model. */
 function expectOpenable(ns: Namespace): void {
-  const fd = openNamespace(ns);
+  const fd = withoutPath(() => openNamespace(ns));
   try {
     const st = fstatSync(fd);
     expect({ dev: st.dev, ino: st.ino }).toEqual(ns.id);
@@ -77,7 +95,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
   it('finds a process-less netns made with ip netns add, by bind mount', () => {
     const netns = track(makeNetns());
     const st = statSync(netns.path);
-    const { value, problems } = discoverNamespaces();
+    const { value, problems } = discoverWithoutPath();
     const ns = find(value, 'net', st.ino);
     expect(ns, 'netns found').toBeDefined();
     expect(ns?.id).toEqual({ dev: st.dev, ino: st.ino });
@@ -98,7 +116,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     );
     const inner = `/proc/${proc.target}/root/run/netns/${name}`;
     const st = statSync(inner);
-    const { value } = discoverNamespaces();
+    const { value } = discoverWithoutPath();
     const ns = find(value, 'net', st.ino);
     expect(ns?.id).toEqual({ dev: st.dev, ino: st.ino });
     const mntIno = kernelIno(proc.target, 'mnt');
@@ -115,7 +133,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
 
   it('finds a netns held only by an open fd of a process', async () => {
     const holder = track(await spawnFdHolder());
-    const { value } = discoverNamespaces();
+    const { value } = discoverWithoutPath();
     const ns = find(value, 'net', holder.netnsIno);
     expect(ns?.sources).toEqual([
       { kind: 'fd', pid: holder.target, fd: 3, path: `/proc/${holder.target}/fd/3` },
@@ -124,7 +142,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     expectOpenable(ns as Namespace);
   });
 
-  it('reaches a process-less mount namespace bound into a file with a helper process', async () => {
+  it('reaches a process-less mount namespace bound into a file natively, with no program on PATH', async () => {
     const dir = `/run/${uniqueName()}`;
     const name = uniqueName();
     mkdirSync(dir);
@@ -154,7 +172,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
       `mount -t tmpfs gwt /run && ip netns add ${name}`,
     ]);
     const mntIno = statSync(`${dir}/mnt`).ino;
-    const { value, problems } = discoverNamespaces();
+    const { value, problems } = discoverWithoutPath();
     const mnt = find(value, 'mnt', mntIno);
     expect(mnt?.ref).toEqual([`${dir}/mnt`]);
     expect(mnt?.processes).toEqual([]);
@@ -168,12 +186,12 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
     expect(net?.sources).toContainEqual(
       expect.objectContaining({ kind: 'bindmount', mntns: mnt?.id }),
     );
-    expectOpenable(net as Namespace); // via a helper process again
+    expectOpenable(net as Namespace); // through a native root fd again
   });
 
   it.skipIf(!NATIVE)('relates a user namespace to the netns it owns', async () => {
     const proc = track(await spawnInNewNamespaces(['user', 'net']));
-    const { value, problems } = discoverNamespaces();
+    const { value, problems } = discoverWithoutPath();
     const user = find(value, 'user', kernelIno(proc.target, 'user'));
     const net = find(value, 'net', kernelIno(proc.target, 'net'));
     expect(net?.owner).toBe(user);
@@ -200,7 +218,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
         '300',
       ]),
     );
-    const { value } = discoverNamespaces();
+    const { value } = discoverWithoutPath();
     const inner = find(value, 'pid', kernelIno(proc.target, 'pid'));
     const middle = inner?.parent;
     const host = find(value, 'pid', kernelIno(process.pid, 'pid'));
@@ -217,7 +235,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
   });
 
   it('records PID 1 namespaces it cannot read instead of failing', () => {
-    const { value, problems } = discoverNamespaces();
+    const { value, problems } = discoverWithoutPath();
     expect(value.namespaces.size).toBeGreaterThan(0);
     for (const p of problems) expect(p.code).toMatch(/^GW_ERR_/);
   });
@@ -225,7 +243,7 @@ describe.skipIf(!IS_ROOT)('namespace discovery as root', () => {
 
 describe.skipIf(IS_ROOT)('namespace discovery as an ordinary user', () => {
   it("degrades to recorded problems for other users' processes", () => {
-    const { value, problems } = discoverNamespaces();
+    const { value, problems } = discoverWithoutPath();
     expect(value.own.net).toBeDefined();
     expect(value.own.net?.processes.some((p) => p.pid === process.pid)).toBe(true);
     expect(problems.some((p) => p.code === 'GW_ERR_NS_ACCESS')).toBe(true);
@@ -239,7 +257,7 @@ describe.skipIf(IS_ROOT)('namespace discovery as an ordinary user', () => {
       expect(String(e)).toMatch(/did not come up/);
       return;
     }
-    const { value } = discoverNamespaces();
+    const { value } = discoverWithoutPath();
     const net = find(value, 'net', kernelIno(proc.target, 'net'));
     expect(net?.ealdorman?.pid).toBe(proc.target);
     if (NATIVE) expect(net?.owner?.id.ino).toBe(kernelIno(proc.target, 'user'));
