@@ -31,14 +31,18 @@ export interface Served {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Starts `ghostwire serve --http 127.0.0.1:0 …args` and waits for its URL. */
+/**
+ * Starts `ghostwire serve --http 127.0.0.1:0 …args` and waits for its URL. `env` overrides
+ * variables of the child's environment (e.g. `PATH: '/nonexistent'`: no external programs).
+ */
 export async function startServe(
   args: readonly string[] = [],
   timeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<Served> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--http', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   let out = '';
   let err = '';

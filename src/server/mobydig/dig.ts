@@ -6,17 +6,27 @@
  * embedded resolver `127.0.0.11:53` from INSIDE the start container's netns — the TCP socket
  * is created there by the addon (`openSocketIn`, a throw-away native thread does the setns)
  * and then used by Node like any socket — and every address is pinged from inside that netns
- * (3 echo requests 1 s apart, ≥ 50 % replies = verified) by `ping` (iputils, or busybox's)
- * started under `nsenter --net=/proc/PID/ns/net`: only that child process changes namespace.
+ * (3 echo requests 1 s apart, ≥ 50 % replies = verified) over an ICMP socket the addon opens
+ * inside that netns — a ping socket where `net.ipv4.ping_group_range` allows it, else a raw
+ * socket (CAP_NET_RAW) — with native sendto/recvfrom (`icmp.ts` builds and matches the
+ * messages). No external program: the FROM-scratch image has no `ping` or `nsenter`.
  * At most 8 resolutions and 8 verifications run at once. Verdicts are reported as they come;
- * `signal` stops everything (sockets destroyed, pings killed).
+ * `signal` stops everything (sockets destroyed, pings stop after the current echo).
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { Socket } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { errorMessage } from '../../errors.js';
-import { AF_INET, openSocketIn } from '../../native/index.js';
+import { randomBytes } from 'node:crypto';
+import { closeSync } from 'node:fs';
+import { Socket, isIP } from 'node:net';
+import { errorCode, errorMessage, sysErrorCode } from '../../errors.js';
+import {
+  AF_INET,
+  AF_INET6,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  openSocketIn,
+  recvFrom,
+  sendTo,
+} from '../../native/index.js';
+import { echoRequest, isEchoReply } from './icmp.js';
 import { QTYPE, decodeResponse, encodeQuery } from './dns.js';
 import type { DigPlan } from './plan.js';
 
@@ -99,67 +109,112 @@ export function queryInNetns(
   });
 }
 
-/** The ping program: `ping` on PATH, else busybox's applet; undefined when neither exists. */
-export function findPing(): string[] | undefined {
-  const ping = findProgram('ping');
-  if (ping !== undefined) return [ping];
-  const bb = findProgram('busybox');
-  return bb === undefined ? undefined : [bb, 'ping'];
+const PINGS = 3;
+const PING_INTERVAL_MS = 1_000;
+const IPPROTO_ICMP = 1;
+const IPPROTO_ICMPV6 = 58;
+let pingSeq = 1;
+
+/** An open ICMP socket inside a netns, and what kind it is. */
+interface IcmpSocket {
+  fd: number;
+  /** SOCK_RAW: IPv4 replies come behind their IP header. */
+  raw: boolean;
 }
 
-/** Pings `address` 3 times from the netns of `pid`; true when ≥ 50 % answered. */
-export function pingInNetns(
+/**
+ * Opens an ICMP(v6) socket inside the netns of `pid` (the addon's throw-away thread does the
+ * setns): a "ping socket" (SOCK_DGRAM, allowed when our gid is in `net.ipv4.ping_group_range`),
+ * else a raw socket (needs CAP_NET_RAW). Throws with both failures in the message.
+ */
+function openIcmpSocket(pid: number, v6: boolean): IcmpSocket {
+  const ns = `/proc/${pid}/ns/net`;
+  const family = v6 ? AF_INET6 : AF_INET;
+  const proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+  try {
+    return { fd: openSocketIn(ns, family, SOCK_DGRAM, proto), raw: false };
+  } catch (dgram: unknown) {
+    if (errorCode(dgram) === 'GW_ERR_NS_SETNS_FAILED') throw dgram;
+    try {
+      return { fd: openSocketIn(ns, family, SOCK_RAW, proto), raw: true };
+    } catch (raw: unknown) {
+      throw new Error(
+        `no ICMP socket in the netns of pid ${pid}: ping socket ${sysCodeOf(dgram)} ` +
+          `(net.ipv4.ping_group_range), raw socket ${sysCodeOf(raw)} (CAP_NET_RAW)`,
+        { cause: raw },
+      );
+    }
+  }
+}
+
+function sysCodeOf(e: unknown): string {
+  return sysErrorCode(e) ?? errorMessage(e);
+}
+
+/**
+ * Sends one echo request and waits ≤ `timeoutMs` for its reply, skipping other ICMP messages
+ * (a raw socket sees all of the netns's). True when the reply came.
+ */
+async function echoOnce(
+  sock: IcmpSocket,
+  address: string,
+  v6: boolean,
+  timeoutMs: number,
+): Promise<boolean> {
+  const seq = pingSeq++ & 0xffff;
+  const token = randomBytes(16);
+  sendTo(sock.fd, echoRequest(v6, process.pid, seq, token), address);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    try {
+      const d = await recvFrom(sock.fd, left);
+      if (isEchoReply(d.data, v6, sock.raw, seq, token)) return true;
+    } catch (e: unknown) {
+      if (sysCodeOf(e) === 'ETIMEDOUT') return false;
+      throw e;
+    }
+  }
+}
+
+/**
+ * Pings `address` 3 times, 1 s apart, from inside the netns of `pid`, natively (ICMP socket
+ * opened there by the addon; no `ping` or `nsenter` program); true when ≥ 50 % answered.
+ */
+export async function pingInNetns(
   pid: number,
   address: string,
   signal: AbortSignal,
 ): Promise<{ ok: boolean; error?: string }> {
-  const ping = findPing();
-  const nsenter = findProgram('nsenter');
-  if (ping === undefined || nsenter === undefined)
-    return Promise.resolve({ ok: false, error: 'no ping or nsenter program on this host' });
-  return new Promise((resolve) => {
-    const child = spawn(
-      nsenter,
-      [`--net=/proc/${pid}/ns/net`, '--', ...ping, '-c', '3', '-W', '1', address],
-      { stdio: ['ignore', 'pipe', 'pipe'], signal },
-    );
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('error', (e) => {
-      clearTimeout(kill);
-      resolve({ ok: false, error: errorMessage(e) });
-    });
-    child.on('close', () => {
-      clearTimeout(kill);
-      const m = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(out);
-      if (m === null) {
-        resolve({ ok: false, error: out.trim().split('\n').pop()?.slice(0, 200) ?? 'ping failed' });
-        return;
-      }
-      const sent = Number(m[1]);
-      const got = Number(m[2]);
-      resolve(
-        sent > 0 && got * 2 >= sent ? { ok: true } : { ok: false, error: `${got}/${sent} replies` },
-      );
-    });
-  });
-}
-
-/** An executable on PATH (plus the sbin directories), if any. */
-export function findProgram(exe: string): string | undefined {
-  const path = `${process.env['PATH'] ?? ''}${delimiter}/usr/sbin${delimiter}/usr/bin${delimiter}/sbin${delimiter}/bin`;
-  for (const dir of path.split(delimiter).filter((d) => d !== '')) {
-    const p = join(dir, exe);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
+  const v = isIP(address);
+  if (v === 0) return { ok: false, error: `not an IP address: ${address}` };
+  const v6 = v === 6;
+  let sock: IcmpSocket;
+  try {
+    sock = openIcmpSocket(pid, v6);
+  } catch (e: unknown) {
+    return { ok: false, error: errorMessage(e) };
   }
-  return undefined;
+  let sent = 0;
+  let got = 0;
+  try {
+    for (let i = 0; i < PINGS && !signal.aborted; i++) {
+      const started = Date.now();
+      sent++;
+      if (await echoOnce(sock, address, v6, PING_INTERVAL_MS)) got++;
+      const rest = PING_INTERVAL_MS - (Date.now() - started);
+      if (i + 1 < PINGS && rest > 0 && !signal.aborted)
+        await new Promise((r) => setTimeout(r, rest));
+    }
+  } catch (e: unknown) {
+    return { ok: false, error: errorMessage(e) };
+  } finally {
+    closeSync(sock.fd);
+  }
+  return sent > 0 && got * 2 >= sent
+    ? { ok: true }
+    : { ok: false, error: `${got}/${sent} replies` };
 }
 
 /** Digs every name of `plan`, reporting verdicts to `send`; resolves when all are done. */

@@ -7,6 +7,7 @@
  *   drops every packet with an nft table of ours: its names resolve but verify as invalid);
  *   close code 1000 when done; 4400 and the upstream reason for an unknown name; 400 (no
  *   upgrade) for a missing target.
+ *   The service runs with `PATH=/nonexistent`: no `ping` or `nsenter` (as in the image).
  * - the change feed delivering a container this suite starts (`container-started`) and stops.
  * Teardown (also on failure): `docker-compose down` of the project, the extra container
  * removed, the server stopped by PID.
@@ -89,7 +90,8 @@ networks:
         input:
           'table inet gwtdrop {\n chain gwtin {\n type filter hook input priority 0; policy drop;\n }\n}\n',
       });
-      srv = await startServe(['--reconcile', '500ms']);
+      // No program on the service's PATH: DNS and pings from inside the netns are native.
+      srv = await startServe(['--reconcile', '500ms'], 30_000, { PATH: '/nonexistent' });
     }, 180_000);
 
     afterAll(async () => {
