@@ -54,6 +54,9 @@ import {
   pidfdGetfd,
   pidfdOpen,
   readFileInRoot,
+  mountNsRoot,
+  recvFrom,
+  sendTo,
   SOCK_DGRAM,
   SOCK_RAW,
   socketNetns,
@@ -890,5 +893,77 @@ describe('context awareness', () => {
     // the main thread's instance is unaffected
     const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     closeSync(fd);
+  });
+});
+
+describe.skipIf(!IS_ROOT)('ABI 4: mount namespace root fd, ICMP send/recv (root)', () => {
+  it('enters a mount namespace of a process the test started: its root fd and mountinfo show its tmpfs', async () => {
+    const tag = `gwt-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const child = spawn(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount -t tmpfs ${tag} /mnt && touch /mnt/${tag} && exec sleep 30`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const pid = child.pid as number;
+      const own = readlinkSync('/proc/self/ns/mnt');
+      for (let i = 0; i < 500; i++) {
+        if (
+          readlinkSync(`/proc/${pid}/ns/mnt`) !== own &&
+          existsSync(`/proc/${pid}/root/mnt/${tag}`)
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const r = mountNsRoot(`/proc/${pid}/ns/mnt`, true);
+      try {
+        expect(readdirSync(`/proc/self/fd/${r.rootFd}/mnt`)).toEqual([tag]);
+        expect(r.mountinfo?.toString()).toMatch(new RegExp(` /mnt rw[^\\n]* - tmpfs ${tag} `));
+        expect(existsSync(`/mnt/${tag}`)).toBe(false); // our own mount namespace is untouched
+      } finally {
+        closeSync(r.rootFd);
+      }
+      const bare = mountNsRoot(`/proc/${pid}/ns/mnt`, false);
+      closeSync(bare.rootFd);
+      expect(bare.mountinfo).toBeUndefined();
+      // a netns is no mount namespace: setns refuses it
+      expect(caught(() => mountNsRoot('/proc/self/ns/net', false))).toMatchObject({
+        code: 'GW_ERR_NS_SETNS_FAILED',
+        sysCode: 'EINVAL',
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('sends an ICMP echo on a raw socket and receives the reply on lo; times out without one', async () => {
+    const fd = openSocketIn('/proc/self/ns/net', AF_INET, SOCK_RAW, 1);
+    try {
+      const req = Buffer.from([8, 0, 0, 0, 0x12, 0x34, 0, 1, 0x67, 0x77, 0x74, 0x21]);
+      let sum = 0;
+      for (let i = 0; i < req.length; i += 2) sum += req.readUInt16BE(i);
+      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+      req.writeUInt16BE(~sum & 0xffff, 2);
+      expect(sendTo(fd, req, '127.0.0.1')).toBe(req.length);
+      let reply: Buffer | undefined;
+      for (let i = 0; i < 4 && reply === undefined; i++) {
+        const d = await recvFrom(fd, 2000);
+        expect(d.from).toBe('127.0.0.1');
+        const icmp = d.data.subarray(((d.data[0] ?? 0) & 0x0f) * 4);
+        if (icmp[0] === 0 && icmp.readUInt16BE(4) === 0x1234) reply = icmp;
+      }
+      expect(reply?.subarray(8).toString()).toBe('gwt!');
+      await expect(recvFrom(fd, 50)).rejects.toMatchObject({ sysCode: 'ETIMEDOUT' });
+      expect(caught(() => sendTo(fd, req, 'not-an-ip')).code).toBe('GW_ERR_NATIVE_ARGUMENT');
+    } finally {
+      closeSync(fd);
+    }
   });
 });
