@@ -13,7 +13,8 @@
  * 2. The SEA main script `dist/sea/main.cjs` is a stub: `--version` prints a literal without
  *    compiling the CLI; anything else compiles the `sea/cli.cjs` asset with its code cache
  *    (`vm.Script`) and runs it (SEA runs CommonJS only; lazy `import()`s are inlined).
- * 3. Assets: the C addon (`native/ghostwire_native.node`, loaded by src/native/embedded.ts),
+ * 3. Assets: the native addons of the `ADDONS` list (today the C addon
+ *    `native/ghostwire_native.node`, loaded by src/native/embedded.ts),
  *    the CLI and its cache (`sea/cli.cjs`, `sea/cli.cache`; a worker thread can run the same
  *    source with `new Worker(source, { eval: true })`), every file of the web UI's `web/dist/`
  *    when it exists (key `web/dist/<path>`), and `assets.json` listing all keys
@@ -50,7 +51,19 @@ const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
 const WORKER_ENTRY = join(ROOT, 'dist', 'server', 'discovery-worker.js');
 /** File name V8 and stack traces show for the CLI bundle inside the executable. */
 const CLI_FILENAME = 'ghostwire:sea/cli.cjs';
-const ADDON = join(ROOT, 'build', 'Release', 'ghostwire_native.node');
+/**
+ * The native addons carried as SEA assets: asset key (what the loader asks `sea.getAsset` for),
+ * the built `.node` file, and what to run when it is missing. Add an entry to carry another
+ * addon (e.g. better-sqlite3's `build/Release/better_sqlite3.node`, loaded through the same
+ * memfd/private-directory path as src/native/embedded.ts); each key is listed in assets.json.
+ */
+const ADDONS = [
+  {
+    key: 'native/ghostwire_native.node',
+    file: join(ROOT, 'build', 'Release', 'ghostwire_native.node'),
+    build: 'npm run build:native',
+  },
+];
 const WEB_DIST_DEFAULT = join(ROOT, 'web', 'dist');
 /** postject's sentinel: the fuse string Node's SEA code looks for (Node docs, "Single executable applications"). */
 const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -84,7 +97,9 @@ if (major < 20 || (major === 20 && minor < 12)) {
   fail(`Node ${process.versions.node}: SEA assets and useCodeCache need Node >= 20.12`);
 }
 if (!existsSync(ENTRY)) fail(`${ENTRY} missing: run \`npm run build\` first`);
-if (!existsSync(ADDON)) fail(`${ADDON} missing: run \`npm run build:native\` first`);
+for (const a of ADDONS) {
+  if (!existsSync(a.file)) fail(`${a.file} missing: run \`${a.build}\` first`);
+}
 
 const t0 = Date.now();
 rmSync(SEA_DIR, { recursive: true, force: true });
@@ -186,7 +201,7 @@ if (a.length === 3 && (a[2] === '--version' || a[2] === '-V')) {
 
 // 2. assets
 const assets = {
-  'native/ghostwire_native.node': ADDON,
+  ...Object.fromEntries(ADDONS.map((a) => [a.key, a.file])),
   'sea/cli.cjs': cliCjs,
   'sea/cli.cache': cliCache,
 };
@@ -199,7 +214,7 @@ if (existsSync(WEB_DIST)) {
 const manifest = join(SEA_DIR, 'assets.json');
 writeFileSync(
   manifest,
-  `${JSON.stringify({ ...info, assets: Object.keys(assets).sort() }, null, 2)}\n`,
+  `${JSON.stringify({ ...info, addons: ADDONS.map((a) => a.key), assets: Object.keys(assets).sort() }, null, 2)}\n`,
 );
 assets['assets.json'] = manifest;
 
