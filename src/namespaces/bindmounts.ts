@@ -23,6 +23,7 @@ import { RootResolver, viewByRef, type DirListings, type MountNsView } from './o
 /** Counters for docs/benchmarks. */
 export interface BindMountStats {
   mountNamespaces: number;
+  /** Process-less mount namespaces entered natively (one per reference hop; the name is historic). */
   helpers: number;
   nsfsMounts: number;
 }
