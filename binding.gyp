@@ -18,6 +18,7 @@
         'native/xtables.c',
         'native/mntns.c',
         'native/icmp.c',
+        'native/monitor.c',
       ],
       'defines': ['NAPI_VERSION=9', '_GNU_SOURCE'],
       'cflags': [

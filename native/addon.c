@@ -205,6 +205,8 @@ static const export_entry EXPORTS[] = {
     {"mountNsRoot", gw_mount_ns_root},
     {"sendTo", gw_send_to},
     {"recvFrom", gw_recv_from},
+    {"netlinkJoinGroups", gw_netlink_join_groups},
+    {"netlinkDrain", gw_netlink_drain},
 };
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Bumped whenever src/native/binding.d.ts changes incompatibly. */
-#define GW_ABI_VERSION 4
+#define GW_ABI_VERSION 5
 
 /*
  * Per-environment (main thread or worker_thread) state. Reference-counted: the environment
@@ -67,5 +67,8 @@ napi_value gw_open_files_in_netns(napi_env env, napi_callback_info info);
 napi_value gw_mount_ns_root(napi_env env, napi_callback_info info);
 napi_value gw_send_to(napi_env env, napi_callback_info info);
 napi_value gw_recv_from(napi_env env, napi_callback_info info);
+/* monitor.c */
+napi_value gw_netlink_join_groups(napi_env env, napi_callback_info info);
+napi_value gw_netlink_drain(napi_env env, napi_callback_info info);
 
 #endif

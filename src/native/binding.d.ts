@@ -39,6 +39,12 @@ export interface NativeSystemError extends Error {
   argument?: string;
 }
 
+/** What {@link NativeBinding.netlinkDrain} read from one fd. */
+export interface DrainItem {
+  datagrams: Buffer[];
+  error?: NativeSystemError;
+}
+
 /** One netlink job: requests sent in order over one fd; replies collected per request. */
 export interface NetlinkJob {
   /** A netlink socket fd (e.g. from openSocketIn). */
@@ -181,4 +187,16 @@ export interface NativeBinding {
     timeoutMs: number,
     callback: (err: NativeSystemError | null, d: { data: Buffer; from: string } | null) => void,
   ): void;
+   * setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group) for every group (ABI 5): the
+   * socket (bound, opened inside its netns) then receives that group's notifications.
+   */
+  netlinkJoinGroups(fd: number, groups: number[]): void;
+
+  /**
+   * poll(2) with timeout 0 over `fds`; drains every readable fd with recv(MSG_DONTWAIT) until
+   * EAGAIN or `maxBytes` (ABI 5). Per fd: null (nothing queued) or the datagrams read, plus the
+   * recv error that ended the drain (ENOBUFS = overrun, notifications lost; EMSGSIZE = a
+   * datagram over 64 KiB was cut). Never blocks.
+   */
+  netlinkDrain(fds: number[], maxBytes: number): Array<DrainItem | null>;
 }

@@ -50,4 +50,4 @@ export const NETLINK_DEFAULT_TIMEOUT_MS = 5_000;
 export const NETLINK_MAX_TIMEOUT_MS = 600_000;
 
 /** `abiVersion` the wrappers were written for (`GW_ABI_VERSION` in native/addon.h). */
-export const NATIVE_ABI_VERSION = 4;
+export const NATIVE_ABI_VERSION = 5;

@@ -34,6 +34,7 @@ export {
 } from './nsfs.js';
 export { addressBytes, recvFrom, sendTo, type Datagram } from './icmp.js';
 export { mountNsRoot, type MountNsRoot } from './mntns.js';
+export { DRAIN_MAX_BYTES, netlinkDrain, netlinkJoinGroups, type Drained } from './monitor.js';
 export { pidfdGetfd, pidfdOpen } from './process.js';
 export { getsockoptBuffer } from './sockopt.js';
 export {

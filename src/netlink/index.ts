@@ -62,6 +62,13 @@ export {
 } from './rtnetlink/requests.js';
 export { buildGetRouteDump, decodeRoute, type GetRouteDumpOptions } from './rtnetlink/route.js';
 export { buildGetRuleDump, decodeRule } from './rtnetlink/rule.js';
+export {
+  decodeNotification,
+  decodeNotifications,
+  MONITOR_GROUPS,
+  type DecodedNotifications,
+  type RtnlNotification,
+} from './rtnetlink/notify.js';
 
 export {
   NetlinkSocket,

@@ -13,6 +13,12 @@
  */
 
 // --- <linux/rtnetlink.h>
+/** Multicast groups (`enum rtnetlink_groups`) the change monitor joins. */
+export const RTNLGRP_LINK = 1;
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV4_ROUTE = 7;
+export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_IPV6_ROUTE = 11;
 export const RTM_BASE = 16;
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
