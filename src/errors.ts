@@ -157,6 +157,10 @@ export const ERROR_CODES = {
     'GW_ERR_NETWORK_TUNTAP',
     'The interface or network namespace of a TAP/TUN fd held by a process could not be determined.',
   ),
+  GW_ERR_NETWORK_MONITOR: def(
+    'GW_ERR_NETWORK_MONITOR',
+    'The RTNETLINK change monitor of a network namespace lost or could not decode notifications.',
+  ),
   // --- container engines
   GW_ERR_ENGINE_UNREACHABLE: def(
     'GW_ERR_ENGINE_UNREACHABLE',

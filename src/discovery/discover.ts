@@ -29,6 +29,8 @@ export interface DiscoverOptions {
   readonly sysfsRoot?: string;
   /** Long-lived state (the engine tracker); default: the process-wide default context. */
   readonly context?: DiscoveryContext;
+  /** Socket inodes the namespace scan must not count as holders (the feed's monitor sockets). */
+  readonly ignoreSocketInodes?: ReadonlySet<number>;
 }
 
 /** The phase functions the orchestrator runs (injectable for tests). */

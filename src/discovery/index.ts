@@ -62,7 +62,13 @@ export {
  * forwards → host.
  */
 export const DEFAULT_PHASES: DiscoveryPhases = {
-  namespaces: (opts) => discoverNamespaces({ procRoot: opts.procRoot ?? '/proc' }),
+  namespaces: (opts) =>
+    discoverNamespaces({
+      procRoot: opts.procRoot ?? '/proc',
+      ...(opts.ignoreSocketInodes === undefined
+        ? {}
+        : { ignoreSocketInodes: opts.ignoreSocketInodes }),
+    }),
   network: async (namespaces, opts) => {
     const r = await discoverNetwork(namespaces, {
       procRoot: opts.procRoot ?? '/proc',

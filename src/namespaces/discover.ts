@@ -38,6 +38,11 @@ export interface DiscoverNamespacesOptions {
   readonly maxSocketProbes?: number;
   /** System calls (default: the C addon); tests inject fakes. */
   readonly syscalls?: NsSyscalls;
+  /**
+   * Socket inodes that do not count as holders (the service's own change-monitor sockets,
+   * which would otherwise keep every netns they watch "alive" in the discovery).
+   */
+  readonly ignoreSocketInodes?: ReadonlySet<number>;
 }
 
 /** Counters of one run (for docs, benchmarks and `--verbose` style output). */
@@ -118,7 +123,7 @@ export function discoverNamespaces(opts: DiscoverNamespacesOptions = {}): Namesp
   }
 
   if (opts.fdScan ?? true) {
-    const sockets = scanFds(ctx, stats.fd, sys);
+    const sockets = scanFds(ctx, stats.fd, sys, opts.ignoreSocketInodes);
     lap('fds');
     if ((opts.socketNetns ?? true) && sys !== undefined) {
       probeSocketNetns(ctx, sockets, sys, opts.maxSocketProbes ?? 1024, stats.fd);

@@ -55,11 +55,13 @@ interface SocketFd {
 
 /**
  * Scans all fds. Returns the socket fds (one per distinct inode) for an optional probe.
+ * Sockets in `ignoreSocketInodes` are skipped entirely.
  */
 export function scanFds(
   ctx: NamespaceScan,
   stats: FdScanStats,
   sys: NsSyscalls | undefined,
+  ignoreSocketInodes?: ReadonlySet<number>,
 ): SocketFd[] {
   const root = ctx.procRoot;
   const firstHolder = new Map<number, SocketFd>();
@@ -87,6 +89,8 @@ export function scanFds(
         const { ns } = ctx.getOrCreate(target.type, target.ino);
         ctx.addSource(ns, { kind: 'fd', pid: proc.pid, fd, path }, [path]);
       } else if (target.kind === 'socket') {
+        // our own monitor sockets: neither owners nor a way to find (and so pin) a netns
+        if (ignoreSocketInodes?.has(target.ino) === true) continue;
         stats.sockets++;
         const owners = ctx.socketOwners.get(target.ino);
         if (owners === undefined) ctx.socketOwners.set(target.ino, [proc.pid]);

@@ -51,3 +51,9 @@ export {
   filterRuleOf,
   type NetnsFactsOptions,
 } from './netns-facts.js';
+export {
+  NetnsMonitor,
+  type MonitorBatch,
+  type MonitorPoll,
+  type MonitorSync,
+} from './monitor/index.js';

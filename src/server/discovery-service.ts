@@ -85,6 +85,10 @@ export interface DiscoveryServiceOptions {
   readonly timeoutMs: number;
   readonly onSnapshot?: (s: Snapshot, changes: FeedChangeV1[], diffed: boolean) => void;
   readonly onContainersChanged?: () => void;
+  /** Changes from the worker's RTNETLINK monitor (the feed's netlink source). */
+  readonly onNetlinkChanges?: (changes: FeedChangeV1[]) => void;
+  /** Monitor overruns (netns whose notifications were lost) and problems (log lines). */
+  readonly onMonitorProblems?: (overruns: number[], problems: string[]) => void;
   readonly onWatchers?: (w: WatcherInfo[]) => void;
   readonly onWorkerError?: (e: unknown) => void;
 }
@@ -355,6 +359,12 @@ export class DiscoveryService {
       case 'containers-changed':
         this.#opts.onWatchers?.(m.watchers);
         this.#opts.onContainersChanged?.();
+        break;
+      case 'netlink-changes':
+        this.#opts.onNetlinkChanges?.(m.changes);
+        break;
+      case 'monitor-problems':
+        this.#opts.onMonitorProblems?.(m.overruns, m.problems);
         break;
       case 'ready':
         break;

@@ -17,9 +17,11 @@ import { lint, why } from '../analysis/index.js';
 import { toTargetsV1, toV1 } from '../api/v1/index.js';
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { NetnsFactsModel } from '../model/netns-facts.js';
-import { readNetnsFacts } from '../network/index.js';
+import { NetnsMonitor, readNetnsFacts, type MonitorBatch } from '../network/index.js';
+import type { Problem } from '../model/problem.js';
 import { DiscoveryContext, discover } from '../discovery/index.js';
 import { errorCode, errorMessage } from '../errors.js';
+import { applyNotifications } from './feed-netlink.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
 import {
   summarize,
@@ -62,19 +64,72 @@ let previous: FeedState | undefined;
 /** Discoveries run one at a time; the HTTP side already coalesces concurrent requests. */
 let chain: Promise<void> = Promise.resolve();
 
+// --- the change feed's netlink source (docs/server.md, "Netlink source")
+const monitorMs = config.monitorMs ?? 20;
+const monitor = monitorMs > 0 ? new NetnsMonitor() : undefined;
+/**
+ * Notifications that arrived while a discovery was in flight: replayed onto its state before
+ * diffing, because its dumps may predate them (else the reconcile would report a change the
+ * netlink source just published as undone).
+ */
+let duringDiscovery: MonitorBatch[] | undefined;
+
+const problemLine = (p: Problem): string =>
+  `${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}`;
+
+function pollMonitor(): void {
+  if (monitor === undefined) return;
+  let r;
+  try {
+    r = monitor.poll();
+  } catch (e: unknown) {
+    post({
+      type: 'monitor-problems',
+      overruns: [],
+      problems: [`${errorCode(e) ?? 'GW_ERR_NETWORK_MONITOR'} monitor: ${errorMessage(e)}`],
+    });
+    return;
+  }
+  if (r.batches.length > 0) {
+    duringDiscovery?.push(...r.batches);
+    if (previous !== undefined) {
+      const changes = r.batches.flatMap((b) =>
+        applyNotifications(previous as FeedState, b.netns, b.notifications),
+      );
+      if (changes.length > 0) post({ type: 'netlink-changes', changes });
+    }
+  }
+  if (r.overruns.length > 0 || r.problems.length > 0)
+    post({ type: 'monitor-problems', overruns: r.overruns, problems: r.problems.map(problemLine) });
+}
+const monitorTimer = monitor === undefined ? undefined : setInterval(pollMonitor, monitorMs);
+monitorTimer?.unref();
+
 async function runOne(id: number): Promise<void> {
   try {
+    pollMonitor(); // what is queued predates this discovery: publish it against the old state
+    duringDiscovery = [];
     const result = await discover({
       context,
       ...(config.procRoot === undefined ? {} : { procRoot: config.procRoot }),
+      ...(monitor === undefined ? {} : { ignoreSocketInodes: monitor.socketInodes() }),
     });
     const doc = toV1(result, { creatorVersion: config.creatorVersion });
     const targets = toTargetsV1(result, { creatorVersion: config.creatorVersion });
     const state = feedStateOf(doc, result);
+    pollMonitor();
+    for (const b of duringDiscovery) applyNotifications(state, b.netns, b.notifications);
+    duringDiscovery = undefined;
     const changes = previous === undefined ? [] : diffFeedStates(previous, state);
     const diffed = previous !== undefined;
     previous = state;
     latest = { result, facts: undefined };
+    if (monitor !== undefined) {
+      // subscribe new netns, close the sockets of vanished ones (which frees them)
+      const sync = monitor.sync(result.namespaces.byType.net, result.namespaces.own.net);
+      if (sync.problems.length > 0)
+        post({ type: 'monitor-problems', overruns: [], problems: sync.problems.map(problemLine) });
+    }
     post({
       type: 'result',
       id,
@@ -90,6 +145,7 @@ async function runOne(id: number): Promise<void> {
       ),
     });
   } catch (e: unknown) {
+    duringDiscovery = undefined;
     post({
       type: 'error',
       id,
@@ -155,6 +211,8 @@ port.on('message', (m: ToWorker) => {
     chain = chain.then(() => analyse(m.id, m.request));
   } else {
     if (changeTimer !== undefined) clearTimeout(changeTimer);
+    if (monitorTimer !== undefined) clearInterval(monitorTimer);
+    monitor?.close();
     context.close();
     port.close();
   }

@@ -12,6 +12,10 @@
  * once; every discovery — also those `/json` requests cause — is diffed against the previous
  * one in the worker, and the changes are published. With nobody listening no reconcile runs;
  * the engine watchers keep tracking the workload in the worker regardless.
+ *
+ * Netlink source: the worker keeps one RTNETLINK socket per netns subscribed to link, address
+ * and route changes and posts what they report within its drain period (20 ms); an overrun
+ * (lost notifications) triggers a discovery at once. See docs/server.md.
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -83,6 +87,16 @@ export async function startServer(
     onContainersChanged() {
       // engine event: refresh now if anyone listens to the feed
       if (!closing && feed.subscribers > 0) void service.get({ maxAgeMs: 0 }).catch(() => {});
+    },
+    onNetlinkChanges(changes) {
+      if (closing) return;
+      for (const e of feed.publish(changes, 'netlink')) metrics.feedEvent(e.type);
+    },
+    onMonitorProblems(overruns, problems) {
+      const log = holder.app?.log;
+      for (const p of problems) log?.warn({ problem: p }, 'change monitor problem');
+      // notifications were lost: re-read everything now (the reconcile diff fills the gap)
+      if (overruns.length > 0 && !closing) void service.get({ maxAgeMs: 0 }).catch(() => {});
     },
     onWatchers: (w) => metrics.watchers(w),
     onWorkerError: (e) => holder.app?.log.error({ err: e }, 'discovery worker failed'),

@@ -15,6 +15,11 @@ export interface WorkerConfig {
   readonly engineWaitMs: number;
   readonly creatorVersion: string;
   readonly procRoot?: string;
+  /**
+   * Period (ms) of draining the RTNETLINK monitor sockets for the change feed's netlink
+   * source (default 20; 0 = no netlink source, changes only from the reconcile).
+   */
+  readonly monitorMs?: number;
 }
 
 /** HTTP thread → worker. */
@@ -87,6 +92,17 @@ export type FromWorker =
       readonly message: string;
     }
   | { readonly type: 'containers-changed'; readonly watchers: WatcherInfo[] }
+  /** Changes the RTNETLINK monitor saw (already applied to the worker's feed state). */
+  | { readonly type: 'netlink-changes'; readonly changes: FeedChangeV1[] }
+  /**
+   * Monitor trouble: `overruns` = netns whose notifications were lost (ENOBUFS), so a
+   * reconcile is due; `problems` one line each, for the log.
+   */
+  | {
+      readonly type: 'monitor-problems';
+      readonly overruns: number[];
+      readonly problems: string[];
+    }
   | { readonly type: 'ready' };
 
 /** Summarises a discovery for `/metrics` (pure). */
