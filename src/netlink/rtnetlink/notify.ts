@@ -61,21 +61,33 @@ function asDecodeError(e: unknown): DecodeError {
   );
 }
 
-/** Decodes one message; undefined for types the monitor does not handle. Throws on bad data. */
+/**
+ * Decodes one message; undefined for types the monitor does not handle. Throws on bad data.
+ * RTM_DEL* carry the same struct and attributes as RTM_NEW*, so they go through the same
+ * decoders (which check the type) as their RTM_NEW* twin.
+ */
 export function decodeNotification(m: NetlinkMessage): RtnlNotification | undefined {
   switch (m.type) {
     case RTM_NEWLINK:
     case RTM_DELLINK:
-      return { what: 'link', op: m.type === RTM_NEWLINK ? 'new' : 'del', link: decodeLink(m) };
+      return {
+        what: 'link',
+        op: m.type === RTM_NEWLINK ? 'new' : 'del',
+        link: decodeLink({ ...m, type: RTM_NEWLINK }),
+      };
     case RTM_NEWADDR:
     case RTM_DELADDR:
-      return { what: 'addr', op: m.type === RTM_NEWADDR ? 'new' : 'del', addr: decodeAddress(m) };
+      return {
+        what: 'addr',
+        op: m.type === RTM_NEWADDR ? 'new' : 'del',
+        addr: decodeAddress({ ...m, type: RTM_NEWADDR }),
+      };
     case RTM_NEWROUTE:
     case RTM_DELROUTE:
       return {
         what: 'route',
         op: m.type === RTM_NEWROUTE ? 'new' : 'del',
-        route: decodeRoute(m),
+        route: decodeRoute({ ...m, type: RTM_NEWROUTE }),
       };
     default:
       return undefined;
