@@ -187,6 +187,8 @@ export interface NativeBinding {
     timeoutMs: number,
     callback: (err: NativeSystemError | null, d: { data: Buffer; from: string } | null) => void,
   ): void;
+
+  /**
    * setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group) for every group (ABI 5): the
    * socket (bound, opened inside its netns) then receives that group's notifications.
    */
