@@ -55,6 +55,8 @@ import {
   pidfdOpen,
   readFileInRoot,
   mountNsRoot,
+  netlinkDrain,
+  netlinkJoinGroups,
   recvFrom,
   sendTo,
   SOCK_DGRAM,
@@ -962,6 +964,52 @@ describe.skipIf(!IS_ROOT)('ABI 4: mount namespace root fd, ICMP send/recv (root)
       expect(reply?.subarray(8).toString()).toBe('gwt!');
       await expect(recvFrom(fd, 50)).rejects.toMatchObject({ sysCode: 'ETIMEDOUT' });
       expect(caught(() => sendTo(fd, req, 'not-an-ip')).code).toBe('GW_ERR_NATIVE_ARGUMENT');
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe.skipIf(!IS_ROOT)('ABI 5: rtnetlink multicast join and non-blocking drain (root)', () => {
+  it('joins RTNLGRP_LINK in a test netns, drains nothing, then the RTM_NEWLINK of a new veth', () => {
+    const ns = `gwt-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+    let fd = -1;
+    try {
+      fd = openSocketIn(`/run/netns/${ns}`, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+      netlinkJoinGroups(fd, [1]); // RTNLGRP_LINK
+      expect(netlinkDrain([fd])).toEqual([null]);
+      execFileSync('ip', ['-n', ns, 'link', 'add', 'gwta', 'type', 'veth', 'peer', 'name', 'gwtb']);
+      const [d] = netlinkDrain([fd]);
+      expect(d?.error).toBeUndefined();
+      const types = (d?.datagrams ?? []).map((b) => b.readUInt16LE(4));
+      expect(types.length).toBeGreaterThanOrEqual(2); // one RTM_NEWLINK per end
+      expect(types.every((t) => t === RTM_NEWLINK)).toBe(true);
+      // drained: the queue is empty again, and a byte budget leaves the rest queued
+      expect(netlinkDrain([fd])).toEqual([null]);
+      execFileSync('ip', ['-n', ns, 'link', 'del', 'gwta']);
+      const small = netlinkDrain([fd], 1);
+      expect(small[0]?.datagrams.length).toBe(1);
+      expect(netlinkDrain([fd])[0]?.datagrams.length ?? 0).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (fd >= 0) closeSync(fd);
+      execFileSync('ip', ['netns', 'del', ns]);
+    }
+  });
+
+  it('rejects bad arguments; a closed fd and an unknown group fail with the socket error', () => {
+    expect(caught(() => netlinkJoinGroups(NO_FD, [1]))).toMatchObject({
+      code: 'GW_ERR_NETLINK_SOCKET',
+      sysCode: 'EBADF',
+    });
+    expect(caught(() => netlinkDrain([-1])).code).toBe('GW_ERR_NATIVE_ARGUMENT');
+    expect(caught(() => netlinkDrain([0], 0)).code).toBe('GW_ERR_NATIVE_ARGUMENT');
+    const fd = openSocketIn(null, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    try {
+      expect(caught(() => netlinkJoinGroups(fd, [0])).code).toBe('GW_ERR_NATIVE_ARGUMENT');
+      expect(caught(() => netlinkJoinGroups(fd, [100_000]))).toMatchObject({
+        code: 'GW_ERR_NETLINK_SOCKET',
+      });
     } finally {
       closeSync(fd);
     }
