@@ -35,7 +35,7 @@ export {
 export { addressBytes, recvFrom, sendTo, type Datagram } from './icmp.js';
 export { mountNsRoot, type MountNsRoot } from './mntns.js';
 export { DRAIN_MAX_BYTES, netlinkDrain, netlinkJoinGroups, type Drained } from './monitor.js';
-export { pidfdGetfd, pidfdOpen } from './process.js';
+export { gettid, pidfdGetfd, pidfdOpen } from './process.js';
 export { getsockoptBuffer } from './sockopt.js';
 export {
   ethtoolIoctl,

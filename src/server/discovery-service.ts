@@ -91,6 +91,8 @@ export interface DiscoveryServiceOptions {
   readonly onMonitorProblems?: (overruns: number[], problems: string[]) => void;
   readonly onWatchers?: (w: WatcherInfo[]) => void;
   readonly onWorkerError?: (e: unknown) => void;
+  /** The worker started: its thread id and nice value (null + reason when it kept the default). */
+  readonly onWorkerReady?: (info: { tid: number; nice: number | null; niceError?: string }) => void;
 }
 
 interface Flight {
@@ -367,6 +369,11 @@ export class DiscoveryService {
         this.#opts.onMonitorProblems?.(m.overruns, m.problems);
         break;
       case 'ready':
+        this.#opts.onWorkerReady?.({
+          tid: m.tid,
+          nice: m.nice,
+          ...(m.niceError === undefined ? {} : { niceError: m.niceError }),
+        });
         break;
     }
   }

@@ -12,6 +12,7 @@
  * Started by `DiscoveryService` (discovery-service.ts) with `workerData` = {@link WorkerConfig};
  * see {@link discoveryWorkerEntry} there for how the file is found (and the SEA/bundle option).
  */
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lint, why } from '../analysis/index.js';
 import { toTargetsV1, toV1 } from '../api/v1/index.js';
@@ -21,6 +22,7 @@ import { NetnsMonitor, readNetnsFacts, type MonitorBatch } from '../network/inde
 import type { Problem } from '../model/problem.js';
 import { DiscoveryContext, discover } from '../discovery/index.js';
 import { errorCode, errorMessage } from '../errors.js';
+import { gettid } from '../native/index.js';
 import { applyNotifications } from './feed-netlink.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
 import {
@@ -30,6 +32,7 @@ import {
   type ToWorker,
   type WatcherInfo,
   type WorkerConfig,
+  WORKER_NICE,
 } from './worker-protocol.js';
 
 const port = parentPort;
@@ -217,4 +220,16 @@ port.on('message', (m: ToWorker) => {
     port.close();
   }
 });
-post({ type: 'ready' });
+/** Lowers this thread's priority (see WORKER_NICE); never raises it. */
+function lowerPriority(): FromWorker {
+  let tid = 0;
+  try {
+    tid = gettid();
+    const now = getPriority(tid);
+    if (now < WORKER_NICE) setPriority(tid, WORKER_NICE);
+    return { type: 'ready', tid, nice: getPriority(tid) };
+  } catch (e: unknown) {
+    return { type: 'ready', tid, nice: null, niceError: errorMessage(e) };
+  }
+}
+post(lowerPriority());

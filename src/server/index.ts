@@ -100,6 +100,12 @@ export async function startServer(
     },
     onWatchers: (w) => metrics.watchers(w),
     onWorkerError: (e) => holder.app?.log.error({ err: e }, 'discovery worker failed'),
+    onWorkerReady(info) {
+      const log = holder.app?.log;
+      if (info.nice === null)
+        log?.warn({ tid: info.tid, reason: info.niceError }, 'discovery worker keeps priority');
+      else log?.debug({ tid: info.tid, nice: info.nice }, 'discovery worker ready');
+    },
   });
 
   const ctx: ServerContext = {

@@ -22,6 +22,13 @@ export interface WorkerConfig {
   readonly monitorMs?: number;
 }
 
+/**
+ * Nice value of the discovery worker thread (and of the short-lived native threads it starts,
+ * which inherit it): lower priority than the HTTP thread (nice 0), so `/healthz`, static files
+ * and `/metrics` are not starved by a long discovery on a small host (docs/server.md).
+ */
+export const WORKER_NICE = 10;
+
 /** HTTP thread → worker. */
 export type ToWorker =
   | { readonly type: 'discover'; readonly id: number; readonly ieappicons: boolean }
@@ -103,7 +110,17 @@ export type FromWorker =
       readonly overruns: number[];
       readonly problems: string[];
     }
-  | { readonly type: 'ready' };
+  /**
+   * The worker is up. `tid`: its thread id; `nice`: the nice value it runs at (it lowers its
+   * own priority to {@link WORKER_NICE} so the HTTP thread wins the CPU during a discovery),
+   * or null with `niceError` when that failed (it then runs at the process's priority).
+   */
+  | {
+      readonly type: 'ready';
+      readonly tid: number;
+      readonly nice: number | null;
+      readonly niceError?: string;
+    };
 
 /** Summarises a discovery for `/metrics` (pure). */
 export function summarize(result: DiscoveryResult, doc: DiscoveryResultV1): DiscoverySummary {

@@ -10,6 +10,7 @@
  * As non-root everything but the veth case runs (the documents then carry access problems).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type {
@@ -194,6 +195,18 @@ describe.skipIf(!SERVE_BUILT)(`ghostwire serve${SKIP}`, () => {
     const spec = await getJson('api/openapi.json');
     expect(spec.status).toBe(200);
     expect(spec.body).toMatchObject({ openapi: '3.1.0' });
+  });
+
+  it('runs discovery on a worker thread niced below the HTTP thread', () => {
+    const pid = srv?.proc.pid as number;
+    const niceOf = (tid: string): number => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19
+    };
+    const main = niceOf(String(pid));
+    const nices = readdirSync(`/proc/${pid}/task`).map(niceOf);
+    expect(nices).toContain(Math.max(main, 10));
+    if (main < 10) expect(Math.max(...nices)).toBeGreaterThan(main);
   });
 
   it('shares one discovery between concurrent /json requests', async () => {
