@@ -87,6 +87,8 @@ export interface DiscoveryServiceOptions {
   readonly onContainersChanged?: () => void;
   /** Changes from the worker's RTNETLINK monitor (the feed's netlink source). */
   readonly onNetlinkChanges?: (changes: FeedChangeV1[]) => void;
+  /** Container changes from the engine watchers (the feed's engine source). */
+  readonly onEngineChanges?: (changes: FeedChangeV1[]) => void;
   /** Monitor overruns (netns whose notifications were lost) and problems (log lines). */
   readonly onMonitorProblems?: (overruns: number[], problems: string[]) => void;
   readonly onWatchers?: (w: WatcherInfo[]) => void;
@@ -364,6 +366,9 @@ export class DiscoveryService {
         break;
       case 'netlink-changes':
         this.#opts.onNetlinkChanges?.(m.changes);
+        break;
+      case 'engine-changes':
+        this.#opts.onEngineChanges?.(m.changes);
         break;
       case 'monitor-problems':
         this.#opts.onMonitorProblems?.(m.overruns, m.problems);

@@ -12,10 +12,12 @@
  * Started by `DiscoveryService` (discovery-service.ts) with `workerData` = {@link WorkerConfig};
  * see {@link discoveryWorkerEntry} there for how the file is found (and the SEA/bundle option).
  */
+import { statSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lint, why } from '../analysis/index.js';
 import { toTargetsV1, toV1 } from '../api/v1/index.js';
+import type { FeedContainerV1 } from '../api/v1/index.js';
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { NetnsFactsModel } from '../model/netns-facts.js';
 import { NetnsMonitor, readNetnsFacts, type MonitorBatch } from '../network/index.js';
@@ -23,6 +25,7 @@ import type { Problem } from '../model/problem.js';
 import { DiscoveryContext, discover } from '../discovery/index.js';
 import { errorCode, errorMessage } from '../errors.js';
 import { gettid } from '../native/index.js';
+import { applyEngineContainers, engineFeedContainers } from './feed-engine.js';
 import { applyNotifications } from './feed-netlink.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
 import {
@@ -50,6 +53,7 @@ const context = new DiscoveryContext({
     if (changeTimer !== undefined) return;
     changeTimer = setTimeout(() => {
       changeTimer = undefined;
+      publishEngineChanges();
       post({ type: 'containers-changed', watchers: watcherInfo() });
     }, 25);
   },
@@ -64,6 +68,50 @@ function watcherInfo(): WatcherInfo[] {
 }
 
 let previous: FeedState | undefined;
+
+/** Inode of a process's netns through the configured procfs, or undefined. */
+function netnsOfPid(pid: number): number | undefined {
+  try {
+    return statSync(`${config.procRoot ?? '/proc'}/${pid}/ns/net`).ino;
+  } catch {
+    return undefined; // gone, or not ours to read: the reconcile that follows decides
+  }
+}
+
+/**
+ * The feed's containers as the engine source sees them (feed-engine.ts): the watchers'
+ * current containers, with `processes` (of the latest discovery) for PID translation.
+ * Undefined without engines, or when the tracker fails (then the document's view is used).
+ */
+function engineContainers(
+  processes: DiscoveryResult['namespaces']['processes'],
+): Map<string, FeedContainerV1> | undefined {
+  const tracker = context.tracker;
+  if (tracker === undefined) return undefined;
+  try {
+    return engineFeedContainers(tracker.snapshot(processes), netnsOfPid);
+  } catch (e: unknown) {
+    post({
+      type: 'monitor-problems',
+      overruns: [],
+      problems: [`${errorCode(e) ?? 'GW_ERR_SERVER_WORKER'} engine feed: ${errorMessage(e)}`],
+    });
+    return undefined;
+  }
+}
+
+/**
+ * An engine event: the containers are diffed against the feed state at once (source
+ * `engine`), without waiting for a discovery. While one runs, it does this step itself when
+ * it ends (its process table may predate the event); before the first one there is no state.
+ */
+function publishEngineChanges(): void {
+  if (previous === undefined || latest === undefined || duringDiscovery !== undefined) return;
+  const now = engineContainers(latest.result.namespaces.processes);
+  if (now === undefined) return;
+  const changes = applyEngineContainers(previous, now);
+  if (changes.length > 0) post({ type: 'engine-changes', changes });
+}
 /** Discoveries run one at a time; the HTTP side already coalesces concurrent requests. */
 let chain: Promise<void> = Promise.resolve();
 
@@ -123,6 +171,15 @@ async function runOne(id: number): Promise<void> {
     pollMonitor();
     for (const b of duringDiscovery) applyNotifications(state, b.netns, b.notifications);
     duringDiscovery = undefined;
+    // containers always come from the engine source, so the two never disagree (feed-engine.ts)
+    const engineNow = engineContainers(result.namespaces.processes);
+    if (engineNow !== undefined) {
+      if (previous !== undefined) {
+        const ch = applyEngineContainers(previous, engineNow);
+        if (ch.length > 0) post({ type: 'engine-changes', changes: ch });
+      }
+      applyEngineContainers(state, engineNow);
+    }
     const changes = previous === undefined ? [] : diffFeedStates(previous, state);
     const diffed = previous !== undefined;
     previous = state;

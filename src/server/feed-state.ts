@@ -45,6 +45,11 @@ export function emptyFeedState(): FeedState {
 
 const NON_CONTAINER_TYPES = new Set(['proc', 'bindmount']);
 
+/** Feed key of a container: v1 type, name and engine prefix (stable across restarts of it). */
+export function containerKey(type: string, name: string, prefix: string): string {
+  return `${type}\u0000${name}\u0000${prefix}`;
+}
+
 /** Condenses a discovery into a {@link FeedState}; `result` supplies MTUs (not on the v1 wire). */
 export function feedStateOf(doc: DiscoveryResultV1, result?: DiscoveryResult): FeedState {
   const s = emptyFeedState();
@@ -83,7 +88,7 @@ export function feedStateOf(doc: DiscoveryResultV1, result?: DiscoveryResult): F
     }
     for (const c of n.containers) {
       if (NON_CONTAINER_TYPES.has(c.type)) continue;
-      const key = `${c.type}\u0000${c.name}\u0000${c.prefix}`;
+      const key = containerKey(c.type, c.name, c.prefix);
       s.containers.set(key, {
         id: c.id,
         name: c.name,

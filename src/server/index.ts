@@ -92,6 +92,10 @@ export async function startServer(
       if (closing) return;
       for (const e of feed.publish(changes, 'netlink')) metrics.feedEvent(e.type);
     },
+    onEngineChanges(changes) {
+      if (closing) return;
+      for (const e of feed.publish(changes, 'engine')) metrics.feedEvent(e.type);
+    },
     onMonitorProblems(overruns, problems) {
       const log = holder.app?.log;
       for (const p of problems) log?.warn({ problem: p }, 'change monitor problem');

@@ -101,6 +101,8 @@ export type FromWorker =
   | { readonly type: 'containers-changed'; readonly watchers: WatcherInfo[] }
   /** Changes the RTNETLINK monitor saw (already applied to the worker's feed state). */
   | { readonly type: 'netlink-changes'; readonly changes: FeedChangeV1[] }
+  /** Container changes from the engine watchers (already applied to the worker's feed state). */
+  | { readonly type: 'engine-changes'; readonly changes: FeedChangeV1[] }
   /**
    * Monitor trouble: `overruns` = netns whose notifications were lost (ENOBUFS), so a
    * reconcile is due; `problems` one line each, for the log.

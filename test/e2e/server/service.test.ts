@@ -8,7 +8,8 @@
  *   close code 1000 when done; 4400 and the upstream reason for an unknown name; 400 (no
  *   upgrade) for a missing target.
  *   The service runs with `PATH=/nonexistent`: no `ping` or `nsenter` (as in the image).
- * - the change feed delivering a container this suite starts (`container-started`) and stops.
+ * - the change feed delivering a container this suite starts (`container-started`) and stops;
+ *   with the reconcile off, from the engine events (`source: engine`), once each.
  * Teardown (also on failure): `docker-compose down` of the project, the extra container
  * removed, the server stopped by PID.
  */
@@ -179,5 +180,65 @@ networks:
         sse.close();
       }
     });
+
+    it('publishes container start and stop from the engine events, not a discovery (source engine)', async () => {
+      // reconcile off: only the engine source (or the discovery an event triggers) can report it
+      const quiet = await startServe(['--reconcile', '0', '--silent'], 30_000);
+      const name = gwtName('engfeed');
+      try {
+        for (let i = 0; i < 100; i++) {
+          if ((await fetch(`${quiet.url}readyz`)).status === 200) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const sse = await openSse(
+          `${quiet.url}api/events?types=container-started,container-stopped`,
+        );
+        try {
+          const t0 = performance.now();
+          docker('run', '-d', '--name', name, IMAGE, 'sleep', '900');
+          const started = await sse.waitFor(
+            (e) => e.event === 'container-started' && e.data.includes(`"name":"${name}"`),
+            10_000,
+          );
+          const ms = performance.now() - t0;
+          const ev = JSON.parse(started.data) as FeedEventV1;
+          expect(schemaErrors('FeedEvent', ev)).toEqual([]);
+          const pid = Number(docker('inspect', '-f', '{{.State.Pid}}', name));
+          expect(ev).toMatchObject({
+            source: 'engine',
+            container: { id: `cont-${pid}`, type: 'docker', pid, status: 'running' },
+          });
+          console.log(
+            `feed latency docker run → container-started: ${ms.toFixed(0)} ms (incl. docker run)`,
+          );
+          // the document agrees with the engine source: same id and netns
+          const doc = (await (await fetch(`${quiet.url}json`)).json()) as {
+            'network-namespaces': Array<{
+              netnsid: number;
+              containers: Array<{ id: string; name: string }>;
+            }>;
+          };
+          const inDoc = doc['network-namespaces'].find((n) =>
+            n.containers.some((c) => c.name === name),
+          );
+          expect(inDoc?.netnsid).toBe((ev as { container: { netns: number } }).container.netns);
+          docker('rm', '-f', name);
+          const stopped = await sse.waitFor(
+            (e) => e.event === 'container-stopped' && e.data.includes(`"name":"${name}"`),
+            10_000,
+          );
+          expect(JSON.parse(stopped.data)).toMatchObject({ source: 'engine' });
+          // reported once: no second start/stop from the discoveries the events triggered
+          await new Promise((r) => setTimeout(r, 1_500));
+          const mine = sse.events.filter((e) => e.data.includes(`"name":"${name}"`));
+          expect(mine.map((e) => e.event)).toEqual(['container-started', 'container-stopped']);
+        } finally {
+          sse.close();
+        }
+      } finally {
+        tryRun('docker', ['rm', '-f', name]);
+        await quiet.stop();
+      }
+    }, 60_000);
   },
 );
