@@ -9,6 +9,7 @@
       'sources': [
         'native/addon.c',
         'native/errors.c',
+        'native/async.c',
         'native/nsthread.c',
         'native/sockets.c',
         'native/netlink.c',

@@ -67,6 +67,17 @@ napi_value gw_open_files_in_netns(napi_env env, napi_callback_info info);
 napi_value gw_mount_ns_root(napi_env env, napi_callback_info info);
 napi_value gw_send_to(napi_env env, napi_callback_info info);
 napi_value gw_recv_from(napi_env env, napi_callback_info info);
+/*
+ * The completion of a napi_async_work job, on the JS thread. Unless the environment is closing
+ * (then nothing is touched): calls callback(err, result) with err = ECANCELED(fn) when `status`
+ * is not napi_ok, else errno `err` of `syscall_name` when non-zero, else result = build(env,
+ * data) (a failing build passes its pending exception as err); then deletes the callback
+ * reference and the work (async.c).
+ */
+typedef napi_value (*gw_async_build)(napi_env env, void *data);
+void gw_async_finish(napi_env env, napi_status status, gw_state *st, napi_ref callback,
+                     napi_async_work work, const char *fn, int err, const char *syscall_name,
+                     gw_async_build build, void *data);
 /* monitor.c */
 napi_value gw_netlink_join_groups(napi_env env, napi_callback_info info);
 napi_value gw_netlink_drain(napi_env env, napi_callback_info info);

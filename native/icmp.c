@@ -140,40 +140,12 @@ static napi_value recv_result(napi_env env, recv_job *r) {
   return obj;
 }
 
+static napi_value recv_build(napi_env env, void *data) { return recv_result(env, data); }
+
 static void recv_complete(napi_env env, napi_status status, void *data) {
   recv_job *r = data;
   gw_state *st = r->st;
-  if (!atomic_load(&st->closing)) {
-    napi_value cb = NULL, global = NULL, argv[2];
-    bool ok = napi_get_reference_value(env, r->callback, &cb) == napi_ok && cb != NULL &&
-              napi_get_global(env, &global) == napi_ok && napi_get_null(env, &argv[1]) == napi_ok;
-    if (ok) {
-      if (status != napi_ok) {
-        argv[0] = gw_make_error(env, ECANCELED, "recvFrom", GW_ERR_CTX_NONE);
-        ok = argv[0] != NULL;
-      } else if (r->err != 0) {
-        gw_err_ctx ctx = GW_ERR_CTX_NONE;
-        argv[0] = gw_make_error(env, r->err, r->syscall, ctx);
-        ok = argv[0] != NULL;
-      } else {
-        argv[1] = recv_result(env, r);
-        if (argv[1] != NULL) {
-          ok = napi_get_null(env, &argv[0]) == napi_ok;
-        } else {
-          napi_value exc = NULL;
-          ok = napi_get_and_clear_last_exception(env, &exc) == napi_ok && exc != NULL &&
-               napi_get_null(env, &argv[1]) == napi_ok;
-          argv[0] = exc;
-        }
-      }
-    }
-    if (ok) {
-      napi_value ignored;
-      (void)napi_call_function(env, global, cb, 2, argv, &ignored);
-    }
-    (void)napi_delete_reference(env, r->callback);
-    (void)napi_delete_async_work(env, r->work);
-  }
+  gw_async_finish(env, status, st, r->callback, r->work, "recvFrom", r->err, r->syscall, recv_build, r);
   atomic_fetch_sub(&st->in_flight, 1);
   recv_free(r);
   gw_state_unref(st);

@@ -278,39 +278,12 @@ static napi_value nl_build_result(napi_env env, nl_batch *b) {
   return outer;
 }
 
+static napi_value nl_build(napi_env env, void *data) { return nl_build_result(env, data); }
+
 static void nl_complete(napi_env env, napi_status status, void *data) {
   nl_batch *b = data;
   gw_state *st = b->st;
-  bool closing = atomic_load(&st->closing);
-  if (!closing) {
-    napi_value cb = NULL, global = NULL, argv[2];
-    bool ok = napi_get_reference_value(env, b->callback, &cb) == napi_ok && cb != NULL &&
-              napi_get_global(env, &global) == napi_ok;
-    if (ok) {
-      if (status != napi_ok) {
-        argv[0] = gw_make_error(env, ECANCELED, "netlinkTransact", GW_ERR_CTX_NONE);
-        ok = argv[0] != NULL && napi_get_null(env, &argv[1]) == napi_ok;
-      } else {
-        argv[1] = nl_build_result(env, b);
-        if (argv[1] != NULL) {
-          ok = napi_get_null(env, &argv[0]) == napi_ok;
-        } else {
-          /* Hand the failure to the callback instead of leaving it pending here. */
-          napi_value exc = NULL;
-          ok = napi_get_and_clear_last_exception(env, &exc) == napi_ok && exc != NULL &&
-               napi_get_null(env, &argv[1]) == napi_ok;
-          argv[0] = exc;
-        }
-      }
-    }
-    if (ok) {
-      napi_value ignored;
-      /* An exception thrown by the callback stays pending and surfaces as uncaught. */
-      (void)napi_call_function(env, global, cb, 2, argv, &ignored);
-    }
-    (void)napi_delete_reference(env, b->callback);
-    (void)napi_delete_async_work(env, b->work);
-  }
+  gw_async_finish(env, status, st, b->callback, b->work, "netlinkTransact", 0, NULL, nl_build, b);
   atomic_fetch_sub(&st->in_flight, 1);
   nl_batch_free(b);
   gw_state_unref(st);
