@@ -9,8 +9,9 @@
 import { closeSync, openSync } from 'node:fs';
 
 import { NativeError } from '../errors.js';
-import { convert } from './convert.js';
-import { refName, type NsRef } from './validate.js';
+import type { NativeBinding } from './binding.js';
+import { call, convert, setnsOr } from './convert.js';
+import { checkNsRef, refName, type NsRef } from './validate.js';
 
 /** Opens an nsfs path read-only (O_CLOEXEC, as libuv always adds it). */
 export function openNsPath(fn: string, path: string): number {
@@ -34,6 +35,27 @@ export function withNsFd<T>(fn: string, ns: number | string, use: (fd: number) =
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * One addon call that enters the namespace `ns` (an nsfs fd or a path, checked) on a
+ * throw-away thread: `run` gets the binding and the fd; a refused setns becomes
+ * GW_ERR_NS_SETNS_FAILED, any other failure GW_ERR_NATIVE_SYSCALL.
+ */
+export function callInNamespace<T>(
+  fn: string,
+  ns: number | string,
+  run: (b: NativeBinding, fd: number) => T,
+): T {
+  const ref = checkNsRef(fn, ns, false) as number | string;
+  return withNsFd(fn, ref, (fd) =>
+    call(
+      setnsOr('GW_ERR_NATIVE_SYSCALL'),
+      `${fn}(${refName(ref)})`,
+      { op: fn, ref: refName(ref) },
+      (b) => run(b, fd),
+    ),
+  );
 }
 
 /** How {@link inEachNamespace} runs one batch call. */

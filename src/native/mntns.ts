@@ -8,9 +8,7 @@
  * Paths below `/proc/self/fd/<rootFd>/` are then looked up in that namespace's mount tree from
  * any thread, as `/proc/PID/root/` is for a process inside it.
  */
-import { withNsFd } from './batch.js';
-import { call, setnsOr } from './convert.js';
-import { checkNsRef, refName } from './validate.js';
+import { callInNamespace } from './batch.js';
 
 /** Result of {@link mountNsRoot}. */
 export interface MountNsRoot {
@@ -28,14 +26,5 @@ export interface MountNsRoot {
  *   GW_ERR_NATIVE_SYSCALL (unshare, open, read), GW_ERR_NATIVE_ARGUMENT.
  */
 export function mountNsRoot(ns: number | string, withMountinfo: boolean): MountNsRoot {
-  const fn = 'mountNsRoot';
-  const ref = checkNsRef(fn, ns, false) as number | string;
-  return withNsFd(fn, ref, (fd) =>
-    call(
-      setnsOr('GW_ERR_NATIVE_SYSCALL'),
-      `${fn}(${refName(ref)})`,
-      { op: fn, ref: refName(ref) },
-      (b) => b.mountNsRoot(fd, withMountinfo === true),
-    ),
-  );
+  return callInNamespace('mountNsRoot', ns, (b, fd) => b.mountNsRoot(fd, withMountinfo === true));
 }

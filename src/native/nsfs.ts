@@ -5,10 +5,10 @@
  * The nsfs ioctls (`<linux/nsfs.h>`: type, owning user namespace, parent, owner uid) and
  * uname() inside a UTS namespace, entered on a throw-away native thread.
  */
-import { withNsFd } from './batch.js';
+import { callInNamespace } from './batch.js';
 import { NS_GET_NSTYPE, NS_GET_OWNER_UID, NS_GET_PARENT, NS_GET_USERNS } from './constants.js';
-import { call, setnsOr } from './convert.js';
-import { checkFd, checkNsRef, refName } from './validate.js';
+import { call } from './convert.js';
+import { checkFd } from './validate.js';
 
 /** Names of a UTS namespace. */
 export interface UtsNames {
@@ -54,14 +54,5 @@ export function nsGetOwnerUid(fd: number): number {
  * @throws NativeError GW_ERR_NS_OPEN_FAILED, GW_ERR_NS_SETNS_FAILED (EPERM, EINVAL if not UTS).
  */
 export function utsNamesIn(ns: number | string): UtsNames {
-  const fn = 'utsNamesIn';
-  const ref = checkNsRef(fn, ns, false) as number | string;
-  return withNsFd(fn, ref, (fd) =>
-    call(
-      setnsOr('GW_ERR_NATIVE_SYSCALL'),
-      `${fn}(${refName(ref)})`,
-      { op: fn, ref: refName(ref) },
-      (b) => b.utsNamesIn(fd),
-    ),
-  );
+  return callInNamespace('utsNamesIn', ns, (b, fd) => b.utsNamesIn(fd));
 }
