@@ -25,10 +25,17 @@ import {
   type WiringModel,
 } from '@gw/wiring';
 import { useApp } from '../app/context';
-import { CaptureButton } from '../components/Capture';
+import { CaptureButton, ChosenCapture } from '../components/Capture';
 import { KIND_DESCRIPTION, KIND_TEXT, KindIcon, OperIcon } from '../components/Icons';
 import { TenantMarks } from '../components/TenantMarks';
-import { capturable, netnsTarget, notCapturableReason } from '../models/capture';
+import {
+  NO_SELECTION,
+  capturable,
+  netnsTarget,
+  notCapturableReason,
+  toggleNif,
+  type NifSelection,
+} from '../models/capture';
 import { matchingNetns, search } from '../models/search';
 import { slugsOf } from '../models/slug';
 import { visibleNetns, hiddenByNoise } from '../models/filters';
@@ -36,6 +43,7 @@ import { downloadBlob, timestamp } from '../models/download';
 import type { LintFindingDto } from '../models/lint';
 
 const OVERSCAN = 600;
+const NONE_CHOSEN: readonly string[] = [];
 
 interface Viewport {
   x: number;
@@ -59,6 +67,7 @@ const Card = memo(function Card({
   nifs,
   hotNifs,
   selectedNif,
+  chosen,
   changed,
   onHover,
   onSelect,
@@ -73,9 +82,11 @@ const Card = memo(function Card({
   nifs: Readonly<Record<string, NifNode>>;
   hotNifs: ReadonlySet<string>;
   selectedNif: string;
+  /** Names of this card's interfaces chosen for a capture of several (empty: none). */
+  chosen: readonly string[];
   changed: boolean;
   onHover: (nifId: string | null) => void;
-  onSelect: (nifId: string) => void;
+  onSelect: (nifId: string, additive: boolean) => void;
   capture: boolean;
   docNetns: Parameters<typeof netnsTarget>[0] | undefined;
   detailsHref: string;
@@ -144,6 +155,7 @@ const Card = memo(function Card({
             origin={b}
             hot={hotNifs.has(n.id)}
             selected={selectedNif === n.id}
+            chosen={chosen.includes(n.name)}
             onHover={onHover}
             onSelect={onSelect}
             capture={capture && docNetns !== undefined ? docNetns : undefined}
@@ -160,6 +172,7 @@ function NifBadge({
   origin,
   hot,
   selected,
+  chosen,
   onHover,
   onSelect,
   capture,
@@ -169,14 +182,15 @@ function NifBadge({
   origin: { x: number; y: number };
   hot: boolean;
   selected: boolean;
+  chosen: boolean;
   onHover: (nifId: string | null) => void;
-  onSelect: (nifId: string) => void;
+  onSelect: (nifId: string, additive: boolean) => void;
   capture: Parameters<typeof netnsTarget>[0] | undefined;
 }) {
   const tip = `${n.name}: ${KIND_DESCRIPTION[n.kind]}, ${n.operstate}${n.addresses.length > 0 ? `\n${n.addresses.join('\n')}` : ''}${n.mac !== '' && n.mac !== '00:00:00:00:00:00' ? `\nMAC ${n.mac}` : ''}`;
   return (
     <div
-      className={`nif ${n.kind}${n.up ? '' : ' down'}${hot ? ' hot' : ''}${selected ? ' selected' : ''}`}
+      className={`nif ${n.kind}${n.up ? '' : ' down'}${hot ? ' hot' : ''}${selected ? ' selected' : ''}${chosen ? ' chosen' : ''}`}
       style={{ left: box.box.x - origin.x, top: box.box.y - origin.y, width: box.box.w }}
       data-nif={n.name}
       onMouseEnter={() => onHover(n.id)}
@@ -185,12 +199,23 @@ function NifBadge({
       <button
         type="button"
         className="nif-button"
-        title={tip}
+        title={
+          capture !== undefined
+            ? `${tip}\nCtrl/⌘+click or Ctrl+Enter: choose for a capture of several interfaces`
+            : tip
+        }
         aria-pressed={selected}
-        aria-label={`${KIND_TEXT[n.kind]} ${n.name}, ${n.operstate}`}
+        aria-label={`${KIND_TEXT[n.kind]} ${n.name}, ${n.operstate}${chosen ? ', chosen for capture' : ''}`}
         onFocus={() => onHover(n.id)}
         onBlur={() => onHover(null)}
-        onClick={() => onSelect(n.id)}
+        onClick={(e) => onSelect(n.id, e.ctrlKey || e.metaKey)}
+        onKeyDown={(e) => {
+          // keyboard equivalent of Ctrl/⌘+click (a keyboard "click" carries no modifiers)
+          if ((e.key === 'Enter' || e.key === ' ') && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            onSelect(n.id, true);
+          }
+        }}
       >
         <KindIcon kind={n.kind} />
         <span className="kind">{KIND_TEXT[n.kind]}</span>
@@ -350,6 +375,7 @@ export function WiringView() {
   const [hover, setHover] = useState<string | null>(null);
   const [hoverWire, setHoverWire] = useState<string | null>(null);
   const [selected, setSelected] = useState('');
+  const [chosen, setChosen] = useState<NifSelection>(NO_SELECTION);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const raf = useRef(0);
@@ -442,7 +468,17 @@ export function WiringView() {
   }, [focusNif, hoverWire, layout, wiresByNif]);
 
   const onHover = useCallback((id: string | null) => setHover(id), []);
-  const onSelect = useCallback((id: string) => setSelected((s) => (s === id ? '' : id)), []);
+  const onSelect = useCallback(
+    (id: string, additive: boolean) => {
+      const n = model.nifs[id];
+      if (additive && dyn.enableMonolith && n !== undefined) {
+        if (capturable(n.operstate)) setChosen((c) => toggleNif(c, n.netnsId, n.name));
+        return;
+      }
+      setSelected((s) => (s === id ? '' : id));
+    },
+    [model, dyn.enableMonolith],
+  );
   const toggleGroup = useCallback(
     (key: string) => {
       const c = new Set(url.collapsed);
@@ -611,6 +647,16 @@ export function WiringView() {
           export PNG
         </button>
       </div>
+      {dyn.enableMonolith &&
+      chosen.nifs.length > 0 &&
+      docNetns.get(chosen.netnsId) !== undefined ? (
+        <ChosenCapture
+          ns={docNetns.get(chosen.netnsId)!}
+          sel={chosen}
+          onClear={() => setChosen(NO_SELECTION)}
+          title={model.netns[chosen.netnsId]?.title ?? ''}
+        />
+      ) : null}
       {filtering || hidden > 0 ? (
         <p className={`filter-note${filtering ? ' active' : ''}`} role="status">
           {filtering
@@ -742,6 +788,7 @@ export function WiringView() {
                     nifs={model.nifs}
                     hotNifs={hotNifs}
                     selectedNif={selected}
+                    chosen={chosen.netnsId === c.netnsId ? chosen.nifs : NONE_CHOSEN}
                     changed={live.changed[ns.netnsid] !== undefined}
                     onHover={onHover}
                     onSelect={onSelect}
