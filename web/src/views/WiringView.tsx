@@ -44,6 +44,7 @@ import type { LintFindingDto } from '../models/lint';
 
 const OVERSCAN = 600;
 const NONE_CHOSEN: readonly string[] = [];
+const NO_BADGES: BadgeLayout[] = [];
 
 interface Viewport {
   x: number;
@@ -80,7 +81,12 @@ const Card = memo(function Card({
   ns: NetnsNode;
   badges: BadgeLayout[];
   nifs: Readonly<Record<string, NifNode>>;
-  hotNifs: ReadonlySet<string>;
+  /**
+   * The lit interfaces of this card, ids joined by a space (a string, so a hover elsewhere
+   * leaves the props of this memoised card unchanged and it is not re-rendered).
+   */
+  hotNifs: string;
+  /** The selected interface when it is in this card, else `''`. */
   selectedNif: string;
   /** Names of this card's interfaces chosen for a capture of several (empty: none). */
   chosen: readonly string[];
@@ -93,6 +99,7 @@ const Card = memo(function Card({
   findings: readonly LintFindingDto[] | undefined;
 }) {
   const b = card.box;
+  const hot = useMemo(() => new Set(hotNifs === '' ? [] : hotNifs.split(' ')), [hotNifs]);
   // capture the whole netns: every operational interface, lo included (as Edgeshark does)
   const upNames = ns.nifIds
     .map((id) => nifs[id])
@@ -153,7 +160,7 @@ const Card = memo(function Card({
             n={n}
             box={x}
             origin={b}
-            hot={hotNifs.has(n.id)}
+            hot={hot.has(n.id)}
             selected={selectedNif === n.id}
             chosen={chosen.includes(n.name)}
             onHover={onHover}
@@ -163,6 +170,64 @@ const Card = memo(function Card({
         );
       })}
     </section>
+  );
+});
+
+/** One wire (memoised: lighting one wire re-renders only the wires whose state changed). */
+const WireView = memo(function WireView({
+  w,
+  hot,
+  dim,
+  onHover,
+  onTip,
+}: {
+  w: RoutedWire;
+  hot: boolean;
+  dim: boolean;
+  onHover: (wireId: string | null) => void;
+  onTip: (tip: { x: number; y: number; text: string } | null) => void;
+}) {
+  const d = pathD(w.points);
+  const text = wireText(w);
+  const enter = (): void => {
+    onHover(w.wire.id);
+    const p = w.points[Math.floor(w.points.length / 2)] ?? [0, 0];
+    onTip({ x: p[0] + 8, y: p[1] + 8, text });
+  };
+  const leave = (): void => {
+    onHover(null);
+    onTip(null);
+  };
+  return (
+    <g
+      className={`wire ${w.wire.kind}${w.wire.up ? '' : ' down'}${hot ? ' hot' : ''}${dim ? ' dim' : ''}`}
+      data-wire={w.wire.kind}
+      tabIndex={0}
+      role="img"
+      aria-label={text}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+      onFocus={enter}
+      onBlur={leave}
+    >
+      <path className="ghost" d={d} />
+      <path
+        className="line"
+        d={d}
+        strokeDasharray={WIRE_DASH[w.wire.kind] || undefined}
+        markerEnd={w.stub !== undefined || w.wire.kind === 'external' ? 'url(#arrow)' : undefined}
+      />
+      {w.stub !== undefined ? (
+        <text
+          className="stub"
+          x={w.stub.side === 'left' ? w.stub.at[0] - 4 : w.stub.at[0] + 4}
+          y={w.stub.at[1] + 4}
+          textAnchor={w.stub.side === 'left' ? 'end' : 'start'}
+        >
+          {w.stub.label}
+        </text>
+      ) : null}
+    </g>
   );
 });
 
@@ -283,16 +348,18 @@ function Group({
   );
 }
 
-function Minimap({
+/**
+ * The minimap: every card drawn once per layout into a canvas; the viewport is a positioned
+ * rectangle on top, so scrolling moves one element instead of redrawing 500 cards.
+ */
+const Minimap = memo(function Minimap({
   layout,
   view,
-  zoom,
   onJump,
   model,
 }: {
   layout: WiringLayout;
   view: Viewport;
-  zoom: number;
   onJump: (x: number, y: number) => void;
   model: WiringModel;
 }) {
@@ -306,13 +373,12 @@ function Minimap({
     const ctx = c?.getContext('2d');
     if (c == null || ctx == null) return;
     const css = getComputedStyle(c);
+    const card = css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    const host = css.getPropertyValue('--mm-host').trim() || '#0b6e4f';
     ctx.clearRect(0, 0, W, H);
-    ctx.fillStyle = css.getPropertyValue('--mm-card').trim() || '#8c959f';
-    for (const card of layout.cards) {
-      const b = card.box;
-      ctx.fillStyle = model.netns[card.netnsId]?.isHost
-        ? css.getPropertyValue('--mm-host').trim() || '#0b6e4f'
-        : css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    for (const cl of layout.cards) {
+      const b = cl.box;
+      ctx.fillStyle = model.netns[cl.netnsId]?.isHost ? host : card;
       ctx.fillRect(
         b.x * scale,
         b.y * scale,
@@ -320,7 +386,7 @@ function Minimap({
         Math.max(1, b.h * scale - 0.5),
       );
     }
-    ctx.fillStyle = css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    ctx.fillStyle = card;
     for (const g of layout.groups)
       if (g.collapsed)
         ctx.fillRect(
@@ -329,34 +395,44 @@ function Minimap({
           g.box.w * scale,
           Math.max(1, g.box.h * scale),
         );
-    ctx.strokeStyle = css.getPropertyValue('--mm-view').trim() || '#cf222e';
-    ctx.lineWidth = 1.5;
-    ctx.strokeRect(view.x * scale, view.y * scale, (view.w * scale) / 1, (view.h * scale) / 1);
-  }, [layout, view, scale, H, model]);
-  void zoom;
-  const jump = (e: React.MouseEvent<HTMLCanvasElement>): void => {
+  }, [layout, scale, H, model]);
+  const jump = (e: React.MouseEvent<HTMLElement>): void => {
     const r = e.currentTarget.getBoundingClientRect();
     onJump((e.clientX - r.left) / scale, (e.clientY - r.top) / scale);
   };
   return (
     <div className="minimap" aria-label="minimap: click to jump">
-      <canvas
-        ref={ref}
-        width={W}
-        height={H}
+      <div
+        className="minimap-inner"
+        style={{ width: W, height: H }}
         onMouseDown={jump}
         onMouseMove={(e) => {
           if (e.buttons === 1) jump(e);
         }}
-      />
+      >
+        <canvas ref={ref} width={W} height={H} />
+        <div
+          className="minimap-view"
+          aria-hidden="true"
+          style={{
+            transform: `translate(${view.x * scale}px, ${view.y * scale}px)`,
+            width: Math.max(2, view.w * scale),
+            height: Math.max(2, view.h * scale),
+          }}
+        />
+      </div>
     </div>
   );
-}
+});
 
 /** The wiring view. */
 export function WiringView() {
   const { doc, model, url, navigate, live, dyn, lint: lintByNetns } = useApp();
-  const f = url.filters;
+  // memoised by value: a navigation re-parses the URL into new objects even when the filters
+  // or the collapsed groups did not change, and a new layout of 500 netns costs ~60 ms
+  const fKey = JSON.stringify(url.filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const f = useMemo(() => url.filters, [fKey]);
   const hits = useMemo(
     () => (url.q.trim() === '' ? undefined : search(doc, model, url.q)),
     [doc, model, url.q],
@@ -365,7 +441,11 @@ export function WiringView() {
     () => visibleNetns(model, f, hits === undefined ? undefined : matchingNetns(hits)),
     [model, f, hits],
   );
-  const collapsed = useMemo(() => new Set(url.collapsed), [url.collapsed]);
+  const collapsedKey = [...new Set(url.collapsed)].sort().join('\n');
+  const collapsed = useMemo(
+    () => new Set(collapsedKey === '' ? [] : collapsedKey.split('\n')),
+    [collapsedKey],
+  );
   const layout = useMemo(
     () => layoutWiring(model, { visible, collapsed, showAddresses: f.addresses, showLo: false }),
     [model, visible, collapsed, f.addresses],
@@ -439,13 +519,19 @@ export function WiringView() {
     else if (focusNif !== null) for (const w of wiresByNif.get(focusNif) ?? []) s.add(w.wire.id);
     return s;
   }, [focusNif, hoverWire, wiresByNif]);
-  const hotNifs = useMemo(() => {
-    const s = new Set<string>();
+  // lit interfaces per card, as a string per netns (see Card): only the cards at the ends of
+  // the lit wires get new props
+  const hotByNetns = useMemo(() => {
+    const m = new Map<string, string[]>();
     for (const w of layout.wires)
       if (hotWires.has(w.wire.id))
-        for (const e of [w.wire.a, w.wire.b]) if (e.type === 'nif') s.add(e.nifId);
-    return s;
-  }, [hotWires, layout]);
+        for (const e of [w.wire.a, w.wire.b])
+          if (e.type === 'nif') {
+            const ns = model.nifs[e.nifId]?.netnsId;
+            if (ns !== undefined) m.set(ns, [...(m.get(ns) ?? []), e.nifId]);
+          }
+    return new Map([...m].map(([k, v]) => [k, v.sort().join(' ')]));
+  }, [hotWires, layout, model]);
 
   // tooltip for a hovered/focused nif: its wires, end to end
   useEffect(() => {
@@ -468,6 +554,14 @@ export function WiringView() {
   }, [focusNif, hoverWire, layout, wiresByNif]);
 
   const onHover = useCallback((id: string | null) => setHover(id), []);
+  const jumpTo = useCallback(
+    (x: number, y: number) => {
+      const s = scroller.current;
+      if (s !== null)
+        s.scrollTo({ left: x * zoom - s.clientWidth / 2, top: y * zoom - s.clientHeight / 2 });
+    },
+    [zoom],
+  );
   const onSelect = useCallback(
     (id: string, additive: boolean) => {
       const n = model.nifs[id];
@@ -489,25 +583,31 @@ export function WiringView() {
     [url, navigate],
   );
 
-  const v: Viewport = {
-    x: view.x - OVERSCAN,
-    y: view.y - OVERSCAN,
-    w: view.w + 2 * OVERSCAN,
-    h: view.h + 2 * OVERSCAN,
-  };
-  const sx = Math.max(0, v.x);
-  const sy = Math.max(0, v.y);
-  const sv = {
-    x: sx,
-    y: sy,
-    w: Math.max(1, Math.min(layout.width, v.x + v.w) - sx),
-    h: Math.max(1, Math.min(layout.height, v.y + v.h) - sy),
-  };
-  const cards = layout.cards.filter((c) => intersects(c.box, v));
-  const groups = layout.groups.filter((g) => intersects(g.box, v));
-  const wires = layout.wires.filter((w) =>
-    intersects({ ...w.bbox, w: w.bbox.w + 1, h: w.bbox.h + 1 }, v),
-  );
+  // what intersects the overscanned viewport: recomputed only when the viewport state (which
+  // moves in quarter-overscan steps) or the layout changes, not on every hover
+  const { sv, cards, groups, wires } = useMemo(() => {
+    const v: Viewport = {
+      x: view.x - OVERSCAN,
+      y: view.y - OVERSCAN,
+      w: view.w + 2 * OVERSCAN,
+      h: view.h + 2 * OVERSCAN,
+    };
+    const sx = Math.max(0, v.x);
+    const sy = Math.max(0, v.y);
+    return {
+      sv: {
+        x: sx,
+        y: sy,
+        w: Math.max(1, Math.min(layout.width, v.x + v.w) - sx),
+        h: Math.max(1, Math.min(layout.height, v.y + v.h) - sy),
+      },
+      cards: layout.cards.filter((c) => intersects(c.box, v)),
+      groups: layout.groups.filter((g) => intersects(g.box, v)),
+      wires: layout.wires.filter((w) =>
+        intersects({ ...w.bbox, w: w.bbox.w + 1, h: w.bbox.h + 1 }, v),
+      ),
+    };
+  }, [view, layout]);
   const badgesByNetns = useMemo(() => {
     const m = new Map<string, BadgeLayout[]>();
     for (const b of Object.values(layout.badges))
@@ -561,7 +661,7 @@ export function WiringView() {
     };
     img.src = url2;
   };
-  const hidden = hiddenByNoise(model, f);
+  const hidden = useMemo(() => hiddenByNoise(model, f), [model, f]);
   const filtering = hits !== undefined;
   const setFilter = (k: keyof typeof f, val: boolean): void =>
     navigate({ ...url, filters: { ...f, [k]: val } }, { replace: true });
@@ -599,7 +699,10 @@ export function WiringView() {
           type="button"
           onClick={() =>
             navigate(
-              { ...url, collapsed: layout.groups.map((g) => g.key).concat(url.collapsed) },
+              {
+                ...url,
+                collapsed: [...new Set([...url.collapsed, ...layout.groups.map((g) => g.key)])],
+              },
               { replace: true },
             )
           }
@@ -718,63 +821,16 @@ export function WiringView() {
                     <path d="M0,0 L10,5 L0,10 z" className="marker" />
                   </marker>
                 </defs>
-                {wires.map((w) => {
-                  const hot = hotWires.has(w.wire.id);
-                  const d = pathD(w.points);
-                  const text = wireText(w);
-                  const tipAt = (): void => {
-                    const p = w.points[Math.floor(w.points.length / 2)] ?? [0, 0];
-                    setTip({ x: p[0] + 8, y: p[1] + 8, text });
-                  };
-                  return (
-                    <g
-                      key={w.wire.id}
-                      className={`wire ${w.wire.kind}${w.wire.up ? '' : ' down'}${hot ? ' hot' : ''}${hotWires.size > 0 && !hot ? ' dim' : ''}`}
-                      data-wire={w.wire.kind}
-                      tabIndex={0}
-                      role="img"
-                      aria-label={text}
-                      onMouseEnter={() => {
-                        setHoverWire(w.wire.id);
-                        tipAt();
-                      }}
-                      onMouseLeave={() => {
-                        setHoverWire(null);
-                        setTip(null);
-                      }}
-                      onFocus={() => {
-                        setHoverWire(w.wire.id);
-                        tipAt();
-                      }}
-                      onBlur={() => {
-                        setHoverWire(null);
-                        setTip(null);
-                      }}
-                    >
-                      <path className="ghost" d={d} />
-                      <path
-                        className="line"
-                        d={d}
-                        strokeDasharray={WIRE_DASH[w.wire.kind] || undefined}
-                        markerEnd={
-                          w.stub !== undefined || w.wire.kind === 'external'
-                            ? 'url(#arrow)'
-                            : undefined
-                        }
-                      />
-                      {w.stub !== undefined ? (
-                        <text
-                          className="stub"
-                          x={w.stub.side === 'left' ? w.stub.at[0] - 4 : w.stub.at[0] + 4}
-                          y={w.stub.at[1] + 4}
-                          textAnchor={w.stub.side === 'left' ? 'end' : 'start'}
-                        >
-                          {w.stub.label}
-                        </text>
-                      ) : null}
-                    </g>
-                  );
-                })}
+                {wires.map((w) => (
+                  <WireView
+                    key={w.wire.id}
+                    w={w}
+                    hot={hotWires.has(w.wire.id)}
+                    dim={hotWires.size > 0 && !hotWires.has(w.wire.id)}
+                    onHover={setHoverWire}
+                    onTip={setTip}
+                  />
+                ))}
               </svg>
               {cards.map((c) => {
                 const ns = model.netns[c.netnsId];
@@ -784,10 +840,10 @@ export function WiringView() {
                     key={c.netnsId}
                     card={c}
                     ns={ns}
-                    badges={badgesByNetns.get(c.netnsId) ?? []}
+                    badges={badgesByNetns.get(c.netnsId) ?? NO_BADGES}
                     nifs={model.nifs}
-                    hotNifs={hotNifs}
-                    selectedNif={selected}
+                    hotNifs={hotByNetns.get(c.netnsId) ?? ''}
+                    selectedNif={model.nifs[selected]?.netnsId === c.netnsId ? selected : ''}
                     chosen={chosen.netnsId === c.netnsId ? chosen.nifs : NONE_CHOSEN}
                     changed={live.changed[ns.netnsid] !== undefined}
                     onHover={onHover}
@@ -807,20 +863,7 @@ export function WiringView() {
             </div>
           </div>
         </div>
-        <Minimap
-          layout={layout}
-          view={view}
-          zoom={zoom}
-          model={model}
-          onJump={(x, y) => {
-            const s = scroller.current;
-            if (s !== null)
-              s.scrollTo({
-                left: x * zoom - s.clientWidth / 2,
-                top: y * zoom - s.clientHeight / 2,
-              });
-          }}
-        />
+        <Minimap layout={layout} view={view} model={model} onJump={jumpTo} />
       </div>
       <Legend />
     </div>
