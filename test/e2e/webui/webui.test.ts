@@ -390,6 +390,12 @@ describe.skipIf(skip !== undefined)('web UI at 500 namespaces', () => {
       await expect.poll(async () => p.locator('.group.collapsed').count()).toBeGreaterThan(2);
       expect(await p.locator('.group-line').count()).toBeGreaterThan(20);
       await shot(p, 'wiring-500-collapsed-light');
+      // grouping by network: every container of the synthetic host is on docker0
+      await p.getByRole('combobox', { name: /group by/ }).selectOption('network');
+      await expect
+        .poll(async () => p.locator('.group-head').first().textContent())
+        .toMatch(/^▾ network (bridge|docker0) \(500 netns\)$/);
+      expect(new URL(p.url()).searchParams.get('g')).toBe('network');
       expect(errors).toEqual([]);
     } finally {
       await b.dispose();

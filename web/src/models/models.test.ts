@@ -43,6 +43,15 @@ describe('url state', () => {
     expect(parseUrl('', '').filters.ipv6).toBe(true); // IPv6 shown by default
   });
 
+  it('keeps the grouping in the URL (g=network|none; project/pod by default, not written)', () => {
+    expect(parseUrl('', '').groupBy).toBe('project');
+    expect(parseUrl('', '?g=network').groupBy).toBe('network');
+    expect(parseUrl('', '?g=bogus').groupBy).toBe('project');
+    const s = parseUrl('', '?g=none&c=net:a,net:a');
+    expect(formatUrl(s)).toBe('./?c=net%3Aa&g=none');
+    expect(formatUrl({ ...s, groupBy: 'project', collapsed: [] })).toBe('./');
+  });
+
   it('derives the base path behind a path-prefix proxy', () => {
     expect(basePath('http://h:5001/edgeshark/')).toBe('/edgeshark/');
     expect(basePath('http://h/edgeshark/index.html')).toBe('/edgeshark/');

@@ -12,6 +12,7 @@ import {
   METRICS,
   WIRE_DASH,
   WIRE_KIND_TEXT,
+  groupWiring,
   layoutWiring,
   pathD,
   wiringToSvg,
@@ -331,8 +332,8 @@ function Group({
         title={g.collapsed ? 'expand group' : 'collapse group'}
       >
         <span aria-hidden="true">{g.collapsed ? '▸' : '▾'}</span>{' '}
-        {g.key.startsWith('pod:') ? 'pod' : 'project'} <strong>{g.label}</strong>{' '}
-        <span className="muted">({g.netnsIds.length} netns)</span>
+        {g.key.startsWith('pod:') ? 'pod' : g.key.startsWith('net:') ? 'network' : 'project'}{' '}
+        <strong>{g.label}</strong> <span className="muted">({g.netnsIds.length} netns)</span>
       </button>
       {g.lines.map((ln) => (
         <a
@@ -446,9 +447,10 @@ export function WiringView() {
     () => new Set(collapsedKey === '' ? [] : collapsedKey.split('\n')),
     [collapsedKey],
   );
+  const grouped = useMemo(() => groupWiring(model, url.groupBy), [model, url.groupBy]);
   const layout = useMemo(
-    () => layoutWiring(model, { visible, collapsed, showAddresses: f.addresses, showLo: false }),
-    [model, visible, collapsed, f.addresses],
+    () => layoutWiring(grouped, { visible, collapsed, showAddresses: f.addresses, showLo: false }),
+    [grouped, visible, collapsed, f.addresses],
   );
   const [zoom, setZoom] = useState(1);
   const [view, setView] = useState<Viewport>({ x: 0, y: 0, w: 1600, h: 1200 });
@@ -636,7 +638,7 @@ export function WiringView() {
     setZoom(Math.max(0.1, Math.min(1, s.clientWidth / layout.width)));
   };
   const exportSvg = (): string =>
-    wiringToSvg(model, layout, `${dyn.brand} wiring of ${doc.metadata.hostname}`);
+    wiringToSvg(grouped, layout, `${dyn.brand} wiring of ${doc.metadata.hostname}`);
   const downloadSvg = (): void =>
     downloadBlob(
       new Blob([exportSvg()], { type: 'image/svg+xml' }),
@@ -695,6 +697,22 @@ export function WiringView() {
           1:1
         </button>
         <span className="sep" />
+        <label title="draw dashed group boxes around the cards of one compose project or pod, or of one network (the containers whose veth peers are ports of one bridge)">
+          group by{' '}
+          <select
+            value={url.groupBy}
+            onChange={(e) =>
+              navigate(
+                { ...url, groupBy: e.target.value as typeof url.groupBy, collapsed: [] },
+                { replace: true },
+              )
+            }
+          >
+            <option value="project">project / pod</option>
+            <option value="network">network</option>
+            <option value="none">nothing</option>
+          </select>
+        </label>
         <button
           type="button"
           onClick={() =>
