@@ -10,9 +10,13 @@
  *   wiring model, the layout and the first render);
  * - scrolling: the wiring is scrolled top to bottom in 600 px steps, one step per animation
  *   frame; reported are the longest task (PerformanceObserver `longtask`, ≥ 50 ms) and the
- *   number of tasks over 200 ms.
+ *   number of tasks over 200 ms;
+ * - scrolling while hovering: the same, and at every step the pointer "moves" onto an interface
+ *   badge under the middle of the viewport (mouseout/mouseover as the browser sends them, so
+ *   the wire highlighting and its tooltip run as for a user sweeping the mouse).
  *
- * Usage: node scripts/bench-webui.mjs [N ...] (default 100 500), env RUNS (default 3).
+ * Usage: node scripts/bench-webui.mjs [N ...] (default 100 500), env RUNS (default 3),
+ * BENCH_DIST (another built web/dist, e.g. of an older commit, to compare).
  * Needs `npm run build` (web/dist) and the `chromium` package.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -20,12 +24,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-/* global window, document, requestAnimationFrame -- code in page.evaluate runs in the browser */
+/* global window, document, requestAnimationFrame, MouseEvent -- code in page.evaluate runs in the browser */
 import { chromium } from 'playwright-core';
 import { syntheticDoc } from './bench/synthetic-doc.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(ROOT, 'web', 'dist');
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'web', 'dist');
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -87,37 +91,80 @@ async function once(ctx, url) {
   const fmp = await page.evaluate(
     () => window.__gwFmp - performance.getEntriesByType('navigation')[0].responseEnd,
   );
-  const scroll = await page.evaluate(async () => {
-    const el = document.querySelector('.wiring-scroll');
-    const t0 = performance.now();
-    await new Promise((resolve) => {
-      const step = () => {
-        el.scrollTop += 600;
-        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) resolve();
-        else requestAnimationFrame(step);
+  const measureScroll = (hover) =>
+    page.evaluate(async (hover) => {
+      const el = document.querySelector('.wiring-scroll');
+      el.scrollTop = 0;
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = performance.now();
+      let last = null;
+      let steps = 0;
+      let hovers = 0;
+      const sweep = () => {
+        const r = el.getBoundingClientRect();
+        const hit = document
+          .elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+          ?.closest('.nif-button');
+        const at = hit ?? document.querySelector('.nif-button');
+        if (at === null || at === last) return;
+        // a badge scrolled out of the DOM (virtualised) sends no mouseout: enter from nowhere
+        const from = last !== null && last.isConnected ? last : null;
+        if (from !== null)
+          from.dispatchEvent(new MouseEvent('mouseout', { bubbles: true, relatedTarget: at }));
+        at.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, relatedTarget: from }));
+        last = at;
       };
-      requestAnimationFrame(step);
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    const tasks = window.__gwLong.filter((t) => t.start >= t0);
-    return {
-      tasks: tasks
-        .filter((t) => t.d > 100)
-        .map((t) => `${Math.round(t.start - t0)}+${Math.round(t.d)}`)
-        .join(' '),
-      ms: performance.now() - t0,
-      height: el.scrollHeight,
-      max: Math.max(0, ...tasks.map((t) => t.d)),
-      over200: tasks.filter((t) => t.d > 200).length,
-      cards: document.querySelectorAll('section.card').length,
-    };
-  });
+      await new Promise((resolve) => {
+        const step = () => {
+          el.scrollTop += 600;
+          steps++;
+          if (hover) {
+            sweep();
+            if (document.querySelector('.nif.hot') !== null) hovers++;
+          }
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) resolve();
+          else requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const tasks = window.__gwLong.filter((t) => t.start >= t0);
+      return {
+        tasks: tasks
+          .filter((t) => t.d > 100)
+          .map((t) => `${Math.round(t.start - t0)}+${Math.round(t.d)}`)
+          .join(' '),
+        ms: performance.now() - t0,
+        frame: (performance.now() - t0 - 300) / steps,
+        hot: hovers,
+        height: el.scrollHeight,
+        max: Math.max(0, ...tasks.map((t) => t.d)),
+        over200: tasks.filter((t) => t.d > 200).length,
+        cards: document.querySelectorAll('section.card').length,
+      };
+    }, hover);
+  // main-thread script time of each phase (CDP Performance.getMetrics), less sensitive to other
+  // load on the machine than wall-clock task lengths
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptTime = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')
+      .value * 1000;
+  const t0 = await scriptTime();
+  const scroll = await measureScroll(false);
+  const t1 = await scriptTime();
+  const hovered = await measureScroll(true);
+  const t2 = await scriptTime();
+  scroll.script = t1 - t0;
+  hovered.script = t2 - t1;
+  await cdp.detach();
   await page.close();
   if (process.env.BENCH_DEBUG === '1')
     process.stderr.write(
-      `scroll ${Math.round(scroll.ms)} ms; tasks > 100 ms (start+duration): ${scroll.tasks}\n`,
+      `scroll ${Math.round(scroll.ms)} ms; tasks > 100 ms (start+duration): ${scroll.tasks}; ` +
+        `with hover ${Math.round(hovered.ms)} ms (${hovered.hot} of the steps saw a lit wire): ${hovered.tasks}\n`,
     );
-  return { fmp, ...scroll };
+  return { fmp, ...scroll, hover: hovered };
 }
 
 const ns = process.argv
@@ -135,9 +182,9 @@ const ctx = await chromium.launchPersistentContext(dir, {
 });
 try {
   console.log(
-    '| netns | first meaningful paint (median / max of runs) | scroll: longest task | tasks > 200 ms | cards in DOM at the end | scrolled height |',
+    '| netns | first meaningful paint (median / max of runs) | scroll: longest task | tasks > 200 ms | scroll + hover: longest task | tasks > 200 ms | mean step (scroll / + hover) | script time (scroll / + hover) | cards in DOM at the end | scrolled height |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of ns.length > 0 ? ns : [100, 500]) {
     const server = await serve(syntheticDoc(n));
     const url = `http://127.0.0.1:${server.address().port}/`;
@@ -147,8 +194,11 @@ try {
     server.close();
     const f = runs.map((r) => r.fmp).sort((a, b) => a - b);
     const maxTask = Math.max(...runs.map((r) => r.max));
+    const maxHover = Math.max(...runs.map((r) => r.hover.max));
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ms = (x) => (x > 0 ? `${x.toFixed(0)} ms` : 'none ≥ 50 ms');
     console.log(
-      `| ${n} | ${f[Math.floor(f.length / 2)].toFixed(0)} ms / ${f.at(-1).toFixed(0)} ms | ${maxTask > 0 ? `${maxTask.toFixed(0)} ms` : 'none ≥ 50 ms'} | ${Math.max(...runs.map((r) => r.over200))} | ${runs[0].cards} | ${runs[0].height} px |`,
+      `| ${n} | ${f[Math.floor(f.length / 2)].toFixed(0)} ms / ${f.at(-1).toFixed(0)} ms | ${ms(maxTask)} | ${runs.reduce((a, r) => a + r.over200, 0)} | ${ms(maxHover)} | ${runs.reduce((a, r) => a + r.hover.over200, 0)} | ${med(runs.map((r) => r.frame)).toFixed(0)} / ${med(runs.map((r) => r.hover.frame)).toFixed(0)} ms | ${med(runs.map((r) => r.script)).toFixed(0)} / ${med(runs.map((r) => r.hover.script)).toFixed(0)} ms | ${runs[0].cards} | ${runs[0].height} px |`,
     );
   }
 } finally {

@@ -9,3 +9,4 @@
 export * from './model.js';
 export * from './layout.js';
 export * from './export.js';
+export * from './group.js';

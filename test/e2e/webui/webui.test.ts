@@ -229,6 +229,53 @@ describe.skipIf(skip !== undefined)('web UI in Chromium against real discovery',
     expect(await down.getAttribute('title')).toBe(`${vethDown} is down: nothing to capture`);
   });
 
+  it('captures a chosen set of interfaces of one netns with one exact URL', async () => {
+    const base = server!.url.replace(/^http/, 'ws');
+    const target = (netns: number, name: string, type: string, nifs: string[]): string =>
+      `packetflix:${base}capture?container=${encodeURIComponent(JSON.stringify({ netns, 'network-interfaces': nifs, name, type, prefix: '' }))}&nif=${nifs.join('/')}`;
+    // details: check boxes, chosen in reverse order; the URL lists the netns's own order
+    await page.goto(`${server!.url}n/${encodeURIComponent(web)}#nifs`);
+    const bar = page.getByRole('group', { name: 'capture of chosen interfaces' });
+    await bar.waitFor();
+    expect(await bar.locator('button.capture').isDisabled()).toBe(true);
+    await page
+      .getByRole('checkbox', { name: 'choose eth0 for a capture of several interfaces' })
+      .check();
+    await page
+      .getByRole('checkbox', { name: 'choose lo for a capture of several interfaces' })
+      .check();
+    expect(await bar.locator('a.capture').getAttribute('href')).toBe(
+      target(webNetns, web, 'docker', ['lo', 'eth0']),
+    );
+    expect(await bar.textContent()).toContain('capture 2 chosen: lo, eth0');
+    // a down interface cannot be chosen, and says why
+    await page.goto(`${server!.url}n/${encodeURIComponent(`/run/netns/${nsA!.name}`)}#nifs`);
+    const downBox = page.getByRole('checkbox', {
+      name: `choose ${vethDown} for a capture of several interfaces`,
+    });
+    await downBox.waitFor();
+    expect(await downBox.isDisabled()).toBe(true);
+    expect(await downBox.getAttribute('title')).toBe(`${vethDown} is down: nothing to capture`);
+    // wiring: Ctrl+click (and Ctrl+Enter from the keyboard) chooses badges of one netns
+    await page.goto(`${server!.url}?q=${encodeURIComponent(tag)}`);
+    const card = page.locator(`section.card[data-netns="${webNetns}"]`);
+    await card.waitFor();
+    await card.locator('[data-nif="eth0"] button.nif-button').click({ modifiers: ['Control'] });
+    const wbar = page.getByRole('group', { name: 'capture of chosen interfaces' });
+    expect(await wbar.locator('a.capture').getAttribute('href')).toBe(
+      target(webNetns, web, 'docker', ['eth0']),
+    );
+    expect(await card.locator('[data-nif="eth0"]').getAttribute('class')).toContain('chosen');
+    // choosing in another netns starts over there (one netns per capture)
+    const a = page.locator(
+      `section.card[aria-label$="/run/netns/${nsA!.name}"] [data-nif="${vethA}"] button.nif-button`,
+    );
+    await a.focus();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => wbar.textContent()).toContain(`: ${vethA}`);
+    expect(await card.locator('[data-nif="eth0"]').getAttribute('class')).not.toContain('chosen');
+  });
+
   it('shows a container started during the test without reloading the page', async () => {
     await page.goto(`${server!.url}?q=${encodeURIComponent(tag)}`);
     await page.waitForSelector('section.card');
@@ -343,6 +390,12 @@ describe.skipIf(skip !== undefined)('web UI at 500 namespaces', () => {
       await expect.poll(async () => p.locator('.group.collapsed').count()).toBeGreaterThan(2);
       expect(await p.locator('.group-line').count()).toBeGreaterThan(20);
       await shot(p, 'wiring-500-collapsed-light');
+      // grouping by network: every container of the synthetic host is on docker0
+      await p.getByRole('combobox', { name: /group by/ }).selectOption('network');
+      await expect
+        .poll(async () => p.locator('.group-head').first().textContent())
+        .toMatch(/^▾ network (bridge|docker0) \(500 netns\)$/);
+      expect(new URL(p.url()).searchParams.get('g')).toBe('network');
       expect(errors).toEqual([]);
     } finally {
       await b.dispose();

@@ -71,3 +71,45 @@ export function netnsTarget(
     prefix: first?.prefix ?? '',
   };
 }
+
+/**
+ * A chosen set of interfaces of one netns for a single capture (Packetflix captures one netns
+ * per request, so a selection never spans two): the netns id and the interface names.
+ */
+export interface NifSelection {
+  netnsId: string;
+  nifs: readonly string[];
+}
+
+/** The empty selection. */
+export const NO_SELECTION: NifSelection = { netnsId: '', nifs: [] };
+
+/**
+ * Toggles interface `name` of netns `netnsId` in `sel`. Choosing an interface of another netns
+ * starts a new selection there (one netns per capture). Returns a new object.
+ */
+export function toggleNif(sel: NifSelection, netnsId: string, name: string): NifSelection {
+  if (sel.netnsId !== netnsId) return { netnsId, nifs: [name] };
+  const nifs = sel.nifs.includes(name) ? sel.nifs.filter((n) => n !== name) : [...sel.nifs, name];
+  return nifs.length === 0 ? NO_SELECTION : { netnsId, nifs };
+}
+
+/**
+ * The capture target of a selection: its interfaces in the netns's own order (the order of
+ * `network-interfaces` in the v1 document, so the URL does not depend on the click order),
+ * dropping names that are gone or no longer operational. `undefined` when nothing capturable
+ * is left.
+ */
+export function selectionTarget(
+  ns: Parameters<typeof netnsTarget>[0] & {
+    id: string;
+    'network-interfaces': ReadonlyArray<{ name: string; operstate: string }>;
+  },
+  sel: NifSelection,
+): CaptureTarget | undefined {
+  if (sel.netnsId !== ns.id) return undefined;
+  const names = ns['network-interfaces']
+    .filter((n) => sel.nifs.includes(n.name) && capturable(n.operstate))
+    .map((n) => n.name);
+  return names.length === 0 ? undefined : netnsTarget(ns, names);
+}

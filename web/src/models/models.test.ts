@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { DiscoveryResultV1 } from '@gw/api';
 import { buildWiringModel } from '@gw/wiring';
 import mock from './mock/mockdata.json';
-import { captureUrl, netnsTarget, notCapturableReason } from './capture';
+import {
+  NO_SELECTION,
+  captureUrl,
+  netnsTarget,
+  notCapturableReason,
+  selectionTarget,
+  toggleNif,
+} from './capture';
 import { INITIAL_LIVE, agoText, changedNetns, liveReducer } from './feed';
 import { visibleNetns } from './filters';
 import { findingsByNetns } from './lint';
@@ -34,6 +41,15 @@ describe('url state', () => {
     expect(parseUrl('open', '').view).toBe('open');
     expect(parseUrl('nonsense', '').view).toBe('wiring');
     expect(parseUrl('', '').filters.ipv6).toBe(true); // IPv6 shown by default
+  });
+
+  it('keeps the grouping in the URL (g=network|none; project/pod by default, not written)', () => {
+    expect(parseUrl('', '').groupBy).toBe('project');
+    expect(parseUrl('', '?g=network').groupBy).toBe('network');
+    expect(parseUrl('', '?g=bogus').groupBy).toBe('project');
+    const s = parseUrl('', '?g=none&c=net:a,net:a');
+    expect(formatUrl(s)).toBe('./?c=net%3Aa&g=none');
+    expect(formatUrl({ ...s, groupBy: 'project', collapsed: [] })).toBe('./');
   });
 
   it('derives the base path behind a path-prefix proxy', () => {
@@ -190,6 +206,48 @@ describe('capture URLs', () => {
     expect(notCapturableReason('eth0', 'DOWN')).toBe('eth0 is down: nothing to capture');
     expect(notCapturableReason('eth0', 'LOWER_LAYER_DOWN')).toMatch(/lower layer down/);
     expect(notCapturableReason('eth0', 'UP')).toBe('');
+  });
+  it('captures a chosen set of interfaces of one netns as one packetflix URL', () => {
+    const one = {
+      id: 'netns-7',
+      netnsid: 7,
+      containers: [{ name: 'web', type: 'docker', prefix: '', pid: 9 }],
+      'container-groups': [],
+      'network-interfaces': [
+        { name: 'lo', operstate: 'UNKNOWN' },
+        { name: 'eth0', operstate: 'UP' },
+        { name: 'eth1', operstate: 'UP' },
+        { name: 'eth2', operstate: 'DOWN' },
+      ],
+    };
+    // click order eth1, eth0 (and a down one): the URL lists them in the netns's order, without
+    // the down interface
+    let sel = toggleNif(NO_SELECTION, 'netns-7', 'eth1');
+    sel = toggleNif(sel, 'netns-7', 'eth0');
+    sel = toggleNif(sel, 'netns-7', 'eth2');
+    expect(sel).toEqual({ netnsId: 'netns-7', nifs: ['eth1', 'eth0', 'eth2'] });
+    const t = selectionTarget(one, sel)!;
+    const json =
+      '{"netns":7,"network-interfaces":["eth0","eth1"],"name":"web","type":"docker","prefix":""}';
+    expect(captureUrl('http://127.0.0.1:5001/gw/', t)).toBe(
+      `packetflix:ws://127.0.0.1:5001/gw/capture?container=${encodeURIComponent(json)}&nif=eth0/eth1`,
+    );
+    // toggling off, and a selection in another netns starts over there
+    expect(toggleNif(sel, 'netns-7', 'eth1').nifs).toEqual(['eth0', 'eth2']);
+    expect(toggleNif(sel, 'netns-8', 'eth0')).toEqual({ netnsId: 'netns-8', nifs: ['eth0'] });
+    expect(toggleNif(toggleNif(NO_SELECTION, 'netns-7', 'lo'), 'netns-7', 'lo')).toBe(NO_SELECTION);
+    expect(selectionTarget(one, { netnsId: 'netns-8', nifs: ['eth0'] })).toBeUndefined();
+    expect(selectionTarget(one, { netnsId: 'netns-7', nifs: ['eth2'] })).toBeUndefined();
+    // a "," in a name stays in the JSON; "/" separates the nif list (Linux allows "," in names)
+    const odd = {
+      ...one,
+      'network-interfaces': [{ name: 'a,b', operstate: 'UP' }, ...one['network-interfaces']],
+    };
+    const u = captureUrl(
+      'http://h/',
+      selectionTarget(odd, { netnsId: 'netns-7', nifs: ['eth0', 'a,b'] })!,
+    );
+    expect(u.endsWith('&nif=a%2Cb/eth0')).toBe(true);
   });
 });
 

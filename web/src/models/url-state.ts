@@ -7,8 +7,10 @@
  * behind a path-prefix reverse proxy): `''` (wiring, the start page), `n/<name>` (details of the
  * netns of a container, pod or process, by name), `open` (open house), `settings`, `help`,
  * `about`. Query: `q` search, `lo=1` show lo-only netns, `v6=0` hide IPv6, `mac=1` show MACs,
- * `sb=1` show sandbox containers, `addr=1` addresses on the wiring badges, `c` collapsed groups.
+ * `sb=1` show sandbox containers, `addr=1` addresses on the wiring badges, `c` collapsed groups,
+ * `g=network|none` group the wiring by network or not at all (default: by project/pod).
  */
+import type { GroupBy } from '@gw/wiring';
 
 /** The views. */
 export const VIEWS = ['wiring', 'details', 'open', 'settings', 'help', 'about'] as const;
@@ -34,6 +36,8 @@ export interface UrlState {
   q: string;
   filters: Filters;
   collapsed: string[];
+  /** Wiring: how cards are grouped. */
+  groupBy: GroupBy;
 }
 
 /** Defaults: IPv6 shown, lo-only netns, MACs and sandboxes hidden. */
@@ -84,6 +88,7 @@ export function parseUrl(relPath: string, search: string, hash = ''): UrlState {
       addresses: flag('addr', DEFAULT_FILTERS.addresses),
     },
     collapsed: (p.get('c') ?? '').split(',').filter((s) => s !== ''),
+    groupBy: p.get('g') === 'network' ? 'network' : p.get('g') === 'none' ? 'none' : 'project',
   };
 }
 
@@ -102,7 +107,8 @@ export function formatUrl(s: UrlState): string {
   put('mac', f.macs, DEFAULT_FILTERS.macs);
   put('sb', f.sandboxes, DEFAULT_FILTERS.sandboxes);
   put('addr', f.addresses, DEFAULT_FILTERS.addresses);
-  if (s.collapsed.length > 0) p.set('c', [...s.collapsed].sort().join(','));
+  if (s.collapsed.length > 0) p.set('c', [...new Set(s.collapsed)].sort().join(','));
+  if (s.groupBy !== 'project') p.set('g', s.groupBy);
   const qs = p.toString();
   return `${path === '' ? './' : path}${qs !== '' ? `?${qs}` : ''}${s.section !== '' ? `#${s.section}` : ''}`;
 }

@@ -7,7 +7,7 @@
  * scheduling, DNS, labels), the interface tree with clickable relations, the routes of every
  * table, transport ports (sortable; owners link to their netns) and forwarded ports.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type {
   ContainerV1,
   NetnsV1,
@@ -17,11 +17,18 @@ import type {
 } from '@gw/api';
 import { capNames, parseCapbnd, type WiringModel } from '@gw/wiring';
 import { useApp } from '../app/context';
-import { CaptureButton } from '../components/Capture';
+import { CaptureButton, ChosenCapture } from '../components/Capture';
 import { KIND_DESCRIPTION, KIND_TEXT, KindIcon, OperIcon } from '../components/Icons';
 import { SortTable, type Column } from '../components/SortTable';
 import { describeTenant } from '../components/TenantMarks';
-import { capturable, netnsTarget, notCapturableReason } from '../models/capture';
+import {
+  NO_SELECTION,
+  capturable,
+  netnsTarget,
+  notCapturableReason,
+  toggleNif,
+  type NifSelection,
+} from '../models/capture';
 import {
   POLICIES,
   hostPort,
@@ -179,12 +186,16 @@ function NifRow({
   all,
   depth,
   f,
+  sel,
+  onChoose,
 }: {
   n: NetworkInterfaceV1;
   ns: NetnsV1;
   all: NetworkInterfaceV1[];
   depth: number;
   f: Filters;
+  sel: NifSelection;
+  onChoose: (name: string) => void;
 }) {
   const { model, dyn } = useApp();
   const node = model.nifs[n.id];
@@ -208,6 +219,21 @@ function NifRow({
   return (
     <li id={`nif-${n.name}`} className="nif-row" style={{ marginLeft: depth * 20 }}>
       <div className="nif-line">
+        {dyn.enableMonolith ? (
+          <input
+            type="checkbox"
+            className="choose"
+            checked={sel.netnsId === ns.id && sel.nifs.includes(n.name) && capturable(n.operstate)}
+            disabled={!capturable(n.operstate)}
+            onChange={() => onChoose(n.name)}
+            aria-label={`choose ${n.name} for a capture of several interfaces`}
+            title={
+              capturable(n.operstate)
+                ? `choose ${n.name} for a capture of several interfaces`
+                : notCapturableReason(n.name, n.operstate)
+            }
+          />
+        ) : null}
         <span
           className={`nif static ${kind}${node?.up === false ? ' down' : ''}`}
           title={KIND_DESCRIPTION[kind]}
@@ -277,7 +303,16 @@ function NifRow({
       {kids.length > 0 ? (
         <ul className="plain">
           {kids.map((k) => (
-            <NifRow key={k.id} n={k} ns={ns} all={all} depth={1} f={f} />
+            <NifRow
+              key={k.id}
+              n={k}
+              ns={ns}
+              all={all}
+              depth={1}
+              f={f}
+              sel={sel}
+              onChoose={onChoose}
+            />
           ))}
         </ul>
       ) : null}
@@ -397,6 +432,7 @@ function Section({
 export function DetailsView() {
   const { doc, model, url, navigate, dyn, lint } = useApp();
   const res = useMemo(() => resolveSlug(model, url.slug), [model, url.slug]);
+  const [sel, setSel] = useState<NifSelection>(NO_SELECTION);
   const ns = res.found ? doc['network-namespaces'].find((n) => n.id === res.netnsId) : undefined;
   useEffect(() => {
     if (url.section === '') return;
@@ -515,9 +551,21 @@ export function DetailsView() {
           ))}
       </Section>
       <Section id="nifs" title="network interfaces" count={nifs.length}>
+        {dyn.enableMonolith ? (
+          <ChosenCapture ns={ns} sel={sel} onClear={() => setSel(NO_SELECTION)} />
+        ) : null}
         <ul className="plain nif-tree">
           {top.map((n) => (
-            <NifRow key={n.id} n={n} ns={ns} all={nifs} depth={0} f={f} />
+            <NifRow
+              key={n.id}
+              n={n}
+              ns={ns}
+              all={nifs}
+              depth={0}
+              f={f}
+              sel={sel}
+              onChoose={(name) => setSel((x) => toggleNif(x, ns.id, name))}
+            />
           ))}
         </ul>
       </Section>

@@ -12,6 +12,7 @@ import {
   METRICS,
   WIRE_DASH,
   WIRE_KIND_TEXT,
+  groupWiring,
   layoutWiring,
   pathD,
   wiringToSvg,
@@ -25,10 +26,17 @@ import {
   type WiringModel,
 } from '@gw/wiring';
 import { useApp } from '../app/context';
-import { CaptureButton } from '../components/Capture';
+import { CaptureButton, ChosenCapture } from '../components/Capture';
 import { KIND_DESCRIPTION, KIND_TEXT, KindIcon, OperIcon } from '../components/Icons';
 import { TenantMarks } from '../components/TenantMarks';
-import { capturable, netnsTarget, notCapturableReason } from '../models/capture';
+import {
+  NO_SELECTION,
+  capturable,
+  netnsTarget,
+  notCapturableReason,
+  toggleNif,
+  type NifSelection,
+} from '../models/capture';
 import { matchingNetns, search } from '../models/search';
 import { slugsOf } from '../models/slug';
 import { visibleNetns, hiddenByNoise } from '../models/filters';
@@ -36,6 +44,8 @@ import { downloadBlob, timestamp } from '../models/download';
 import type { LintFindingDto } from '../models/lint';
 
 const OVERSCAN = 600;
+const NONE_CHOSEN: readonly string[] = [];
+const NO_BADGES: BadgeLayout[] = [];
 
 interface Viewport {
   x: number;
@@ -59,6 +69,7 @@ const Card = memo(function Card({
   nifs,
   hotNifs,
   selectedNif,
+  chosen,
   changed,
   onHover,
   onSelect,
@@ -71,17 +82,25 @@ const Card = memo(function Card({
   ns: NetnsNode;
   badges: BadgeLayout[];
   nifs: Readonly<Record<string, NifNode>>;
-  hotNifs: ReadonlySet<string>;
+  /**
+   * The lit interfaces of this card, ids joined by a space (a string, so a hover elsewhere
+   * leaves the props of this memoised card unchanged and it is not re-rendered).
+   */
+  hotNifs: string;
+  /** The selected interface when it is in this card, else `''`. */
   selectedNif: string;
+  /** Names of this card's interfaces chosen for a capture of several (empty: none). */
+  chosen: readonly string[];
   changed: boolean;
   onHover: (nifId: string | null) => void;
-  onSelect: (nifId: string) => void;
+  onSelect: (nifId: string, additive: boolean) => void;
   capture: boolean;
   docNetns: Parameters<typeof netnsTarget>[0] | undefined;
   detailsHref: string;
   findings: readonly LintFindingDto[] | undefined;
 }) {
   const b = card.box;
+  const hot = useMemo(() => new Set(hotNifs === '' ? [] : hotNifs.split(' ')), [hotNifs]);
   // capture the whole netns: every operational interface, lo included (as Edgeshark does)
   const upNames = ns.nifIds
     .map((id) => nifs[id])
@@ -142,8 +161,9 @@ const Card = memo(function Card({
             n={n}
             box={x}
             origin={b}
-            hot={hotNifs.has(n.id)}
+            hot={hot.has(n.id)}
             selected={selectedNif === n.id}
+            chosen={chosen.includes(n.name)}
             onHover={onHover}
             onSelect={onSelect}
             capture={capture && docNetns !== undefined ? docNetns : undefined}
@@ -154,12 +174,71 @@ const Card = memo(function Card({
   );
 });
 
+/** One wire (memoised: lighting one wire re-renders only the wires whose state changed). */
+const WireView = memo(function WireView({
+  w,
+  hot,
+  dim,
+  onHover,
+  onTip,
+}: {
+  w: RoutedWire;
+  hot: boolean;
+  dim: boolean;
+  onHover: (wireId: string | null) => void;
+  onTip: (tip: { x: number; y: number; text: string } | null) => void;
+}) {
+  const d = pathD(w.points);
+  const text = wireText(w);
+  const enter = (): void => {
+    onHover(w.wire.id);
+    const p = w.points[Math.floor(w.points.length / 2)] ?? [0, 0];
+    onTip({ x: p[0] + 8, y: p[1] + 8, text });
+  };
+  const leave = (): void => {
+    onHover(null);
+    onTip(null);
+  };
+  return (
+    <g
+      className={`wire ${w.wire.kind}${w.wire.up ? '' : ' down'}${hot ? ' hot' : ''}${dim ? ' dim' : ''}`}
+      data-wire={w.wire.kind}
+      tabIndex={0}
+      role="img"
+      aria-label={text}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+      onFocus={enter}
+      onBlur={leave}
+    >
+      <path className="ghost" d={d} />
+      <path
+        className="line"
+        d={d}
+        strokeDasharray={WIRE_DASH[w.wire.kind] || undefined}
+        markerEnd={w.stub !== undefined || w.wire.kind === 'external' ? 'url(#arrow)' : undefined}
+      />
+      {w.stub !== undefined ? (
+        <text
+          className="stub"
+          x={w.stub.side === 'left' ? w.stub.at[0] - 4 : w.stub.at[0] + 4}
+          y={w.stub.at[1] + 4}
+          textAnchor={w.stub.side === 'left' ? 'end' : 'start'}
+        >
+          {w.stub.label}
+        </text>
+      ) : null}
+    </g>
+  );
+});
+
 function NifBadge({
   n,
   box,
   origin,
   hot,
   selected,
+  chosen,
   onHover,
   onSelect,
   capture,
@@ -169,14 +248,15 @@ function NifBadge({
   origin: { x: number; y: number };
   hot: boolean;
   selected: boolean;
+  chosen: boolean;
   onHover: (nifId: string | null) => void;
-  onSelect: (nifId: string) => void;
+  onSelect: (nifId: string, additive: boolean) => void;
   capture: Parameters<typeof netnsTarget>[0] | undefined;
 }) {
   const tip = `${n.name}: ${KIND_DESCRIPTION[n.kind]}, ${n.operstate}${n.addresses.length > 0 ? `\n${n.addresses.join('\n')}` : ''}${n.mac !== '' && n.mac !== '00:00:00:00:00:00' ? `\nMAC ${n.mac}` : ''}`;
   return (
     <div
-      className={`nif ${n.kind}${n.up ? '' : ' down'}${hot ? ' hot' : ''}${selected ? ' selected' : ''}`}
+      className={`nif ${n.kind}${n.up ? '' : ' down'}${hot ? ' hot' : ''}${selected ? ' selected' : ''}${chosen ? ' chosen' : ''}`}
       style={{ left: box.box.x - origin.x, top: box.box.y - origin.y, width: box.box.w }}
       data-nif={n.name}
       onMouseEnter={() => onHover(n.id)}
@@ -185,12 +265,23 @@ function NifBadge({
       <button
         type="button"
         className="nif-button"
-        title={tip}
+        title={
+          capture !== undefined
+            ? `${tip}\nCtrl/⌘+click or Ctrl+Enter: choose for a capture of several interfaces`
+            : tip
+        }
         aria-pressed={selected}
-        aria-label={`${KIND_TEXT[n.kind]} ${n.name}, ${n.operstate}`}
+        aria-label={`${KIND_TEXT[n.kind]} ${n.name}, ${n.operstate}${chosen ? ', chosen for capture' : ''}`}
         onFocus={() => onHover(n.id)}
         onBlur={() => onHover(null)}
-        onClick={() => onSelect(n.id)}
+        onClick={(e) => onSelect(n.id, e.ctrlKey || e.metaKey)}
+        onKeyDown={(e) => {
+          // keyboard equivalent of Ctrl/⌘+click (a keyboard "click" carries no modifiers)
+          if ((e.key === 'Enter' || e.key === ' ') && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            onSelect(n.id, true);
+          }
+        }}
       >
         <KindIcon kind={n.kind} />
         <span className="kind">{KIND_TEXT[n.kind]}</span>
@@ -241,8 +332,8 @@ function Group({
         title={g.collapsed ? 'expand group' : 'collapse group'}
       >
         <span aria-hidden="true">{g.collapsed ? '▸' : '▾'}</span>{' '}
-        {g.key.startsWith('pod:') ? 'pod' : 'project'} <strong>{g.label}</strong>{' '}
-        <span className="muted">({g.netnsIds.length} netns)</span>
+        {g.key.startsWith('pod:') ? 'pod' : g.key.startsWith('net:') ? 'network' : 'project'}{' '}
+        <strong>{g.label}</strong> <span className="muted">({g.netnsIds.length} netns)</span>
       </button>
       {g.lines.map((ln) => (
         <a
@@ -258,16 +349,18 @@ function Group({
   );
 }
 
-function Minimap({
+/**
+ * The minimap: every card drawn once per layout into a canvas; the viewport is a positioned
+ * rectangle on top, so scrolling moves one element instead of redrawing 500 cards.
+ */
+const Minimap = memo(function Minimap({
   layout,
   view,
-  zoom,
   onJump,
   model,
 }: {
   layout: WiringLayout;
   view: Viewport;
-  zoom: number;
   onJump: (x: number, y: number) => void;
   model: WiringModel;
 }) {
@@ -281,13 +374,12 @@ function Minimap({
     const ctx = c?.getContext('2d');
     if (c == null || ctx == null) return;
     const css = getComputedStyle(c);
+    const card = css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    const host = css.getPropertyValue('--mm-host').trim() || '#0b6e4f';
     ctx.clearRect(0, 0, W, H);
-    ctx.fillStyle = css.getPropertyValue('--mm-card').trim() || '#8c959f';
-    for (const card of layout.cards) {
-      const b = card.box;
-      ctx.fillStyle = model.netns[card.netnsId]?.isHost
-        ? css.getPropertyValue('--mm-host').trim() || '#0b6e4f'
-        : css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    for (const cl of layout.cards) {
+      const b = cl.box;
+      ctx.fillStyle = model.netns[cl.netnsId]?.isHost ? host : card;
       ctx.fillRect(
         b.x * scale,
         b.y * scale,
@@ -295,7 +387,7 @@ function Minimap({
         Math.max(1, b.h * scale - 0.5),
       );
     }
-    ctx.fillStyle = css.getPropertyValue('--mm-card').trim() || '#8c959f';
+    ctx.fillStyle = card;
     for (const g of layout.groups)
       if (g.collapsed)
         ctx.fillRect(
@@ -304,34 +396,44 @@ function Minimap({
           g.box.w * scale,
           Math.max(1, g.box.h * scale),
         );
-    ctx.strokeStyle = css.getPropertyValue('--mm-view').trim() || '#cf222e';
-    ctx.lineWidth = 1.5;
-    ctx.strokeRect(view.x * scale, view.y * scale, (view.w * scale) / 1, (view.h * scale) / 1);
-  }, [layout, view, scale, H, model]);
-  void zoom;
-  const jump = (e: React.MouseEvent<HTMLCanvasElement>): void => {
+  }, [layout, scale, H, model]);
+  const jump = (e: React.MouseEvent<HTMLElement>): void => {
     const r = e.currentTarget.getBoundingClientRect();
     onJump((e.clientX - r.left) / scale, (e.clientY - r.top) / scale);
   };
   return (
     <div className="minimap" aria-label="minimap: click to jump">
-      <canvas
-        ref={ref}
-        width={W}
-        height={H}
+      <div
+        className="minimap-inner"
+        style={{ width: W, height: H }}
         onMouseDown={jump}
         onMouseMove={(e) => {
           if (e.buttons === 1) jump(e);
         }}
-      />
+      >
+        <canvas ref={ref} width={W} height={H} />
+        <div
+          className="minimap-view"
+          aria-hidden="true"
+          style={{
+            transform: `translate(${view.x * scale}px, ${view.y * scale}px)`,
+            width: Math.max(2, view.w * scale),
+            height: Math.max(2, view.h * scale),
+          }}
+        />
+      </div>
     </div>
   );
-}
+});
 
 /** The wiring view. */
 export function WiringView() {
   const { doc, model, url, navigate, live, dyn, lint: lintByNetns } = useApp();
-  const f = url.filters;
+  // memoised by value: a navigation re-parses the URL into new objects even when the filters
+  // or the collapsed groups did not change, and a new layout of 500 netns costs ~60 ms
+  const fKey = JSON.stringify(url.filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const f = useMemo(() => url.filters, [fKey]);
   const hits = useMemo(
     () => (url.q.trim() === '' ? undefined : search(doc, model, url.q)),
     [doc, model, url.q],
@@ -340,16 +442,22 @@ export function WiringView() {
     () => visibleNetns(model, f, hits === undefined ? undefined : matchingNetns(hits)),
     [model, f, hits],
   );
-  const collapsed = useMemo(() => new Set(url.collapsed), [url.collapsed]);
+  const collapsedKey = [...new Set(url.collapsed)].sort().join('\n');
+  const collapsed = useMemo(
+    () => new Set(collapsedKey === '' ? [] : collapsedKey.split('\n')),
+    [collapsedKey],
+  );
+  const grouped = useMemo(() => groupWiring(model, url.groupBy), [model, url.groupBy]);
   const layout = useMemo(
-    () => layoutWiring(model, { visible, collapsed, showAddresses: f.addresses, showLo: false }),
-    [model, visible, collapsed, f.addresses],
+    () => layoutWiring(grouped, { visible, collapsed, showAddresses: f.addresses, showLo: false }),
+    [grouped, visible, collapsed, f.addresses],
   );
   const [zoom, setZoom] = useState(1);
   const [view, setView] = useState<Viewport>({ x: 0, y: 0, w: 1600, h: 1200 });
   const [hover, setHover] = useState<string | null>(null);
   const [hoverWire, setHoverWire] = useState<string | null>(null);
   const [selected, setSelected] = useState('');
+  const [chosen, setChosen] = useState<NifSelection>(NO_SELECTION);
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const raf = useRef(0);
@@ -413,13 +521,19 @@ export function WiringView() {
     else if (focusNif !== null) for (const w of wiresByNif.get(focusNif) ?? []) s.add(w.wire.id);
     return s;
   }, [focusNif, hoverWire, wiresByNif]);
-  const hotNifs = useMemo(() => {
-    const s = new Set<string>();
+  // lit interfaces per card, as a string per netns (see Card): only the cards at the ends of
+  // the lit wires get new props
+  const hotByNetns = useMemo(() => {
+    const m = new Map<string, string[]>();
     for (const w of layout.wires)
       if (hotWires.has(w.wire.id))
-        for (const e of [w.wire.a, w.wire.b]) if (e.type === 'nif') s.add(e.nifId);
-    return s;
-  }, [hotWires, layout]);
+        for (const e of [w.wire.a, w.wire.b])
+          if (e.type === 'nif') {
+            const ns = model.nifs[e.nifId]?.netnsId;
+            if (ns !== undefined) m.set(ns, [...(m.get(ns) ?? []), e.nifId]);
+          }
+    return new Map([...m].map(([k, v]) => [k, v.sort().join(' ')]));
+  }, [hotWires, layout, model]);
 
   // tooltip for a hovered/focused nif: its wires, end to end
   useEffect(() => {
@@ -442,7 +556,25 @@ export function WiringView() {
   }, [focusNif, hoverWire, layout, wiresByNif]);
 
   const onHover = useCallback((id: string | null) => setHover(id), []);
-  const onSelect = useCallback((id: string) => setSelected((s) => (s === id ? '' : id)), []);
+  const jumpTo = useCallback(
+    (x: number, y: number) => {
+      const s = scroller.current;
+      if (s !== null)
+        s.scrollTo({ left: x * zoom - s.clientWidth / 2, top: y * zoom - s.clientHeight / 2 });
+    },
+    [zoom],
+  );
+  const onSelect = useCallback(
+    (id: string, additive: boolean) => {
+      const n = model.nifs[id];
+      if (additive && dyn.enableMonolith && n !== undefined) {
+        if (capturable(n.operstate)) setChosen((c) => toggleNif(c, n.netnsId, n.name));
+        return;
+      }
+      setSelected((s) => (s === id ? '' : id));
+    },
+    [model, dyn.enableMonolith],
+  );
   const toggleGroup = useCallback(
     (key: string) => {
       const c = new Set(url.collapsed);
@@ -453,25 +585,31 @@ export function WiringView() {
     [url, navigate],
   );
 
-  const v: Viewport = {
-    x: view.x - OVERSCAN,
-    y: view.y - OVERSCAN,
-    w: view.w + 2 * OVERSCAN,
-    h: view.h + 2 * OVERSCAN,
-  };
-  const sx = Math.max(0, v.x);
-  const sy = Math.max(0, v.y);
-  const sv = {
-    x: sx,
-    y: sy,
-    w: Math.max(1, Math.min(layout.width, v.x + v.w) - sx),
-    h: Math.max(1, Math.min(layout.height, v.y + v.h) - sy),
-  };
-  const cards = layout.cards.filter((c) => intersects(c.box, v));
-  const groups = layout.groups.filter((g) => intersects(g.box, v));
-  const wires = layout.wires.filter((w) =>
-    intersects({ ...w.bbox, w: w.bbox.w + 1, h: w.bbox.h + 1 }, v),
-  );
+  // what intersects the overscanned viewport: recomputed only when the viewport state (which
+  // moves in quarter-overscan steps) or the layout changes, not on every hover
+  const { sv, cards, groups, wires } = useMemo(() => {
+    const v: Viewport = {
+      x: view.x - OVERSCAN,
+      y: view.y - OVERSCAN,
+      w: view.w + 2 * OVERSCAN,
+      h: view.h + 2 * OVERSCAN,
+    };
+    const sx = Math.max(0, v.x);
+    const sy = Math.max(0, v.y);
+    return {
+      sv: {
+        x: sx,
+        y: sy,
+        w: Math.max(1, Math.min(layout.width, v.x + v.w) - sx),
+        h: Math.max(1, Math.min(layout.height, v.y + v.h) - sy),
+      },
+      cards: layout.cards.filter((c) => intersects(c.box, v)),
+      groups: layout.groups.filter((g) => intersects(g.box, v)),
+      wires: layout.wires.filter((w) =>
+        intersects({ ...w.bbox, w: w.bbox.w + 1, h: w.bbox.h + 1 }, v),
+      ),
+    };
+  }, [view, layout]);
   const badgesByNetns = useMemo(() => {
     const m = new Map<string, BadgeLayout[]>();
     for (const b of Object.values(layout.badges))
@@ -500,7 +638,7 @@ export function WiringView() {
     setZoom(Math.max(0.1, Math.min(1, s.clientWidth / layout.width)));
   };
   const exportSvg = (): string =>
-    wiringToSvg(model, layout, `${dyn.brand} wiring of ${doc.metadata.hostname}`);
+    wiringToSvg(grouped, layout, `${dyn.brand} wiring of ${doc.metadata.hostname}`);
   const downloadSvg = (): void =>
     downloadBlob(
       new Blob([exportSvg()], { type: 'image/svg+xml' }),
@@ -525,7 +663,7 @@ export function WiringView() {
     };
     img.src = url2;
   };
-  const hidden = hiddenByNoise(model, f);
+  const hidden = useMemo(() => hiddenByNoise(model, f), [model, f]);
   const filtering = hits !== undefined;
   const setFilter = (k: keyof typeof f, val: boolean): void =>
     navigate({ ...url, filters: { ...f, [k]: val } }, { replace: true });
@@ -559,11 +697,30 @@ export function WiringView() {
           1:1
         </button>
         <span className="sep" />
+        <label title="draw dashed group boxes around the cards of one compose project or pod, or of one network (the containers whose veth peers are ports of one bridge)">
+          group by{' '}
+          <select
+            value={url.groupBy}
+            onChange={(e) =>
+              navigate(
+                { ...url, groupBy: e.target.value as typeof url.groupBy, collapsed: [] },
+                { replace: true },
+              )
+            }
+          >
+            <option value="project">project / pod</option>
+            <option value="network">network</option>
+            <option value="none">nothing</option>
+          </select>
+        </label>
         <button
           type="button"
           onClick={() =>
             navigate(
-              { ...url, collapsed: layout.groups.map((g) => g.key).concat(url.collapsed) },
+              {
+                ...url,
+                collapsed: [...new Set([...url.collapsed, ...layout.groups.map((g) => g.key)])],
+              },
               { replace: true },
             )
           }
@@ -611,6 +768,16 @@ export function WiringView() {
           export PNG
         </button>
       </div>
+      {dyn.enableMonolith &&
+      chosen.nifs.length > 0 &&
+      docNetns.get(chosen.netnsId) !== undefined ? (
+        <ChosenCapture
+          ns={docNetns.get(chosen.netnsId)!}
+          sel={chosen}
+          onClear={() => setChosen(NO_SELECTION)}
+          title={model.netns[chosen.netnsId]?.title ?? ''}
+        />
+      ) : null}
       {filtering || hidden > 0 ? (
         <p className={`filter-note${filtering ? ' active' : ''}`} role="status">
           {filtering
@@ -672,63 +839,16 @@ export function WiringView() {
                     <path d="M0,0 L10,5 L0,10 z" className="marker" />
                   </marker>
                 </defs>
-                {wires.map((w) => {
-                  const hot = hotWires.has(w.wire.id);
-                  const d = pathD(w.points);
-                  const text = wireText(w);
-                  const tipAt = (): void => {
-                    const p = w.points[Math.floor(w.points.length / 2)] ?? [0, 0];
-                    setTip({ x: p[0] + 8, y: p[1] + 8, text });
-                  };
-                  return (
-                    <g
-                      key={w.wire.id}
-                      className={`wire ${w.wire.kind}${w.wire.up ? '' : ' down'}${hot ? ' hot' : ''}${hotWires.size > 0 && !hot ? ' dim' : ''}`}
-                      data-wire={w.wire.kind}
-                      tabIndex={0}
-                      role="img"
-                      aria-label={text}
-                      onMouseEnter={() => {
-                        setHoverWire(w.wire.id);
-                        tipAt();
-                      }}
-                      onMouseLeave={() => {
-                        setHoverWire(null);
-                        setTip(null);
-                      }}
-                      onFocus={() => {
-                        setHoverWire(w.wire.id);
-                        tipAt();
-                      }}
-                      onBlur={() => {
-                        setHoverWire(null);
-                        setTip(null);
-                      }}
-                    >
-                      <path className="ghost" d={d} />
-                      <path
-                        className="line"
-                        d={d}
-                        strokeDasharray={WIRE_DASH[w.wire.kind] || undefined}
-                        markerEnd={
-                          w.stub !== undefined || w.wire.kind === 'external'
-                            ? 'url(#arrow)'
-                            : undefined
-                        }
-                      />
-                      {w.stub !== undefined ? (
-                        <text
-                          className="stub"
-                          x={w.stub.side === 'left' ? w.stub.at[0] - 4 : w.stub.at[0] + 4}
-                          y={w.stub.at[1] + 4}
-                          textAnchor={w.stub.side === 'left' ? 'end' : 'start'}
-                        >
-                          {w.stub.label}
-                        </text>
-                      ) : null}
-                    </g>
-                  );
-                })}
+                {wires.map((w) => (
+                  <WireView
+                    key={w.wire.id}
+                    w={w}
+                    hot={hotWires.has(w.wire.id)}
+                    dim={hotWires.size > 0 && !hotWires.has(w.wire.id)}
+                    onHover={setHoverWire}
+                    onTip={setTip}
+                  />
+                ))}
               </svg>
               {cards.map((c) => {
                 const ns = model.netns[c.netnsId];
@@ -738,10 +858,11 @@ export function WiringView() {
                     key={c.netnsId}
                     card={c}
                     ns={ns}
-                    badges={badgesByNetns.get(c.netnsId) ?? []}
+                    badges={badgesByNetns.get(c.netnsId) ?? NO_BADGES}
                     nifs={model.nifs}
-                    hotNifs={hotNifs}
-                    selectedNif={selected}
+                    hotNifs={hotByNetns.get(c.netnsId) ?? ''}
+                    selectedNif={model.nifs[selected]?.netnsId === c.netnsId ? selected : ''}
+                    chosen={chosen.netnsId === c.netnsId ? chosen.nifs : NONE_CHOSEN}
                     changed={live.changed[ns.netnsid] !== undefined}
                     onHover={onHover}
                     onSelect={onSelect}
@@ -760,20 +881,7 @@ export function WiringView() {
             </div>
           </div>
         </div>
-        <Minimap
-          layout={layout}
-          view={view}
-          zoom={zoom}
-          model={model}
-          onJump={(x, y) => {
-            const s = scroller.current;
-            if (s !== null)
-              s.scrollTo({
-                left: x * zoom - s.clientWidth / 2,
-                top: y * zoom - s.clientHeight / 2,
-              });
-          }}
-        />
+        <Minimap layout={layout} view={view} model={model} onJump={jumpTo} />
       </div>
       <Legend />
     </div>
