@@ -205,5 +205,6 @@ describe('HistoryStore', () => {
     });
     expect(r.store).toBeUndefined();
     expect(r.problems.map((p) => p.code)).toEqual(['GW_ERR_STORE_UNAVAILABLE']);
+    expect(r.problems[0]?.message).toContain('/nonexistent/better_sqlite3: not found');
   });
 });

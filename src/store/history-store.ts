@@ -21,12 +21,12 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import type { DiscoveryResultV1 } from '../api/v1/index.js';
 import { errorCode, errorMessage, type ErrorCode } from '../errors.js';
+import { loadSqliteAddon } from '../native/index.js';
 import type { Problem } from '../model/problem.js';
 import type { Retention } from './parse.js';
 
@@ -126,18 +126,19 @@ function problem(code: ErrorCode, subject: string, message: string, e?: unknown)
 }
 
 /**
- * Loads better-sqlite3's constructor. Its JavaScript comes from node_modules; its addon from
- * `GHOSTWIRE_SQLITE_ADDON` when set (the single executable and unusual installs), else where
- * the package's own `bindings` lookup finds it.
+ * better-sqlite3's constructor and its addon: the JavaScript is bundled/imported normally, the
+ * addon found by src/native (`GHOSTWIRE_SQLITE_ADDON`, the single executable's asset, the npm
+ * package's build) and passed as `nativeBinding`.
+ * @throws Error listing every path tried when no addon loads.
  */
 function loadSqlite(env: NodeJS.ProcessEnv): {
   ctor: DatabaseConstructor;
-  nativeBinding?: string;
+  nativeBinding: object;
 } {
-  const require = createRequire(import.meta.url);
-  const ctor = require('better-sqlite3') as DatabaseConstructor;
-  const override = env['GHOSTWIRE_SQLITE_ADDON'];
-  return override !== undefined && override !== '' ? { ctor, nativeBinding: override } : { ctor };
+  const r = loadSqliteAddon(env);
+  if ('tried' in r)
+    throw new Error(`no usable addon (${r.tried.map((t) => `${t.path}: ${t.reason}`).join('; ')})`);
+  return { ctor: BetterSqlite3, nativeBinding: r.addon };
 }
 
 /** The history store (see module doc). One instance per process; not thread-shared. */
@@ -200,9 +201,8 @@ export class HistoryStore {
     for (let attempt = 0; attempt < 2; attempt++) {
       let db: Database | undefined;
       try {
-        db = new sqlite.ctor(path, {
-          ...(sqlite.nativeBinding === undefined ? {} : { nativeBinding: sqlite.nativeBinding }),
-        });
+        // @types/better-sqlite3 declares a path only; the library also takes the addon object
+        db = new sqlite.ctor(path, { nativeBinding: sqlite.nativeBinding as never });
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
