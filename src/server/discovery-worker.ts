@@ -23,6 +23,7 @@ import { DiscoveryContext, discover } from '../discovery/index.js';
 import { errorCode, errorMessage } from '../errors.js';
 import { applyNotifications } from './feed-netlink.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
+import { WorkerHistory } from './history.js';
 import {
   summarize,
   type AnalysisRequest,
@@ -60,6 +61,13 @@ function watcherInfo(): WatcherInfo[] {
   }));
 }
 
+// --- the history store (docs/history.md): recorded after each result is posted
+const opened = WorkerHistory.open(config.history);
+const history = opened.history;
+const postProblems = (problems: string[]): void => {
+  if (problems.length > 0) post({ type: 'problems', problems });
+};
+
 let previous: FeedState | undefined;
 /** Discoveries run one at a time; the HTTP side already coalesces concurrent requests. */
 let chain: Promise<void> = Promise.resolve();
@@ -96,7 +104,10 @@ function pollMonitor(): void {
       const changes = r.batches.flatMap((b) =>
         applyNotifications(previous as FeedState, b.netns, b.notifications),
       );
-      if (changes.length > 0) post({ type: 'netlink-changes', changes });
+      if (changes.length > 0) {
+        post({ type: 'netlink-changes', changes });
+        postProblems(history.recordEvents(changes));
+      }
     }
   }
   if (r.overruns.length > 0 || r.problems.length > 0)
@@ -144,6 +155,7 @@ async function runOne(id: number): Promise<void> {
           `${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}`,
       ),
     });
+    postProblems(history.record(doc, changes));
   } catch (e: unknown) {
     duringDiscovery = undefined;
     post({
@@ -159,6 +171,13 @@ async function runOne(id: number): Promise<void> {
 let latest: { result: DiscoveryResult; facts: Promise<NetnsFactsModel> | undefined } | undefined;
 
 async function analyse(id: number, req: AnalysisRequest): Promise<void> {
+  if (req.kind === 'history' || req.kind === 'diff') {
+    const a = history.answer(req);
+    post(
+      'json' in a ? { type: 'analysis', id, json: a.json } : { type: 'analysis-error', id, ...a },
+    );
+    return;
+  }
   const l = latest;
   if (l === undefined) {
     post({
@@ -213,8 +232,10 @@ port.on('message', (m: ToWorker) => {
     if (changeTimer !== undefined) clearTimeout(changeTimer);
     if (monitorTimer !== undefined) clearInterval(monitorTimer);
     monitor?.close();
+    history.close();
     context.close();
     port.close();
   }
 });
 post({ type: 'ready' });
+postProblems(opened.problems);

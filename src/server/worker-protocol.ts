@@ -9,6 +9,7 @@
  */
 import type { DiscoveryResultV1, FeedChangeV1 } from '../api/v1/index.js';
 import type { DiscoveryResult, DiscoveryTimings } from '../model/discovery.js';
+import type { HistoryConfig, HistoryRequest } from './history.js';
 
 /** Options the worker's discovery context is created with. */
 export interface WorkerConfig {
@@ -20,6 +21,8 @@ export interface WorkerConfig {
    * source (default 20; 0 = no netlink source, changes only from the reconcile).
    */
   readonly monitorMs?: number;
+  /** The history store (docs/history.md); absent: no history (`--no-history`). */
+  readonly history?: HistoryConfig;
 }
 
 /** HTTP thread → worker. */
@@ -37,7 +40,9 @@ export type AnalysisRequest =
       readonly port?: number;
       readonly protocol?: 'tcp' | 'udp';
     }
-  | { readonly kind: 'lint' };
+  | { readonly kind: 'lint' }
+  /** `GET /api/history`, `GET /api/diff`: answered from the history store. */
+  | HistoryRequest;
 
 /** Counts of one discovery, for `/metrics`. */
 export interface DiscoverySummary {
@@ -103,6 +108,8 @@ export type FromWorker =
       readonly overruns: number[];
       readonly problems: string[];
     }
+  /** Other problems for the log, one line each (the history store's). */
+  | { readonly type: 'problems'; readonly problems: string[] }
   | { readonly type: 'ready' };
 
 /** Summarises a discovery for `/metrics` (pure). */

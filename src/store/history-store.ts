@@ -112,6 +112,34 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_snapshot ON events(snapshot_id);
 `;
 
+const ENTRY_SELECT = `SELECT s.id, s.first_seen, s.last_seen, s.discoveries, s.netns, s.interfaces,
+    s.containers, (SELECT COUNT(*) FROM events e WHERE e.snapshot_id = s.id) AS events
+  FROM snapshots s`;
+
+interface EntryRow {
+  id: number;
+  first_seen: number;
+  last_seen: number;
+  discoveries: number;
+  netns: number;
+  interfaces: number;
+  containers: number;
+  events: number;
+}
+
+function toEntry(r: EntryRow): HistoryEntry {
+  return {
+    id: r.id,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    discoveries: r.discoveries,
+    netns: r.netns,
+    interfaces: r.interfaces,
+    containers: r.containers,
+    events: r.events,
+  };
+}
+
 /** SQLite result codes (better-sqlite3's `SqliteError.code`) meaning "this file is broken". */
 const CORRUPT = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 const FULL = new Set(['SQLITE_FULL', 'ENOSPC']);
@@ -258,11 +286,15 @@ export class HistoryStore {
   }
 
   /**
-   * Records one discovery (its v1 document) and the change-feed events that led to it. Never
+   * Records one discovery (its v1 document) and the change-feed events that led to it, as seen
+   * at `at` (ms; the service passes the discovery's start, its `creation-timestamp`). Never
    * throws: a failed write is returned as a problem and the store stays usable.
    */
-  record(doc: DiscoveryResultV1, events: readonly unknown[] = []): RecordOutcome {
-    const at = this.#now();
+  record(
+    doc: DiscoveryResultV1,
+    events: readonly unknown[] = [],
+    at: number = this.#now(),
+  ): RecordOutcome {
     const subject = `store:${this.path}`;
     try {
       const out = this.#db.transaction(() => this.#record(doc, events, at))();
@@ -300,6 +332,31 @@ export class HistoryStore {
           ),
         ],
       };
+    }
+  }
+
+  /**
+   * Records change-feed events seen between discoveries (the netlink source), attached to the
+   * latest snapshot. Never throws; no snapshot yet: nothing to attach to, nothing recorded.
+   */
+  recordEvents(events: readonly unknown[]): Problem[] {
+    const latest = this.#latest;
+    if (events.length === 0 || latest === undefined) return [];
+    try {
+      this.#db
+        .prepare('INSERT INTO events (time, snapshot_id, data) VALUES (?, ?, ?)')
+        .run(this.#now(), latest.id, deflateRawSync(JSON.stringify(events)));
+      return [];
+    } catch (e: unknown) {
+      const code = errorCode(e) ?? '';
+      return [
+        problem(
+          FULL.has(code) ? 'GW_ERR_STORE_FULL' : 'GW_ERR_STORE_WRITE',
+          `store:${this.path}`,
+          `history: cannot record ${events.length} change-feed events: ${errorMessage(e)}`,
+          e,
+        ),
+      ];
     }
   }
 
@@ -399,11 +456,12 @@ export class HistoryStore {
       db.transaction(() => {
         const latest = this.#latest?.id ?? -1;
         const age = this.#retention.maxAgeMs;
-        if (age !== undefined)
-          db.prepare('DELETE FROM snapshots WHERE last_seen < ? AND id <> ?').run(
-            this.#now() - age,
-            latest,
-          );
+        if (age !== undefined) {
+          const before = this.#now() - age;
+          db.prepare('DELETE FROM snapshots WHERE last_seen < ? AND id <> ?').run(before, latest);
+          // events of the (kept) latest snapshot age out too
+          db.prepare('DELETE FROM events WHERE time < ?').run(before);
+        }
         const limit =
           opts.shrink === true
             ? Math.floor((this.#retention.maxBytes ?? this.storedBytes()) / 2)
@@ -440,44 +498,27 @@ export class HistoryStore {
     this.#db.exec('DELETE FROM chunks WHERE hash NOT IN (SELECT hash FROM snapshot_chunks)');
   }
 
-  /** Snapshots, oldest first, optionally only those current in [from, to]. */
+  /** Snapshots, oldest first, optionally only those current in [from, to] (newest `limit`). */
   list(opts: { from?: number; to?: number; limit?: number } = {}): HistoryEntry[] {
     const rows = this.#db
       .prepare(
-        `SELECT s.id, s.first_seen, s.last_seen, s.discoveries, s.netns, s.interfaces, s.containers,
-                (SELECT COUNT(*) FROM events e WHERE e.snapshot_id = s.id) AS events
-           FROM snapshots s
-          WHERE s.last_seen >= ? AND s.first_seen <= ?
-          ORDER BY s.id DESC LIMIT ?`,
+        `${ENTRY_SELECT} WHERE s.last_seen >= ? AND s.first_seen <= ? ORDER BY s.id DESC LIMIT ?`,
       )
-      .all(opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 1000) as {
-      id: number;
-      first_seen: number;
-      last_seen: number;
-      discoveries: number;
-      netns: number;
-      interfaces: number;
-      containers: number;
-      events: number;
-    }[];
-    return rows.reverse().map((r) => ({
-      id: r.id,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
-      discoveries: r.discoveries,
-      netns: r.netns,
-      interfaces: r.interfaces,
-      containers: r.containers,
-      events: r.events,
-    }));
+      .all(opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 1000) as EntryRow[];
+    return rows.reverse().map(toEntry);
   }
 
-  /** The snapshot current at `time`: the last one first seen at or before it. */
+  /**
+   * The snapshot current at `time`: the last one first seen at or before it; for a time before
+   * the oldest snapshot, the oldest (history does not reach further back).
+   */
   entryAt(time: number): HistoryEntry | undefined {
-    const row = this.#db
-      .prepare('SELECT id FROM snapshots WHERE first_seen <= ? ORDER BY id DESC LIMIT 1')
-      .get(time) as { id: number } | undefined;
-    return row === undefined ? undefined : this.list({}).find((e) => e.id === row.id);
+    const row =
+      (this.#db
+        .prepare(`${ENTRY_SELECT} WHERE s.first_seen <= ? ORDER BY s.id DESC LIMIT 1`)
+        .get(time) as EntryRow | undefined) ??
+      (this.#db.prepare(`${ENTRY_SELECT} ORDER BY s.id ASC LIMIT 1`).get() as EntryRow | undefined);
+    return row === undefined ? undefined : toEntry(row);
   }
 
   /** Rebuilds the v1 document of a snapshot. */
