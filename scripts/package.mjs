@@ -13,8 +13,9 @@
  * 2. The SEA main script `dist/sea/main.cjs` is a stub: `--version` prints a literal without
  *    compiling the CLI; anything else compiles the `sea/cli.cjs` asset with its code cache
  *    (`vm.Script`) and runs it (SEA runs CommonJS only; lazy `import()`s are inlined).
- * 3. Assets: the native addons of the `ADDONS` list (today the C addon
- *    `native/ghostwire_native.node`, loaded by src/native/embedded.ts),
+ * 3. Assets: the native addons of the `ADDONS` list (the C addon
+ *    `native/ghostwire_native.node` and better-sqlite3's `native/better_sqlite3.node` for the
+ *    history store, both loaded by src/native/embedded.ts),
  *    the CLI and its cache (`sea/cli.cjs`, `sea/cli.cache`; a worker thread can run the same
  *    source with `new Worker(source, { eval: true })`), every file of the web UI's `web/dist/`
  *    when it exists (key `web/dist/<path>`), and `assets.json` listing all keys
@@ -62,6 +63,12 @@ const ADDONS = [
     key: 'native/ghostwire_native.node',
     file: join(ROOT, 'build', 'Release', 'ghostwire_native.node'),
     build: 'npm run build:native',
+  },
+  // better-sqlite3's addon for the history store (src/native/sqlite-addon.ts)
+  {
+    key: 'native/better_sqlite3.node',
+    file: join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+    build: 'npm rebuild better-sqlite3',
   },
 ];
 const WEB_DIST_DEFAULT = join(ROOT, 'web', 'dist');

@@ -259,6 +259,22 @@ export const ERROR_CODES = {
     'GW_ERR_SERVER_LISTEN',
     'The service could not listen on the requested address (in use, no permission, bad address).',
   ),
+  GW_ERR_STORE_UNAVAILABLE: def(
+    'GW_ERR_STORE_UNAVAILABLE',
+    'The history store cannot be used (data dir not writable, SQLite addon missing); history is off.',
+  ),
+  GW_ERR_STORE_CORRUPT: def(
+    'GW_ERR_STORE_CORRUPT',
+    'The history database was corrupt or truncated; it was moved aside and a fresh one started.',
+  ),
+  GW_ERR_STORE_FULL: def(
+    'GW_ERR_STORE_FULL',
+    'The disk holding the history database is full; the discovery was not recorded.',
+  ),
+  GW_ERR_STORE_WRITE: def(
+    'GW_ERR_STORE_WRITE',
+    'A write to the history database failed (other than a full disk); the service goes on.',
+  ),
 } as const;
 
 /** Union of all registered error codes. */

@@ -77,8 +77,11 @@ interface SeaModule {
   getAsset(key: string): ArrayBuffer;
 }
 
-/** The embedded addon's bytes, or undefined outside the single executable. */
-export function embeddedAddonBytes(): Buffer | undefined {
+/**
+ * The embedded addon's bytes (`key`: another addon's asset, e.g. better-sqlite3's), or
+ * undefined outside the single executable.
+ */
+export function embeddedAddonBytes(key: string = EMBEDDED_ADDON_KEY): Buffer | undefined {
   let sea: SeaModule;
   try {
     sea = createRequire(import.meta.url)('node:sea') as SeaModule;
@@ -87,7 +90,7 @@ export function embeddedAddonBytes(): Buffer | undefined {
     return undefined;
   }
   try {
-    return Buffer.from(sea.getAsset(EMBEDDED_ADDON_KEY));
+    return Buffer.from(sea.getAsset(key));
   } catch {
     return undefined;
   }

@@ -38,6 +38,12 @@ export { DRAIN_MAX_BYTES, netlinkDrain, netlinkJoinGroups, type Drained } from '
 export { gettid, pidfdGetfd, pidfdOpen } from './process.js';
 export { getsockoptBuffer } from './sockopt.js';
 export {
+  EMBEDDED_SQLITE_KEY,
+  SQLITE_ADDON_ENV,
+  loadSqliteAddon,
+  type SqliteAddonLoad,
+} from './sqlite-addon.js';
+export {
   ethtoolIoctl,
   openSocketIn,
   openSocketsIn,

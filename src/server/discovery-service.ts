@@ -13,7 +13,7 @@
  * cache and the change feed use its result — no per-request work is queued or left behind.
  */
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../errors.js';
+import { ApiError, type ErrorCode } from '../errors.js';
 import type {
   AnalysisRequest,
   DiscoverySummary,
@@ -59,6 +59,14 @@ const WORKER_OPTIONS = {
   resourceLimits: { maxYoungGenerationSizeMb: 4 },
 } as const;
 
+/** Codes of the worker's analysis errors that reach the client as they are. */
+const PASSED_CODES = new Set<string>([
+  'GW_ERR_HTTP_BAD_REQUEST',
+  'GW_ERR_HTTP_NOT_FOUND',
+  'GW_ERR_STORE_UNAVAILABLE',
+  'GW_ERR_STORE_CORRUPT',
+] satisfies ErrorCode[]);
+
 /** One finished discovery as the HTTP side holds it. */
 export interface Snapshot {
   /**
@@ -92,6 +100,8 @@ export interface DiscoveryServiceOptions {
   /** Monitor overruns (netns whose notifications were lost) and problems (log lines). */
   readonly onMonitorProblems?: (overruns: number[], problems: string[]) => void;
   readonly onWatchers?: (w: WatcherInfo[]) => void;
+  /** Other problems of the worker (the history store's), one log line each. */
+  readonly onProblems?: (problems: string[]) => void;
   readonly onWorkerError?: (e: unknown) => void;
   /** The worker started: its thread id and nice value (null + reason when it kept the default). */
   readonly onWorkerReady?: (info: { tid: number; nice: number | null; niceError?: string }) => void;
@@ -187,11 +197,16 @@ export class DiscoveryService {
   >();
 
   /**
-   * Runs an analysis (why, lint) in the worker over a discovery as {@link get} would serve it
-   * (a fresh one, or one younger than the max age); resolves to the JSON text.
+   * Runs an analysis (why, lint, history, diff) in the worker over a discovery as {@link get}
+   * would serve it (a fresh one, or one younger than the max age; `discover: false`: over what
+   * the worker has, e.g. a history list); resolves to the JSON text.
    */
-  async analyse(req: AnalysisRequest, opts: { signal?: AbortSignal } = {}): Promise<string> {
-    await this.get(opts);
+  async analyse(
+    req: AnalysisRequest,
+    opts: { signal?: AbortSignal; discover?: boolean } = {},
+  ): Promise<string> {
+    if (opts.discover === false) this.start();
+    else await this.get(opts);
     const w = this.#worker;
     if (w === undefined) {
       throw new ApiError('GW_ERR_HTTP_UNAVAILABLE', 'the discovery worker is not running', {
@@ -347,8 +362,8 @@ export class DiscoveryService {
         this.#settleAnalysis(m.id, (a) =>
           a.reject(
             new ApiError(
-              m.code === 'GW_ERR_HTTP_BAD_REQUEST'
-                ? 'GW_ERR_HTTP_BAD_REQUEST'
+              PASSED_CODES.has(m.code)
+                ? (m.code as ErrorCode)
                 : m.statusCode === 503
                   ? 'GW_ERR_HTTP_UNAVAILABLE'
                   : 'GW_ERR_SERVER_DISCOVERY',
@@ -372,6 +387,9 @@ export class DiscoveryService {
         break;
       case 'monitor-problems':
         this.#opts.onMonitorProblems?.(m.overruns, m.problems);
+        break;
+      case 'problems':
+        this.#opts.onProblems?.(m.problems);
         break;
       case 'ready':
         this.#opts.onWorkerReady?.({

@@ -17,7 +17,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lint, why } from '../analysis/index.js';
 import { toTargetsV1, toV1 } from '../api/v1/index.js';
-import type { FeedContainerV1 } from '../api/v1/index.js';
+import type { FeedChangeV1, FeedContainerV1 } from '../api/v1/index.js';
 import type { DiscoveryResult } from '../model/discovery.js';
 import type { NetnsFactsModel } from '../model/netns-facts.js';
 import { NetnsMonitor, readNetnsFacts, type MonitorBatch } from '../network/index.js';
@@ -28,6 +28,7 @@ import { gettid } from '../native/index.js';
 import { applyEngineContainers, engineFeedContainers } from './feed-engine.js';
 import { applyNotifications } from './feed-netlink.js';
 import { diffFeedStates, feedStateOf, type FeedState } from './feed-state.js';
+import { WorkerHistory } from './history.js';
 import {
   summarize,
   type AnalysisRequest,
@@ -67,6 +68,13 @@ function watcherInfo(): WatcherInfo[] {
   }));
 }
 
+// --- the history store (docs/history.md): recorded after each result is posted
+const opened = WorkerHistory.open(config.history);
+const history = opened.history;
+const postProblems = (problems: string[]): void => {
+  if (problems.length > 0) post({ type: 'problems', problems });
+};
+
 let previous: FeedState | undefined;
 
 /** Inode of a process's netns through the configured procfs, or undefined. */
@@ -91,11 +99,7 @@ function engineContainers(
   try {
     return engineFeedContainers(tracker.snapshot(processes), netnsOfPid);
   } catch (e: unknown) {
-    post({
-      type: 'monitor-problems',
-      overruns: [],
-      problems: [`${errorCode(e) ?? 'GW_ERR_SERVER_WORKER'} engine feed: ${errorMessage(e)}`],
-    });
+    postProblems([`${errorCode(e) ?? 'GW_ERR_SERVER_WORKER'} engine feed: ${errorMessage(e)}`]);
     return undefined;
   }
 }
@@ -109,8 +113,14 @@ function publishEngineChanges(): void {
   if (previous === undefined || latest === undefined || duringDiscovery !== undefined) return;
   const now = engineContainers(latest.result.namespaces.processes);
   if (now === undefined) return;
-  const changes = applyEngineContainers(previous, now);
-  if (changes.length > 0) post({ type: 'engine-changes', changes });
+  postEngineChanges(applyEngineContainers(previous, now));
+}
+
+/** Publishes container changes of the engine source and records them in the history. */
+function postEngineChanges(changes: FeedChangeV1[]): void {
+  if (changes.length === 0) return;
+  post({ type: 'engine-changes', changes });
+  postProblems(history.recordEvents(changes));
 }
 /** Discoveries run one at a time; the HTTP side already coalesces concurrent requests. */
 let chain: Promise<void> = Promise.resolve();
@@ -147,7 +157,10 @@ function pollMonitor(): void {
       const changes = r.batches.flatMap((b) =>
         applyNotifications(previous as FeedState, b.netns, b.notifications),
       );
-      if (changes.length > 0) post({ type: 'netlink-changes', changes });
+      if (changes.length > 0) {
+        post({ type: 'netlink-changes', changes });
+        postProblems(history.recordEvents(changes));
+      }
     }
   }
   if (r.overruns.length > 0 || r.problems.length > 0)
@@ -174,10 +187,7 @@ async function runOne(id: number): Promise<void> {
     // containers always come from the engine source, so the two never disagree (feed-engine.ts)
     const engineNow = engineContainers(result.namespaces.processes);
     if (engineNow !== undefined) {
-      if (previous !== undefined) {
-        const ch = applyEngineContainers(previous, engineNow);
-        if (ch.length > 0) post({ type: 'engine-changes', changes: ch });
-      }
+      if (previous !== undefined) postEngineChanges(applyEngineContainers(previous, engineNow));
       applyEngineContainers(state, engineNow);
     }
     const changes = previous === undefined ? [] : diffFeedStates(previous, state);
@@ -204,6 +214,7 @@ async function runOne(id: number): Promise<void> {
           `${p.code} ${p.subject}: ${p.message}${p.cause === undefined ? '' : ` (${p.cause})`}`,
       ),
     });
+    postProblems(history.record(doc, changes));
   } catch (e: unknown) {
     duringDiscovery = undefined;
     post({
@@ -219,6 +230,13 @@ async function runOne(id: number): Promise<void> {
 let latest: { result: DiscoveryResult; facts: Promise<NetnsFactsModel> | undefined } | undefined;
 
 async function analyse(id: number, req: AnalysisRequest): Promise<void> {
+  if (req.kind === 'history' || req.kind === 'diff') {
+    const a = history.answer(req);
+    post(
+      'json' in a ? { type: 'analysis', id, json: a.json } : { type: 'analysis-error', id, ...a },
+    );
+    return;
+  }
   const l = latest;
   if (l === undefined) {
     post({
@@ -273,6 +291,7 @@ port.on('message', (m: ToWorker) => {
     if (changeTimer !== undefined) clearTimeout(changeTimer);
     if (monitorTimer !== undefined) clearInterval(monitorTimer);
     monitor?.close();
+    history.close();
     context.close();
     port.close();
   }
@@ -290,3 +309,4 @@ function lowerPriority(): FromWorker {
   }
 }
 post(lowerPriority());
+postProblems(opened.problems);

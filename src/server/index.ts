@@ -29,6 +29,7 @@ import { ProjectError, errorMessage } from '../errors.js';
 
 export { DEFAULT_LISTEN, decodeBrandIcon, parseDuration, parseListen } from './options.js';
 export type { ServeOptions } from './options.js';
+export type { HistoryConfig } from './history.js';
 export { defaultUiDir } from './ui.js';
 export { discoveryWorkerEntry, type WorkerEntry } from './discovery-service.js';
 export { ROUTES } from './routes/index.js';
@@ -64,6 +65,7 @@ export async function startServer(
     config: {
       engineWaitMs: options.engineWaitMs,
       creatorVersion: options.creatorVersion,
+      ...(options.history === undefined ? {} : { history: options.history }),
     },
     maxAgeMs: options.maxAgeMs,
     timeoutMs: options.discoveryTimeoutMs,
@@ -103,6 +105,9 @@ export async function startServer(
       if (overruns.length > 0 && !closing) void service.get({ maxAgeMs: 0 }).catch(() => {});
     },
     onWatchers: (w) => metrics.watchers(w),
+    onProblems(problems) {
+      for (const p of problems) holder.app?.log.warn({ problem: p }, 'history problem');
+    },
     onWorkerError: (e) => holder.app?.log.error({ err: e }, 'discovery worker failed'),
     onWorkerReady(info) {
       const log = holder.app?.log;

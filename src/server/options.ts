@@ -7,6 +7,8 @@
  * `1m30s`, `250ms`, `0`), the brand icon (SVG text, or standard base64 of it).
  */
 
+import type { HistoryConfig } from './history.js';
+
 /** Everything the server needs, resolved. */
 export interface ServeOptions {
   /** Host to listen on (an address or name; `::` listens dual-stack). */
@@ -33,6 +35,8 @@ export interface ServeOptions {
   /** A single discovery is abandoned (and the worker replaced) after this. */
   readonly discoveryTimeoutMs: number;
   readonly creatorVersion: string;
+  /** The history store (`--data-dir`, `--retention`); undefined: `--no-history`. */
+  readonly history?: HistoryConfig | undefined;
 }
 
 /** Default listen address: loopback only (see README "Opening the service"). */

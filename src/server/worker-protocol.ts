@@ -9,6 +9,7 @@
  */
 import type { DiscoveryResultV1, FeedChangeV1 } from '../api/v1/index.js';
 import type { DiscoveryResult, DiscoveryTimings } from '../model/discovery.js';
+import type { HistoryConfig, HistoryRequest } from './history.js';
 
 /** Options the worker's discovery context is created with. */
 export interface WorkerConfig {
@@ -20,6 +21,8 @@ export interface WorkerConfig {
    * source (default 20; 0 = no netlink source, changes only from the reconcile).
    */
   readonly monitorMs?: number;
+  /** The history store (docs/history.md); absent: no history (`--no-history`). */
+  readonly history?: HistoryConfig;
 }
 
 /**
@@ -44,7 +47,9 @@ export type AnalysisRequest =
       readonly port?: number;
       readonly protocol?: 'tcp' | 'udp';
     }
-  | { readonly kind: 'lint' };
+  | { readonly kind: 'lint' }
+  /** `GET /api/history`, `GET /api/diff`: answered from the history store. */
+  | HistoryRequest;
 
 /** Counts of one discovery, for `/metrics`. */
 export interface DiscoverySummary {
@@ -112,6 +117,8 @@ export type FromWorker =
       readonly overruns: number[];
       readonly problems: string[];
     }
+  /** Other problems for the log, one line each (the history store's). */
+  | { readonly type: 'problems'; readonly problems: string[] }
   /**
    * The worker is up. `tid`: its thread id; `nice`: the nice value it runs at (it lowers its
    * own priority to {@link WORKER_NICE} so the HTTP thread wins the CPU during a discovery),

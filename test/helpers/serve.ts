@@ -34,16 +34,24 @@ export interface Served {
 /**
  * Starts `ghostwire serve --http 127.0.0.1:0 …args` and waits for its URL. `env` overrides
  * variables of the child's environment (e.g. `PATH: '/nonexistent'`: no external programs).
+ * Without `--data-dir` in `args` the service runs with `--no-history`, so no test writes to
+ * the user's real state directory.
  */
 export async function startServe(
   args: readonly string[] = [],
   timeoutMs = 30_000,
   env: Readonly<Record<string, string>> = {},
 ): Promise<Served> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--http', '127.0.0.1:0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
+  const history =
+    args.includes('--data-dir') || args.includes('--no-history') ? [] : ['--no-history'];
+  const proc = spawn(
+    process.execPath,
+    [CLI, 'serve', '--http', '127.0.0.1:0', ...history, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    },
+  );
   let out = '';
   let err = '';
   proc.stdout?.on('data', (b: Buffer) => (out += b.toString()));

@@ -299,6 +299,53 @@ const errorResponse = (description: string): Schema => ({
   content: jsonContent(ref('Error')),
 });
 
+/** One snapshot of the history store (`GET /api/history`, docs/history.md). */
+const historyEntry = obj({
+  id: int,
+  time: { type: 'string', format: 'date-time', description: 'first recorded' },
+  'last-seen': { type: 'string', format: 'date-time', description: 'last seen unchanged' },
+  discoveries: { ...int, description: 'discoveries that found exactly this state' },
+  netns: int,
+  interfaces: int,
+  containers: int,
+  events: { ...int, description: 'change-feed event batches recorded with it' },
+});
+const diffCount = obj({ added: int, removed: int, changed: int });
+const DIFF_KINDS = ['netns', 'interface', 'address', 'route', 'port', 'forward', 'container'];
+const diffChange = obj(
+  {
+    kind: { type: 'string', enum: DIFF_KINDS },
+    change: { type: 'string', enum: ['added', 'removed', 'changed'] },
+    key: str,
+    name: str,
+    netnsid: int,
+    fields: {
+      type: 'object',
+      description: 'changed fields: name → [before, after]',
+      additionalProperties: { type: 'array', minItems: 2, maxItems: 2 },
+    },
+  },
+  ['kind', 'change', 'key', 'name'],
+);
+/** `GET /api/diff`: the same as `ghostwire diff --json`, plus the snapshots and events. */
+const historyDiff = obj({
+  from: { type: 'string', description: 'creation-timestamp of the "before" document' },
+  to: { type: 'string', description: 'creation-timestamp of the "after" document' },
+  summary: obj(Object.fromEntries(DIFF_KINDS.map((k) => [k, diffCount]))),
+  changes: arr(diffChange),
+  snapshots: obj({ from: ref('History-Entry'), to: ref('History-Entry') }),
+  events: arr(
+    obj({ time: { type: 'string', format: 'date-time' }, changes: arr({ type: 'object' }) }),
+  ),
+});
+const timeParam = (name: string, required: boolean, description: string): Schema => ({
+  name,
+  in: 'query',
+  required,
+  schema: str,
+  description: `${description}: RFC 3339 (2026-12-04T18:00:00Z), unix seconds, now, or relative (-1h, -30m, -2d)`,
+});
+
 /** The OpenAPI 3.1 document. */
 export function openApiV1(version: string): Record<string, unknown> {
   return {
@@ -359,6 +406,9 @@ export function openApiV1(version: string): Record<string, unknown> {
           ],
           description: `Event types: ${FEED_EVENT_TYPES.join(', ')}.`,
         },
+        'History-Entry': historyEntry,
+        History: obj({ snapshots: arr(ref('History-Entry')), 'stored-bytes': int }),
+        'History-Diff': historyDiff,
         Error: errorBody,
         Health: obj({ status: { type: 'string', const: 'ok' } }),
         Ready: obj({
@@ -476,6 +526,43 @@ export function openApiV1(version: string): Record<string, unknown> {
           responses: {
             '101': { description: 'switching to the websocket protocol' },
             '426': errorResponse('not a websocket upgrade'),
+          },
+        },
+      },
+      '/api/history': {
+        get: {
+          summary: 'Snapshots of the history store (oldest first; identical discoveries share one)',
+          parameters: [
+            timeParam('from', false, 'only snapshots current at or after this time'),
+            timeParam('to', false, 'only snapshots current at or before this time'),
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', pattern: '^\\d+$' },
+              description: 'at most this many (the newest; default 1000)',
+            },
+          ],
+          responses: {
+            '200': { description: 'snapshots', content: jsonContent(ref('History')) },
+            '400': errorResponse('bad time or limit'),
+            '503': errorResponse('history is off or unavailable (GW_ERR_STORE_UNAVAILABLE)'),
+          },
+        },
+      },
+      '/api/diff': {
+        get: {
+          summary:
+            'What changed between the snapshot current at `from` and the one at `to` (default: now, after a fresh discovery)',
+          parameters: [
+            timeParam('from', true, 'the "before" time'),
+            timeParam('to', false, 'the "after" time (default now)'),
+          ],
+          responses: {
+            '200': { description: 'the diff', content: jsonContent(ref('History-Diff')) },
+            '400': errorResponse('missing or bad time, or from after to'),
+            '404': errorResponse('no history recorded yet'),
+            '503': errorResponse('history is off or unavailable (GW_ERR_STORE_UNAVAILABLE)'),
           },
         },
       },

@@ -7,6 +7,7 @@
  * within `--shutdown` (a second signal exits at once).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProjectError, errorMessage } from '../../errors.js';
 import type { ServeOptions } from '../../server/index.js';
@@ -26,6 +27,10 @@ export interface ServeFlags {
   readonly debug?: boolean;
   readonly silent?: boolean;
   readonly ui?: string;
+  readonly dataDir?: string;
+  readonly retention: string;
+  /** commander's `--no-history` sets this false. */
+  readonly history: boolean;
 }
 
 /** Resolves the flags into server options (exported for tests). */
@@ -63,6 +68,22 @@ export async function serveOptions(
     throw usage('the token must be non-empty and contain no white space');
   if (reconcileMs !== 0 && reconcileMs < 250)
     throw usage('--reconcile must be 0 (off) or at least 250ms');
+  const { DEFAULT_RETENTION, defaultDataDir, parseRetention } =
+    await import('../../store/index.js');
+  let retention = DEFAULT_RETENTION;
+  if (flags.retention !== undefined && flags.retention !== 'default') {
+    try {
+      retention = parseRetention(flags.retention);
+    } catch (e: unknown) {
+      throw usage(`--retention: ${errorMessage(e)}`);
+    }
+  }
+  if (flags.dataDir !== undefined && flags.dataDir.trim() === '')
+    throw usage('--data-dir must not be empty');
+  const history =
+    flags.history === false
+      ? undefined
+      : { dataDir: resolve(flags.dataDir ?? defaultDataDir(env)), retention };
   return {
     host: listen.host,
     port: listen.port,
@@ -79,6 +100,7 @@ export async function serveOptions(
     feedRing: 4096,
     discoveryTimeoutMs: 60_000,
     creatorVersion: packageVersion(),
+    history,
   };
 }
 
@@ -123,6 +145,16 @@ export const serveCommand: CliCommand = {
         '--ui <dir>',
         'serve the web UI from this directory (default: web/dist of the package)',
       )
+      .option(
+        '--data-dir <dir>',
+        'directory of the history store (default: /var/lib/ghostwire for root, else $XDG_STATE_HOME/ghostwire or ~/.local/state/ghostwire)',
+      )
+      .option(
+        '--retention <spec>',
+        'history kept: an age (7d, 12h), a size (500MiB, 2GB) or both (7d,500MiB)',
+        '7d,500MiB',
+      )
+      .option('--no-history', 'do not record discoveries (no /api/history, /api/diff)')
       .option('--debug', 'debug log level')
       .option('--silent', 'log errors only')
       .addHelpText(

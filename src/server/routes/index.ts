@@ -9,6 +9,7 @@ import type { RoutePlugin } from '../context.js';
 import { analysisRoutes } from './analysis.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
+import { historyRoutes } from './history.js';
 import { metricsRoutes } from './metrics.js';
 import { mobydigRoutes } from './mobydig.js';
 import { openapiRoutes } from './openapi.js';
@@ -23,4 +24,5 @@ export const ROUTES: readonly RoutePlugin[] = [
   eventRoutes,
   mobydigRoutes,
   analysisRoutes,
+  historyRoutes,
 ];
